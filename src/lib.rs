@@ -1,0 +1,10 @@
+//! relance: a chat-ops bot that chases unpaid invoices for French SMEs.
+//!
+//! The pure core (`policy`, `render`) takes plain data and today's date and
+//! returns plain data; the shell (`store`, `import`, `cli`) does the I/O.
+//! See ARCHITECTURE.md for the map.
+
+pub mod domain;
+pub mod ledger;
+pub mod policy;
+pub mod store;

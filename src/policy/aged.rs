@@ -1,0 +1,1 @@
+//! Aged balance and DSO. TODO(helper): implement.

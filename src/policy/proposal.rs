@@ -1,0 +1,60 @@
+//! What the planner proposes for one client on one day.
+
+use crate::domain::{Channel, ClientId, ClientKind, Currency, InvoiceNumber, Language, ProposalId, Segment, Stage, Tone};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// One reminder the bot proposes to send today: one client, one currency,
+/// every invoice that needs a reminder, in the tone of the most advanced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub id: ProposalId,
+    pub date: NaiveDate,
+    pub client_id: ClientId,
+    pub client_name: String,
+    pub segment: Segment,
+    pub kind: ClientKind,
+    pub language: Language,
+    /// The sales rep to notify (strategic clients).
+    pub owner: Option<String>,
+    /// The most advanced stage among the invoices.
+    pub stage: Stage,
+    pub tone: Tone,
+    pub channels: Vec<Channel>,
+    pub currency: Currency,
+    pub invoices: Vec<ProposedInvoice>,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub total_due: Decimal,
+    /// Late-payment penalties to date, where the stage states them (B2B only).
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub penalties: Option<Decimal>,
+    /// The fixed recovery indemnity (40 € per invoice), where the stage states it (B2B only).
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub indemnity: Option<Decimal>,
+    /// Earlier reminders to this client in this currency (for "our reminder of …").
+    pub previous_reminders: Vec<(Stage, NaiveDate)>,
+    /// The client's payment score (0 bad – 100 good).
+    pub score: u8,
+    /// Why this reminder today, in one line, in the team's language.
+    pub reason: String,
+}
+
+/// An invoice listed in a proposal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProposedInvoice {
+    pub number: InvoiceNumber,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount_due: Decimal,
+    /// Negative before the due date (pre-due reminders).
+    pub days_late: i64,
+    /// The stage this invoice climbs to with this reminder.
+    pub stage: Stage,
+    /// Penalties on this invoice to date, where shown.
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub penalties: Option<Decimal>,
+}

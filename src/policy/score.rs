@@ -1,0 +1,1 @@
+//! Payment-behaviour score. TODO(helper): implement.

@@ -1,0 +1,167 @@
+//! The store: one small interface, two backends (SQLite embedded, PostgreSQL
+//! for several instances). The backend is picked from the URL scheme.
+//!
+//! Every write that changes the ledger also appends to the audit log, in the
+//! same transaction: nothing changes without a trace, and a trace never
+//! exists without its change.
+
+mod postgres;
+mod sqlite;
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+use crate::domain::{Channel, Client, ClientId, Currency, Invoice, InvoiceNumber, Payment, ProposalId, Stage, Tone};
+use crate::ledger::{Account, Hold, Ledger};
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Who did something, and through which channel (`cli`, `slack`, `discord`, `teams`, `web`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub name: String,
+    pub via: String,
+}
+
+/// One line of the append-only audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub actor: Actor,
+    /// What happened, as a stable keyword (`import.invoices`, `hold.dispute`, `reminder.sent`, …).
+    pub action: String,
+    pub client_id: Option<ClientId>,
+    /// What it was done to: a file, an invoice number, a proposal id.
+    pub subject: String,
+    pub detail: serde_json::Value,
+}
+
+/// What an invoice already owes, for validating a payments file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceBalance {
+    pub client_id: ClientId,
+    pub amount: Decimal,
+    /// Paid at import plus every recorded payment.
+    pub paid: Decimal,
+    pub currency: Currency,
+}
+
+/// What an import changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportCounts {
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+/// A reminder that left (or, for a letter, was handed to a person), with the
+/// invoices it listed and the stage each reached.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReminderRecord {
+    pub proposal_id: ProposalId,
+    pub client_id: ClientId,
+    pub sent_at: DateTime<Utc>,
+    /// The local business day it belongs to.
+    pub on: NaiveDate,
+    pub stage: Stage,
+    pub tone: Tone,
+    pub channels: Vec<Channel>,
+    pub currency: Currency,
+    pub total_due: Decimal,
+    pub invoices: Vec<(InvoiceNumber, Stage, Decimal)>,
+}
+
+/// What a hold is put on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HoldTarget {
+    Client(ClientId),
+    Invoice(InvoiceNumber),
+}
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Applies the migrations (idempotent).
+    async fn migrate(&self) -> Result<()>;
+
+    /// Every client id, for validating an invoices file.
+    async fn client_ids(&self) -> Result<HashSet<ClientId>>;
+    /// Every invoice's balance, for validating a payments file.
+    async fn invoice_balances(&self) -> Result<HashMap<InvoiceNumber, InvoiceBalance>>;
+    /// Payments already recorded, so re-importing a file counts none twice.
+    async fn payment_keys(&self) -> Result<HashSet<Payment>>;
+
+    /// Upserts by client id, in one transaction with its audit entry.
+    async fn import_clients(&self, clients: &[Client], actor: &Actor, file: &str) -> Result<ImportCounts>;
+    /// Upserts by invoice number, in one transaction with its audit entry.
+    async fn import_invoices(&self, invoices: &[Invoice], actor: &Actor, file: &str) -> Result<ImportCounts>;
+    /// Inserts payments not yet recorded (same invoice, date, amount, reference).
+    async fn import_payments(&self, payments: &[Payment], actor: &Actor, file: &str) -> Result<ImportCounts>;
+    /// When invoices or payments were last imported.
+    async fn last_import_at(&self) -> Result<Option<DateTime<Utc>>>;
+
+    /// Sets (replaces) the hold on a client or an invoice; `Hold::default()` lifts it.
+    async fn set_hold(&self, target: &HoldTarget, hold: &Hold, actor: &Actor) -> Result<()>;
+
+    /// The snapshot the planner reads: every client, its open invoices and
+    /// those issued or settled within the year before `today`.
+    async fn ledger(&self, today: NaiveDate) -> Result<Ledger>;
+    /// One client's account (same content as in `ledger`).
+    async fn account(&self, client: &ClientId, today: NaiveDate) -> Result<Option<Account>>;
+    /// Every client (for matching a name typed in a command).
+    async fn clients(&self) -> Result<Vec<Client>>;
+
+    /// Records a sent reminder with its audit entry. A stage an invoice has
+    /// already received is refused (`UNIQUE (invoice, stage)`).
+    async fn record_reminder(&self, reminder: &ReminderRecord, actor: &Actor) -> Result<()>;
+    /// A client's reminders, oldest first.
+    async fn reminders(&self, client: &ClientId) -> Result<Vec<ReminderRecord>>;
+
+    /// Appends to the audit log.
+    async fn append_audit(&self, entry: &AuditEntry) -> Result<()>;
+    /// The audit log, newest first, optionally for one client.
+    async fn audit_log(&self, client: Option<&ClientId>, limit: u32) -> Result<Vec<AuditEntry>>;
+}
+
+/// Opens the store named by a URL: `sqlite://path` (created if missing, WAL)
+/// or `postgres://…`. Does not migrate.
+pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PgStore::connect(url).await?))
+    } else if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::connect(url).await?))
+    } else {
+        anyhow::bail!("DATABASE_URL {:?}: expected sqlite://… or postgres://…", redact(url))
+    }
+}
+
+/// A URL with its password replaced, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}

@@ -1,0 +1,78 @@
+//! `relance demo`: a realistic ledger in a local SQLite file, and today's digest.
+
+use super::app::{clock, load_config, open_store};
+use super::plan::terminal_digest;
+use super::Cli;
+use crate::import::{import_file, ImportKind};
+use crate::policy::plan;
+use crate::render::format;
+use crate::store::{self, Actor};
+use anyhow::Context;
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to write the demo's CSV files and database (recreated on each run).
+    #[arg(long, default_value = "relance-demo")]
+    pub dir: PathBuf,
+}
+
+pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
+    let loaded = load_config(&cli.config)?;
+    let clock = clock(cli, &loaded)?;
+    let config = &loaded.config;
+    // A demo on a Saturday shows Monday's digest rather than an empty one.
+    let today = config.policy.calendar.on_or_after(clock.today());
+    let demo = crate::demo::generate(today, &config.policy);
+    let db = fresh_dir(&args.dir)?;
+    let url = format!("sqlite://{}", db.display());
+    let store = open_store(&url).await?;
+    let actor = Actor { name: "demo".into(), via: "cli".into() };
+    for (kind, name, text) in [
+        (ImportKind::Clients, "clients.csv", &demo.clients_csv),
+        (ImportKind::Invoices, "invoices.csv", &demo.invoices_csv),
+        (ImportKind::Payments, "payments.csv", &demo.payments_csv),
+    ] {
+        let path = args.dir.join(name);
+        std::fs::write(&path, text).with_context(|| format!("Failed to write {}", path.display()))?;
+        import_file(store.as_ref(), kind, &path, &actor).await?;
+    }
+    for (target, hold) in &demo.holds {
+        store.set_hold(target, hold, &actor).await?;
+    }
+    for reminder in &demo.reminders {
+        store.record_reminder(reminder, &actor).await?;
+    }
+    let ledger = store.ledger(today).await?;
+    let proposals = plan(&ledger, &config.policy, today);
+    if today != clock.today() {
+        println!("({} : {})\n", format::date_long(clock.today(), config.digest.language), "jour non ouvré — voici le digest du prochain jour ouvré");
+    }
+    println!(
+        "Démo : {} clients, {} factures importées dans {}\n",
+        demo.client_count,
+        demo.invoice_count,
+        store::redact(&url)
+    );
+    print!("{}", terminal_digest(config, loaded.tz, today, &ledger, &proposals)?);
+    println!("\nÀ explorer :");
+    let env = format!("DATABASE_URL={url}");
+    println!("  {env} cargo run --release -- --date {today} status ACME");
+    println!("  {env} cargo run --release -- --date {today} plan --json");
+    println!("  {env} cargo run --release -- --date {today} report aged");
+    Ok(())
+}
+
+/// Creates the folder, removes a previous demo database, returns the database path.
+fn fresh_dir(dir: &Path) -> anyhow::Result<PathBuf> {
+    std::fs::create_dir_all(dir).with_context(|| format!("Failed to create {}", dir.display()))?;
+    let db = dir.join("relance.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let file = PathBuf::from(format!("{}{suffix}", db.display()));
+        if file.exists() {
+            std::fs::remove_file(&file).with_context(|| format!("Failed to remove {}", file.display()))?;
+        }
+    }
+    Ok(db)
+}

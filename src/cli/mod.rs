@@ -1,0 +1,151 @@
+//! The command line: one module per command, each a thin shell around the
+//! pure core (load → compute → print).
+
+mod app;
+mod bench;
+mod demo;
+mod hold;
+mod plan;
+mod report;
+mod status;
+
+pub use app::App;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// relance — the finance team's dunning bot.
+#[derive(Debug, Parser)]
+#[command(name = "relance", version, about, long_about = None)]
+pub struct Cli {
+    /// The configuration file.
+    #[arg(long, env = "RELANCE_CONFIG", default_value = "bot-config.yaml", global = true)]
+    pub config: PathBuf,
+    /// Replay another moment: an RFC 3339 instant (2026-03-16T09:30:00+01:00).
+    #[arg(long, env = "RELANCE_NOW", global = true)]
+    pub now: Option<String>,
+    /// Replay another day (09:00 local time); shorthand for --now.
+    #[arg(long, global = true)]
+    pub date: Option<NaiveDate>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create or update the database schema.
+    Migrate,
+    /// Import a CSV file: clients, invoices or payments.
+    Import {
+        /// clients, invoices or payments.
+        kind: String,
+        file: PathBuf,
+    },
+    /// Today's proposed reminders.
+    Plan {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Everything about one client: open invoices, aged balance, score, history, next step.
+    Status {
+        /// Client id, SIREN or name (case and accents ignored).
+        client: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reports.
+    Report {
+        #[command(subcommand)]
+        report: ReportKind,
+    },
+    /// Stop reminders to a client (or one invoice) until a date.
+    Pause(hold::PauseArgs),
+    /// Record a dispute: no reminder until it is resolved (`relance resolve`).
+    Dispute(hold::DisputeArgs),
+    /// Record the client's promise to pay by a date: no reminder until then.
+    Promise(hold::PromiseArgs),
+    /// Lift every hold (pause, dispute, promise) on a client or an invoice.
+    Resolve(hold::TargetArgs),
+    /// Load a realistic French demo ledger and print today's digest.
+    Demo(demo::DemoArgs),
+    /// Measure import and planning on synthetic data.
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportKind {
+    /// The aged balance (balance âgée) per client, with totals and DSO.
+    Aged {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Parses the arguments and runs the command.
+pub async fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<()> {
+    let cli = Cli::parse_from(args);
+    match &cli.command {
+        Command::Demo(args) => demo::run(&cli, args).await,
+        Command::Bench(args) => bench::run(&cli, args).await,
+        command => {
+            let app = App::open(&cli).await?;
+            match command {
+                Command::Migrate => app.migrated(),
+                Command::Import { kind, file } => app.import(kind, file).await,
+                Command::Plan { json } => plan::run(&app, *json).await,
+                Command::Status { client, json } => status::run(&app, client, *json).await,
+                Command::Report { report: ReportKind::Aged { json } } => report::aged(&app, *json).await,
+                Command::Pause(args) => hold::pause(&app, args).await,
+                Command::Dispute(args) => hold::dispute(&app, args).await,
+                Command::Promise(args) => hold::promise(&app, args).await,
+                Command::Resolve(args) => hold::resolve(&app, args).await,
+                Command::Demo(_) | Command::Bench(_) => unreachable!("handled above"),
+            }
+        }
+    }
+}
+
+/// Logs go to stderr (stdout is for the command's output): human-readable by
+/// default, JSON with `RELANCE_LOG_FORMAT=json`; level from `RUST_LOG` (default warn).
+pub fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::env::var("RELANCE_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+/// The message a user sees: the error and its causes, without a backtrace.
+pub fn describe(err: &anyhow::Error) -> String {
+    let mut text = err.to_string();
+    for cause in err.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
+}
+
+/// 2 for bad input (a file or a configuration to fix), 1 for everything else.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    let bad_input = err.chain().any(|cause| {
+        cause.is::<crate::import::ImportError>() || cause.is::<crate::config::ConfigError>() || cause.is::<UserError>()
+    });
+    if bad_input {
+        2
+    } else {
+        1
+    }
+}
+
+/// Something the user asked that cannot be done as asked (unknown client, …).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UserError(pub String);

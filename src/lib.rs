@@ -5,6 +5,7 @@
 //! See ARCHITECTURE.md for the map.
 
 pub mod domain;
+pub mod import;
 pub mod ledger;
 pub mod policy;
 pub mod store;

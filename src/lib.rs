@@ -8,4 +8,5 @@ pub mod domain;
 pub mod import;
 pub mod ledger;
 pub mod policy;
+pub mod render;
 pub mod store;

@@ -260,3 +260,242 @@ pub fn indemnity(kind: ClientKind, currency: Currency, late_invoices: usize, rul
     }
     Some(rules.indemnity * Decimal::from(late_invoices))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::InvoiceNumber;
+    use crate::ledger::{Hold, PaymentLine};
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().expect("test dates are valid")
+    }
+
+    fn invoice(due: &str, amount: Decimal, paid_at_import: Decimal, payments: &[(&str, Decimal)]) -> InvoiceState {
+        InvoiceState {
+            number: InvoiceNumber::parse("F-2026-001").unwrap(),
+            issue_date: day(due) - Days::new(30),
+            due_date: day(due),
+            amount,
+            currency: Currency::EUR,
+            paid_at_import,
+            payments: payments.iter().map(|&(date, amount)| PaymentLine { date: day(date), amount }).collect(),
+            hold: Hold::default(),
+            last_stage: None,
+        }
+    }
+
+    /// (from, to, days, rate, base, amount) for compact assertions.
+    fn lines(breakdown: &PenaltyBreakdown) -> Vec<(String, String, i64, Decimal, Decimal, Decimal)> {
+        breakdown
+            .periods
+            .iter()
+            .map(|p| (p.from.to_string(), p.to.to_string(), p.days, p.rate, p.base, p.amount))
+            .collect()
+    }
+
+    fn line(
+        from: &str,
+        to: &str,
+        days: i64,
+        rate: Decimal,
+        base: Decimal,
+        amount: Decimal,
+    ) -> (String, String, i64, Decimal, Decimal, Decimal) {
+        (from.to_string(), to.to_string(), days, rate, base, amount)
+    }
+
+    #[test]
+    fn reproduces_the_worked_example_of_the_legal_reference() {
+        let paid = invoice("2026-06-15", dec!(10000), dec!(0), &[("2026-07-15", dec!(10000))]);
+        let breakdown = late_penalties(&paid, day("2026-07-15"), &PenaltyRules::default());
+        assert_eq!(
+            lines(&breakdown),
+            vec![
+                line("2026-06-16", "2026-06-30", 15, dec!(12.15), dec!(10000), dec!(49.93)),
+                line("2026-07-01", "2026-07-15", 15, dec!(12.40), dec!(10000), dec!(50.96)),
+            ]
+        );
+        assert_eq!(breakdown.total, dec!(100.89));
+    }
+
+    #[test]
+    fn penalties_stop_the_day_after_full_payment() {
+        let paid = invoice("2026-06-15", dec!(10000), dec!(0), &[("2026-07-15", dec!(10000))]);
+        let later = late_penalties(&paid, day("2026-09-30"), &PenaltyRules::default());
+        assert_eq!(later.total, dec!(100.89));
+        assert_eq!(later.periods.last().map(|p| p.to), Some(day("2026-07-15")));
+    }
+
+    #[test]
+    fn a_partial_payment_reduces_the_base_from_the_next_day() {
+        let partly_paid = invoice("2026-06-15", dec!(10000), dec!(0), &[("2026-07-10", dec!(4000))]);
+        let breakdown = late_penalties(&partly_paid, day("2026-07-31"), &PenaltyRules::default());
+        assert_eq!(
+            lines(&breakdown),
+            vec![
+                line("2026-06-16", "2026-06-30", 15, dec!(12.15), dec!(10000), dec!(49.93)),
+                line("2026-07-01", "2026-07-10", 10, dec!(12.40), dec!(10000), dec!(33.97)),
+                line("2026-07-11", "2026-07-31", 21, dec!(12.40), dec!(6000), dec!(42.81)),
+            ]
+        );
+        assert_eq!(breakdown.total, dec!(126.71));
+    }
+
+    #[test]
+    fn paid_at_import_and_payments_before_the_due_date_reduce_the_base_from_the_start() {
+        let partly_paid = invoice("2026-06-15", dec!(10000), dec!(1000), &[("2026-06-01", dec!(2000))]);
+        let breakdown = late_penalties(&partly_paid, day("2026-06-30"), &PenaltyRules::default());
+        // 7 000 × 12.15 % × 15 / 365 = 34.952…
+        assert_eq!(lines(&breakdown), vec![line("2026-06-16", "2026-06-30", 15, dec!(12.15), dec!(7000), dec!(34.95))]);
+    }
+
+    #[test]
+    fn a_delay_crossing_31_december_is_split_at_each_half_years_rate() {
+        let unpaid = invoice("2024-12-15", dec!(5000), dec!(0), &[]);
+        let breakdown = late_penalties(&unpaid, day("2025-01-20"), &PenaltyRules::default());
+        assert_eq!(
+            lines(&breakdown),
+            vec![
+                line("2024-12-16", "2024-12-31", 16, dec!(14.25), dec!(5000), dec!(31.23)),
+                line("2025-01-01", "2025-01-20", 20, dec!(13.15), dec!(5000), dec!(36.03)),
+            ]
+        );
+        assert_eq!(breakdown.total, dec!(67.26));
+    }
+
+    #[test]
+    fn half_years_stay_separate_lines_even_at_the_same_rate() {
+        // 2025-H2 and 2026-H1 are both 12.15 %: a statement still shows each half-year.
+        let unpaid = invoice("2025-12-30", dec!(1000), dec!(0), &[]);
+        let breakdown = late_penalties(&unpaid, day("2026-01-02"), &PenaltyRules::default());
+        assert_eq!(
+            lines(&breakdown),
+            vec![
+                line("2025-12-31", "2025-12-31", 1, dec!(12.15), dec!(1000), dec!(0.33)),
+                line("2026-01-01", "2026-01-02", 2, dec!(12.15), dec!(1000), dec!(0.67)),
+            ]
+        );
+    }
+
+    #[test]
+    fn after_the_last_configured_row_the_last_rate_is_carried_forward() {
+        let unpaid = invoice("2026-12-15", dec!(3650), dec!(0), &[]);
+        let breakdown = late_penalties(&unpaid, day("2027-01-10"), &PenaltyRules::default());
+        assert_eq!(
+            lines(&breakdown),
+            vec![
+                line("2026-12-16", "2026-12-31", 16, dec!(12.40), dec!(3650), dec!(19.84)),
+                line("2027-01-01", "2027-01-10", 10, dec!(12.40), dec!(3650), dec!(12.40)),
+            ]
+        );
+    }
+
+    #[test]
+    fn nothing_is_owed_on_or_before_the_due_date() {
+        let unpaid = invoice("2026-06-15", dec!(10000), dec!(0), &[]);
+        let rules = PenaltyRules::default();
+        assert_eq!(late_penalties(&unpaid, day("2026-06-15"), &rules), PenaltyBreakdown::default());
+        assert_eq!(late_penalties(&unpaid, day("2026-06-01"), &rules), PenaltyBreakdown::default());
+        let first_day = late_penalties(&unpaid, day("2026-06-16"), &rules);
+        assert_eq!(lines(&first_day), vec![line("2026-06-16", "2026-06-16", 1, dec!(12.15), dec!(10000), dec!(3.33))]);
+    }
+
+    #[test]
+    fn nothing_is_owed_on_an_invoice_paid_on_time() {
+        let rules = PenaltyRules::default();
+        let paid_at_import = invoice("2026-06-15", dec!(10000), dec!(10000), &[]);
+        assert_eq!(late_penalties(&paid_at_import, day("2026-08-01"), &rules), PenaltyBreakdown::default());
+        let paid_on_due_date = invoice("2026-06-15", dec!(10000), dec!(0), &[("2026-06-15", dec!(10000))]);
+        assert_eq!(late_penalties(&paid_on_due_date, day("2026-08-01"), &rules), PenaltyBreakdown::default());
+    }
+
+    #[test]
+    fn each_period_is_rounded_half_away_from_zero() {
+        let rules = PenaltyRules { ecb_rates: vec![half_year_row(2026, 1, dec!(0))], ..PenaltyRules::default() };
+        // 18.25 × 10 % × 1 / 365 = 0.005 exactly: 0.01, not the banker's 0.00.
+        let unpaid = invoice("2026-03-01", dec!(18.25), dec!(0), &[]);
+        assert_eq!(late_penalties(&unpaid, day("2026-03-02"), &rules).total, dec!(0.01));
+    }
+
+    #[test]
+    fn default_rates_are_the_ecb_rate_plus_ten_points_per_half_year() {
+        let rules = PenaltyRules::default();
+        let expected = [
+            ("2024-01-01", dec!(14.50)),
+            ("2024-06-30", dec!(14.50)),
+            ("2024-07-01", dec!(14.25)),
+            ("2025-01-01", dec!(13.15)),
+            ("2025-06-30", dec!(13.15)),
+            ("2025-07-01", dec!(12.15)),
+            ("2026-01-01", dec!(12.15)),
+            ("2026-07-01", dec!(12.40)),
+            ("2026-12-31", dec!(12.40)),
+        ];
+        for (date, rate) in expected {
+            assert_eq!(rules.rate_on(day(date)), rate, "rate on {date}");
+        }
+        assert_eq!(rules.ecb_rates.len(), 6);
+        assert_eq!(rules.ecb_rates[5].valid_to, day("2026-12-31"));
+        assert_eq!((rules.margin_points, rules.indemnity), (dec!(10), dec!(40)));
+    }
+
+    #[test]
+    fn rates_outside_the_table_come_from_the_nearest_row() {
+        let rules = PenaltyRules::default();
+        assert_eq!(rules.rate_on(day("2027-03-01")), dec!(12.40));
+        assert_eq!(rules.rate_on(day("2023-06-01")), dec!(14.50));
+    }
+
+    #[test]
+    fn rows_may_be_configured_in_any_order() {
+        let mut rules = PenaltyRules::default();
+        rules.ecb_rates.reverse();
+        assert_eq!(rules.validate(), Ok(()));
+        assert_eq!(rules.rate_on(day("2025-03-01")), dec!(13.15));
+        assert_eq!(rules.rate_on(day("2030-01-01")), dec!(12.40));
+    }
+
+    #[test]
+    fn the_default_rules_are_valid() {
+        assert_eq!(PenaltyRules::default().validate(), Ok(()));
+    }
+
+    #[test]
+    fn validate_names_the_faulty_key() {
+        let with = |change: fn(&mut PenaltyRules)| {
+            let mut rules = PenaltyRules::default();
+            change(&mut rules);
+            rules.validate().unwrap_err()
+        };
+        assert_eq!(with(|r| r.margin_points = dec!(-1)), "margin_points: -1 must be zero or more");
+        assert_eq!(with(|r| r.indemnity = dec!(-40)), "indemnity: -40 must be zero or more");
+        assert_eq!(with(|r| r.ecb_rates[1].ecb_rate = dec!(-0.5)), "ecb_rates[1].ecb_rate: -0.5 must be zero or more");
+        assert_eq!(
+            with(|r| r.ecb_rates[2].valid_to = day("2024-12-01")),
+            "ecb_rates[2].valid_to: 2024-12-01 is before valid_from 2025-01-01"
+        );
+        assert_eq!(
+            with(|r| r.ecb_rates[3].valid_from = day("2025-06-01")),
+            "ecb_rates[3]: 2025-06-01 to 2025-12-31 overlaps ecb_rates[2] (2025-01-01 to 2025-06-30)"
+        );
+        assert_eq!(
+            with(|r| r.ecb_rates[3].valid_from = day("2025-08-01")),
+            "ecb_rates[3].valid_from: 2025-08-01 leaves a gap after ecb_rates[2], which ends on 2025-06-30"
+        );
+        assert_eq!(
+            with(|r| r.ecb_rates.clear()),
+            "ecb_rates: at least one row is required (valid_from, valid_to, ecb_rate)"
+        );
+    }
+
+    #[test]
+    fn indemnity_is_forty_euros_per_late_invoice_for_businesses_only() {
+        let rules = PenaltyRules::default();
+        assert_eq!(indemnity(ClientKind::B2b, Currency::EUR, 3, &rules), Some(dec!(120)));
+        assert_eq!(indemnity(ClientKind::B2b, Currency::EUR, 1, &rules), Some(dec!(40)));
+        assert_eq!(indemnity(ClientKind::B2c, Currency::EUR, 3, &rules), None);
+        let usd = Currency::parse("USD").unwrap();
+        assert_eq!(indemnity(ClientKind::B2b, usd, 3, &rules), None);
+    }
+}

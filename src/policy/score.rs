@@ -222,3 +222,183 @@ impl OpenBalance {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Client, ClientId, ClientKind, InvoiceNumber, Language, Segment};
+    use crate::ledger::{Hold, PaymentLine};
+    use chrono::Days;
+
+    const TODAY: &str = "2026-11-20";
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().expect("test dates are valid")
+    }
+
+    fn today() -> NaiveDate {
+        day(TODAY)
+    }
+
+    /// An invoice of `amount` due `due_days_ago` days before today, paid in
+    /// full `paid_days_after_due` days after its due date (None: still open).
+    fn invoice(amount: Decimal, due_days_ago: i64, paid_days_after_due: Option<i64>) -> InvoiceState {
+        let due_date = today() - chrono::Duration::days(due_days_ago);
+        let payments = paid_days_after_due
+            .map(|delay| vec![PaymentLine { date: due_date + chrono::Duration::days(delay), amount }])
+            .unwrap_or_default();
+        InvoiceState {
+            number: InvoiceNumber::parse(&format!("F-{due_days_ago}-{amount}")).unwrap(),
+            issue_date: due_date - Days::new(30),
+            due_date,
+            amount,
+            currency: Currency::EUR,
+            paid_at_import: Decimal::ZERO,
+            payments,
+            hold: Hold::default(),
+            last_stage: None,
+        }
+    }
+
+    fn account(invoices: Vec<InvoiceState>) -> Account {
+        Account {
+            client: Client {
+                id: ClientId::parse("C001").unwrap(),
+                name: "Boulangerie Martin".into(),
+                email: None,
+                cc: None,
+                phone: None,
+                segment: Segment::Standard,
+                owner: None,
+                language: Language::Fr,
+                kind: ClientKind::B2b,
+                siren: None,
+            },
+            hold: Hold::default(),
+            reminders: Vec::new(),
+            invoices,
+        }
+    }
+
+    /// (score, label, average days late, late invoices, open, overdue)
+    fn summary(score: &PaymentScore) -> (u8, ScoreLabel, Decimal, u32, Decimal, Decimal) {
+        (
+            score.score,
+            score.label,
+            score.average_days_late,
+            score.late_invoices_12m,
+            score.open_amount,
+            score.overdue_amount,
+        )
+    }
+
+    #[test]
+    fn scores_clients_by_their_history() {
+        let cases: Vec<(&str, Vec<InvoiceState>, (u8, ScoreLabel, Decimal, u32, Decimal, Decimal))> = vec![
+            (
+                "punctual: five invoices paid on the due date, one not due yet",
+                vec![
+                    invoice(dec!(1000), 300, Some(0)),
+                    invoice(dec!(1000), 240, Some(0)),
+                    invoice(dec!(1000), 180, Some(0)),
+                    invoice(dec!(1000), 120, Some(0)),
+                    invoice(dec!(1000), 60, Some(-2)),
+                    invoice(dec!(1200), -10, None),
+                ],
+                (100, ScoreLabel::Good, dec!(0.0), 0, dec!(1200), dec!(0)),
+            ),
+            (
+                "chronic late payer: paid 40 to 60 days late, one invoice 35 days overdue",
+                vec![
+                    invoice(dec!(2000), 300, Some(40)),
+                    invoice(dec!(2000), 240, Some(45)),
+                    invoice(dec!(2000), 180, Some(55)),
+                    invoice(dec!(2000), 120, Some(60)),
+                    invoice(dec!(2000), 35, None),
+                    invoice(dec!(2000), -5, None),
+                ],
+                // 100 − min(1.5 × 47, 45) − min(8 × 5, 40) − 20 × 2000/4000 = 5
+                (5, ScoreLabel::Bad, dec!(47.0), 5, dec!(4000), dec!(2000)),
+            ),
+            (
+                "newcomer: a first invoice, not due yet",
+                vec![invoice(dec!(500), -20, None)],
+                (NEWCOMER_SCORE, ScoreLabel::Good, dec!(0), 0, dec!(500), dec!(0)),
+            ),
+            (
+                "good payer late once: four on time, one paid 10 days late",
+                vec![
+                    invoice(dec!(800), 250, Some(0)),
+                    invoice(dec!(800), 200, Some(0)),
+                    invoice(dec!(800), 150, Some(0)),
+                    invoice(dec!(800), 100, Some(0)),
+                    invoice(dec!(800), 50, Some(10)),
+                ],
+                // 100 − 1.5 × 2 − 8 × 1 = 89
+                (89, ScoreLabel::Good, dec!(2.0), 1, dec!(0), dec!(0)),
+            ),
+            (
+                "one invoice only, paid 20 days late",
+                vec![invoice(dec!(800), 50, Some(20))],
+                // 100 − 1.5 × 20 − 8 = 62
+                (62, ScoreLabel::Average, dec!(20.0), 1, dec!(0), dec!(0)),
+            ),
+            (
+                "one invoice 3 days overdue and nothing else",
+                vec![invoice(dec!(800), 3, None)],
+                // 100 − 4.5 − 8 − 20 = 67.5, rounded half away from zero
+                (68, ScoreLabel::Average, dec!(3.0), 1, dec!(800), dec!(800)),
+            ),
+        ];
+        for (name, invoices, expected) in cases {
+            assert_eq!(summary(&payment_score(&account(invoices), today())), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn history_older_than_twelve_months_is_forgotten() {
+        let long_ago = account(vec![invoice(dec!(1000), 500, Some(90))]);
+        let score = payment_score(&long_ago, today());
+        assert_eq!((score.score, score.late_invoices_12m), (NEWCOMER_SCORE, 0));
+    }
+
+    #[test]
+    fn an_invoice_unpaid_for_over_a_year_still_counts_as_late() {
+        let forgotten = account(vec![invoice(dec!(1000), 400, None)]);
+        let score = payment_score(&forgotten, today());
+        // 100 − 45 − 8 − 20
+        assert_eq!((score.score, score.label, score.late_invoices_12m), (27, ScoreLabel::Bad, 1));
+        assert_eq!(score.average_days_late, dec!(400.0));
+    }
+
+    #[test]
+    fn invoices_paid_at_import_without_a_date_are_left_out() {
+        let mut undated = invoice(dec!(1000), 100, None);
+        undated.paid_at_import = dec!(1000);
+        let score = payment_score(&account(vec![undated]), today());
+        assert_eq!((score.score, score.late_invoices_12m, score.open_amount), (NEWCOMER_SCORE, 0, dec!(0)));
+    }
+
+    #[test]
+    fn amounts_are_given_in_the_currency_with_the_largest_open_amount() {
+        let euros = invoice(dec!(1000), -10, None);
+        let mut dollars = invoice(dec!(5000), 10, None);
+        dollars.currency = Currency::parse("USD").unwrap();
+        let score = payment_score(&account(vec![euros, dollars]), today());
+        assert_eq!((score.currency.code(), score.open_amount, score.overdue_amount), ("USD", dec!(5000), dec!(5000)));
+        // 100 − 15 − 8 − 20: the dollars are all overdue, the euros do not excuse them.
+        assert_eq!(score.score, 57);
+    }
+
+    #[test]
+    fn labels_follow_the_thresholds() {
+        let labels: Vec<ScoreLabel> = [0, 39, 40, 69, 70, 100].into_iter().map(ScoreLabel::from_score).collect();
+        use ScoreLabel::*;
+        assert_eq!(labels, vec![Bad, Bad, Average, Average, Good, Good]);
+        assert_eq!(Bad.label_fr(), "mauvais payeur");
+        assert_eq!(Average.label_fr(), "payeur moyen");
+        assert_eq!(Good.label_fr(), "bon payeur");
+        assert_eq!(serde_json::to_string(&Average).unwrap(), "\"average\"");
+        assert_eq!(Good.as_str(), "good");
+    }
+}

@@ -60,3 +60,85 @@ fn client(row: &Row<'_>) -> Result<Client, String> {
         _ => Err(p.reason()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ClientKind, Language, Segment};
+    use crate::import::RowError;
+
+    fn parse(text: &str) -> Parsed<Client> {
+        parse_clients(text.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn a_full_row_from_excel_fr_in_windows_1252() {
+        let bytes = b"client_id;name;email;cc;phone;segment;owner;language;kind;siren\r\n\
+            C-1;Soci\xE9t\xE9 G\xE9n\xE9rale;compta@sg.fr;dg@sg.fr;06 12 34 56 78;Strategic;H\xE9l\xE8ne;EN;B2C;732 829 320\r\n";
+        let parsed = parse_clients(bytes).unwrap();
+        assert_eq!(parsed.errors, vec![]);
+        assert_eq!(parsed.lines, vec![2]);
+        let client = &parsed.rows[0];
+        assert_eq!(client.id.as_str(), "C-1");
+        assert_eq!(client.name, "Société Générale");
+        assert_eq!(client.email.as_ref().unwrap().as_str(), "compta@sg.fr");
+        assert_eq!(client.cc.as_ref().unwrap().as_str(), "dg@sg.fr");
+        assert_eq!(client.phone.as_ref().unwrap().as_str(), "+33612345678");
+        assert_eq!(client.segment, Segment::Strategic);
+        assert_eq!(client.owner.as_deref(), Some("Hélène"));
+        assert_eq!(client.language, Language::En);
+        assert_eq!(client.kind, ClientKind::B2c);
+        assert_eq!(client.siren.as_ref().unwrap().as_str(), "732829320");
+    }
+
+    #[test]
+    fn only_the_required_columns_gives_the_defaults() {
+        let parsed = parse("Name,Client_ID\n\"Dupont, Fils & Cie\",C-2\n");
+        let client = &parsed.rows[0];
+        assert_eq!(client.id.as_str(), "C-2");
+        assert_eq!(client.name, "Dupont, Fils & Cie");
+        assert_eq!(
+            (client.email.clone(), client.phone.clone(), client.owner.clone(), client.siren.clone()),
+            (None, None, None, None)
+        );
+        assert_eq!((client.segment, client.language, client.kind), (Segment::Standard, Language::Fr, ClientKind::B2b));
+    }
+
+    #[test]
+    fn every_problem_of_every_row_is_reported_with_its_line() {
+        let text = "client_id;name;email;phone;segment;language;kind;siren\n\
+            C-1;\"Acme\nSiège\";compta@acme.fr;;;;;\n\
+            C-2;;compta@acme;;;;;\n\
+            C-3;Beta;;hello;vip;de;pro;732829321\n\
+            ;Gamma;;;;;;12345\n";
+        let parsed = parse(text);
+        assert_eq!(parsed.lines, vec![2]);
+        assert_eq!(
+            parsed.errors,
+            vec![
+                RowError::new(4, "name is empty; email \"compta@acme\": is not of the form name@domain.tld"),
+                RowError::new(
+                    5,
+                    "phone \"hello\": is not a phone number; segment \"vip\": expected one of standard strategic; \
+                     language \"de\": expected one of fr en; kind \"pro\": expected one of b2b b2c; \
+                     siren \"732829321\": has a wrong check digit"
+                ),
+                RowError::new(6, "client_id is empty; siren \"12345\": is not 9 digits"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_client_twice_is_fine_if_identical_and_an_error_if_not() {
+        let parsed = parse("client_id;name\nC-1;Acme\nC-2;Beta\nC-1;Acme\nC-2;Beta SA\n");
+        assert_eq!(parsed.rows.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["Acme", "Beta"]);
+        assert_eq!(parsed.lines, vec![2, 3]);
+        assert_eq!(parsed.errors, vec![RowError::new(5, "client \"C-2\" already on line 3 with different content")]);
+    }
+
+    #[test]
+    fn a_file_without_a_name_column_is_refused() {
+        let err = parse_clients(b"client_id;nom;email\nC-1;Acme;a@b.fr\n").unwrap_err();
+        assert_eq!(err.0, "missing required column \"name\" (columns found: client_id, nom, email)");
+    }
+}

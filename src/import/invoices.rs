@@ -85,3 +85,100 @@ fn invoice(row: &Row<'_>, default_currency: Currency) -> Result<Invoice, String>
         pdf: Some(row.get(PDF)).filter(|pdf| !pdf.is_empty()).map(str::to_string),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use rust_decimal_macros::dec;
+
+    fn parse(text: &str) -> Parsed<Invoice> {
+        parse_invoices(text.as_bytes(), Currency::EUR).unwrap()
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    const HEADER: &str = "number;client_id;issue_date;due_date;amount;currency;paid;description;pdf\n";
+
+    #[test]
+    fn a_french_row_with_every_column() {
+        let parsed = parse(&format!(
+            "{HEADER}F-2026-001;C-1;01/03/2026;31/03/2026;2 400,00 €;eur;400,00;Maintenance mars;f/F-2026-001.pdf\n"
+        ));
+        assert_eq!(parsed.errors, vec![]);
+        assert_eq!(
+            parsed.rows,
+            vec![Invoice {
+                number: InvoiceNumber::parse("F-2026-001").unwrap(),
+                client_id: ClientId::parse("C-1").unwrap(),
+                issue_date: date(2026, 3, 1),
+                due_date: date(2026, 3, 31),
+                amount: dec!(2400.00),
+                currency: Currency::EUR,
+                paid: dec!(400.00),
+                description: "Maintenance mars".into(),
+                pdf: Some("f/F-2026-001.pdf".into()),
+            }]
+        );
+    }
+
+    #[test]
+    fn optional_columns_take_the_defaults() {
+        let usd = Currency::parse("USD").unwrap();
+        let text = "Amount,Due_Date,Issue_Date,Client_ID,Number\n\"1,234.56\",2026-04-30,2026-04-01,C-1,F-1\n";
+        let parsed = parse_invoices(text.as_bytes(), usd).unwrap();
+        let invoice = &parsed.rows[0];
+        assert_eq!((invoice.amount, invoice.currency, invoice.paid), (dec!(1234.56), usd, dec!(0)));
+        assert_eq!((invoice.description.as_str(), invoice.pdf.as_deref()), ("", None));
+    }
+
+    #[test]
+    fn bad_rows_say_what_is_wrong() {
+        let text = format!(
+            "{HEADER}\
+             F-1;C-1;01/03/2026;01/02/2026;100;;;;\n\
+             F-2;C-1;01/03/2026;31/03/2026;100;;150;;\n\
+             F-3;C-1;01/03/2026;31/02/2026;-5,00;EURO;;;\n\
+             ;C-1;1er mars;31/03/2026;douze;;;;\n\
+             F-5;C-1;01/03/2026;31/03/2026;100,123456;;;;\n"
+        );
+        let parsed = parse(&text);
+        assert_eq!(parsed.rows, vec![]);
+        let reasons: Vec<String> = parsed.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            reasons,
+            [
+                "line 2: due_date 2026-02-01 is before issue_date 2026-03-01",
+                "line 3: paid 150.00 is more than the amount 100.00",
+                "line 4: due_date \"31/02/2026\": no such date; amount \"-5,00\": negative amount; \
+                 currency \"EURO\": is not a three-letter ISO 4217 code",
+                "line 5: number is empty; issue_date \"1er mars\": not a date (expected 2026-03-31 or 31/03/2026); \
+                 amount \"douze\": not an amount (expected 2400.00, 2 400,00 or 2 400,00 €)",
+                "line 6: amount \"100,123456\": more than 4 decimals",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_invoice_number_twice_with_different_content_is_refused() {
+        let text = format!(
+            "{HEADER}F-1;C-1;01/03/2026;31/03/2026;100;;;;\nF-1;C-1;2026-03-01;2026-03-31;100,00;EUR;0;;\nF-1;C-1;01/03/2026;31/03/2026;120;;;;\n"
+        );
+        let parsed = parse(&text);
+        assert_eq!(parsed.lines, vec![2]);
+        assert_eq!(parsed.errors, vec![RowError::new(4, "invoice \"F-1\" already on line 2 with different content")]);
+    }
+
+    #[test]
+    fn invoices_of_unknown_clients_are_refused_with_their_line() {
+        let text =
+            format!("{HEADER}F-1;C-1;01/03/2026;31/03/2026;100;;;;\n\nF-2;C-999;01/03/2026;31/03/2026;100;;;;\n");
+        let parsed = parse(&text);
+        let known = HashSet::from([ClientId::parse("C-1").unwrap()]);
+        assert_eq!(check_invoices(&parsed, &known), Err(vec![RowError::new(4, "unknown client \"C-999\"")]));
+        let both = HashSet::from([ClientId::parse("C-1").unwrap(), ClientId::parse("C-999").unwrap()]);
+        assert_eq!(check_invoices(&parsed, &both), Ok(()));
+    }
+}

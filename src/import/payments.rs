@@ -91,3 +91,104 @@ fn payment(row: &Row<'_>) -> Result<Payment, String> {
         _ => Err(p.reason()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ClientId, Currency};
+    use chrono::NaiveDate;
+    use rust_decimal_macros::dec;
+
+    fn parse(text: &str) -> Parsed<Payment> {
+        parse_payments(text.as_bytes()).unwrap()
+    }
+
+    fn number(n: &str) -> InvoiceNumber {
+        InvoiceNumber::parse(n).unwrap()
+    }
+
+    /// F-1: 1 000,00 € of which 200,00 already paid; F-2: fully paid.
+    fn balances() -> HashMap<InvoiceNumber, InvoiceBalance> {
+        let balance = |amount, paid| InvoiceBalance {
+            client_id: ClientId::parse("C-1").unwrap(),
+            amount,
+            paid,
+            currency: Currency::EUR,
+        };
+        HashMap::from([
+            (number("F-1"), balance(dec!(1000.00), dec!(200.00))),
+            (number("F-2"), balance(dec!(50), dec!(50))),
+        ])
+    }
+
+    #[test]
+    fn a_bank_export_row() {
+        let parsed = parse("Date;Invoice;Amount;Reference\n05/04/2026;F-1;1 000,00 €;VIR SEPA 123\n");
+        assert_eq!(
+            parsed.rows,
+            vec![Payment {
+                invoice: number("F-1"),
+                amount: dec!(1000.00),
+                date: NaiveDate::from_ymd_opt(2026, 4, 5).unwrap(),
+                reference: "VIR SEPA 123".into(),
+            }]
+        );
+        assert_eq!(parse("invoice,amount,date\nF-1,10,2026-04-05\n").rows[0].reference, "");
+    }
+
+    #[test]
+    fn zero_and_negative_payments_are_refused() {
+        let parsed = parse("invoice;amount;date\nF-1;0,00;05/04/2026\nF-1;-10;05/04/2026\n");
+        assert_eq!(
+            parsed.errors,
+            vec![
+                RowError::new(2, "amount \"0,00\": a payment must be more than zero"),
+                RowError::new(3, "amount \"-10\": negative amount"),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_same_payment_twice_in_a_file_is_one_payment() {
+        let parsed = parse("invoice;amount;date;reference\nF-1;100;05/04/2026;X\nF-1;100,00;2026-04-05;X\n");
+        assert_eq!((parsed.rows.len(), parsed.lines.clone(), parsed.errors.clone()), (1, vec![2], vec![]));
+    }
+
+    #[test]
+    fn payments_up_to_the_remaining_due_pass() {
+        let parsed = parse("invoice;amount;date\nF-1;300;05/04/2026\nF-1;500;06/04/2026\n");
+        assert_eq!(check_payments(&parsed, &balances(), &HashSet::new()), Ok(()));
+    }
+
+    #[test]
+    fn a_payment_above_the_remaining_due_counts_earlier_rows() {
+        let parsed = parse("invoice;amount;date\nF-1;300;05/04/2026\nF-1;500,01;06/04/2026\nF-1;500;07/04/2026\n");
+        assert_eq!(
+            check_payments(&parsed, &balances(), &HashSet::new()),
+            Err(vec![RowError::new(3, "payment 500.01 EUR is more than the 500.00 EUR still due on invoice \"F-1\"")])
+        );
+    }
+
+    #[test]
+    fn unknown_and_fully_paid_invoices_are_refused() {
+        let parsed = parse("invoice;amount;date\nF-9;10;05/04/2026\nF-2;10;05/04/2026\n");
+        assert_eq!(
+            check_payments(&parsed, &balances(), &HashSet::new()),
+            Err(vec![
+                RowError::new(2, "unknown invoice \"F-9\""),
+                RowError::new(3, "invoice \"F-2\" is already fully paid"),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_payment_already_recorded_is_a_reimport_not_an_overpayment() {
+        // The store's balance already counts the recorded 800,00: F-1 is settled.
+        let mut balances = balances();
+        balances.get_mut(&number("F-1")).unwrap().paid = dec!(1000.00);
+        let parsed = parse("invoice;amount;date;reference\nF-1;800;05/04/2026;VIR\n");
+        let existing = HashSet::from([parsed.rows[0].clone()]);
+        assert_eq!(check_payments(&parsed, &balances, &existing), Ok(()));
+        assert!(check_payments(&parsed, &balances, &HashSet::new()).is_err());
+    }
+}

@@ -9,7 +9,7 @@
 
 use super::company::Company;
 use super::format::{self, date, money};
-use super::templates::{RenderError, Templates};
+pub use super::templates::{RenderError, Templates};
 use crate::domain::{Channel, ClientKind, Currency, Segment, Stage, Tone};
 use crate::policy::Proposal;
 use minijinja::Value;

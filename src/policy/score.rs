@@ -281,7 +281,9 @@ mod tests {
     }
 
     /// (score, label, average days late, late invoices, open, overdue)
-    fn summary(score: &PaymentScore) -> (u8, ScoreLabel, Decimal, u32, Decimal, Decimal) {
+    type Summary = (u8, ScoreLabel, Decimal, u32, Decimal, Decimal);
+
+    fn summary(score: &PaymentScore) -> Summary {
         (
             score.score,
             score.label,
@@ -294,7 +296,7 @@ mod tests {
 
     #[test]
     fn scores_clients_by_their_history() {
-        let cases: Vec<(&str, Vec<InvoiceState>, (u8, ScoreLabel, Decimal, u32, Decimal, Decimal))> = vec![
+        let cases: Vec<(&str, Vec<InvoiceState>, Summary)> = vec![
             (
                 "punctual: five invoices paid on the due date, one not due yet",
                 vec![

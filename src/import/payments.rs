@@ -5,6 +5,7 @@
 
 use super::cells::{self, Problems};
 use super::table::{Row, Schema};
+use super::values::canonical;
 use super::{drop_repeats, parse_rows, Parsed, RowError, UnreadableFile};
 use crate::domain::{InvoiceNumber, Payment};
 use crate::store::InvoiceBalance;
@@ -66,6 +67,7 @@ fn over_payment(payment: &Payment, balance: &InvoiceBalance, remaining: Decimal)
     }
     (payment.amount > remaining).then(|| {
         let currency = balance.currency;
+        let remaining = canonical(remaining);
         format!(
             "payment {} {currency} is more than the {remaining} {currency} still due on invoice {invoice:?}",
             payment.amount

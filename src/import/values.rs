@@ -85,7 +85,7 @@ const TOO_LARGE: &str = "amount too large";
 /// The same amount written the same way whichever file it came from:
 /// `500`, `500,0` and `500.00` all become `500.00`. The store keys payments
 /// on their amount, so a bank export and a spreadsheet must agree.
-fn canonical(amount: Decimal) -> Decimal {
+pub(crate) fn canonical(amount: Decimal) -> Decimal {
     let mut amount = amount.normalize();
     if amount.scale() < 2 {
         amount.rescale(2);

@@ -217,6 +217,12 @@ mod tests {
     }
 
     #[test]
+    fn excel_crlf_with_a_multiline_cell() {
+        let text = "id;name;note\r\nC1;Acme;\"first\r\nsecond\r\nthird\"\r\nC2;Beta;x\r\n";
+        assert_eq!(rows(text), vec![row(2, "C1", "Acme", "first\r\nsecond\r\nthird"), row(5, "C2", "Beta", "x")]);
+    }
+
+    #[test]
     fn blank_lines_are_skipped_and_counted() {
         let text = "id;name\r\n\r\nC1;Acme\r\n;;\r\n  ;  \r\nC2;Beta\r\n";
         assert_eq!(rows(text), vec![row(3, "C1", "Acme", ""), row(6, "C2", "Beta", "")]);

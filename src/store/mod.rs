@@ -5,10 +5,15 @@
 //! same transaction: nothing changes without a trace, and a trace never
 //! exists without its change.
 
+mod backend;
 mod postgres;
+mod rows;
+mod snapshot;
+mod sql;
 mod sqlite;
 
 pub use postgres::PgStore;
+pub use sql::SqlStore;
 pub use sqlite::SqliteStore;
 
 use crate::domain::{Channel, Client, ClientId, Currency, Invoice, InvoiceNumber, Payment, ProposalId, Stage, Tone};
@@ -26,6 +31,9 @@ pub enum StoreError {
     NotFound(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// The change contradicts what is stored (e.g. a stage an invoice already received).
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]

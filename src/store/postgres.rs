@@ -1,33 +1,52 @@
-//! TEMPORARY stub so the crate compiles; the real backend lands next.
-#![allow(clippy::all, unused)]
-use super::*;
-use crate::domain::*;
-use crate::ledger::*;
+//! The PostgreSQL backend: for several bot instances sharing one ledger.
+//!
+//! Money is NUMERIC(18, 4), read and written as `rust_decimal::Decimal`.
 
-pub struct PgStore;
+use super::backend::{Backend, Q};
+use super::sql::SqlStore;
+use super::{Result, StoreError};
+use rust_decimal::Decimal;
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgPoolOptions, PgQueryResult};
+use sqlx::{Postgres, Row};
+use std::time::Duration;
 
-impl PgStore {
-    pub async fn connect(_url: &str) -> Result<Self, StoreError> {
-        todo!()
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The store on PostgreSQL.
+pub type PgStore = SqlStore<Postgres>;
+
+impl SqlStore<Postgres> {
+    /// Connects to the database named by a `postgres://` URL. Does not migrate.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let pool =
+            PgPoolOptions::new().max_connections(8).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
+        Ok(Self::from_pool(pool))
     }
 }
 
-#[async_trait]
-impl Store for PgStore {
-    async fn migrate(&self) -> Result<()> { todo!() }
-    async fn client_ids(&self) -> Result<HashSet<ClientId>> { todo!() }
-    async fn invoice_balances(&self) -> Result<HashMap<InvoiceNumber, InvoiceBalance>> { todo!() }
-    async fn payment_keys(&self) -> Result<HashSet<Payment>> { todo!() }
-    async fn import_clients(&self, _c: &[Client], _a: &Actor, _f: &str) -> Result<ImportCounts> { todo!() }
-    async fn import_invoices(&self, _i: &[Invoice], _a: &Actor, _f: &str) -> Result<ImportCounts> { todo!() }
-    async fn import_payments(&self, _p: &[Payment], _a: &Actor, _f: &str) -> Result<ImportCounts> { todo!() }
-    async fn last_import_at(&self) -> Result<Option<DateTime<Utc>>> { todo!() }
-    async fn set_hold(&self, _t: &HoldTarget, _h: &Hold, _a: &Actor) -> Result<()> { todo!() }
-    async fn ledger(&self, _today: NaiveDate) -> Result<Ledger> { todo!() }
-    async fn account(&self, _c: &ClientId, _today: NaiveDate) -> Result<Option<Account>> { todo!() }
-    async fn clients(&self) -> Result<Vec<Client>> { todo!() }
-    async fn record_reminder(&self, _r: &ReminderRecord, _a: &Actor) -> Result<()> { todo!() }
-    async fn reminders(&self, _c: &ClientId) -> Result<Vec<ReminderRecord>> { todo!() }
-    async fn append_audit(&self, _e: &AuditEntry) -> Result<()> { todo!() }
-    async fn audit_log(&self, _c: Option<&ClientId>, _l: u32) -> Result<Vec<AuditEntry>> { todo!() }
+impl Backend for Postgres {
+    const BEGIN_WRITE: &'static str = "BEGIN";
+    const BEGIN_SNAPSHOT: &'static str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
+    fn migrator() -> &'static Migrator {
+        &MIGRATOR
+    }
+
+    fn json_param(n: usize) -> String {
+        format!("CAST(${n} AS jsonb)")
+    }
+
+    fn bind_money<'q>(query: Q<'q, Self>, amount: Decimal) -> Q<'q, Self> {
+        query.bind(amount)
+    }
+
+    fn money(row: &Self::Row, index: usize) -> Result<Option<Decimal>> {
+        let amount: Option<Decimal> = row.try_get(index)?;
+        Ok(amount.map(|a| a.normalize()))
+    }
+
+    fn rows_affected(result: &PgQueryResult) -> u64 {
+        result.rows_affected()
+    }
 }

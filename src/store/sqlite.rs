@@ -1,33 +1,61 @@
-//! TEMPORARY stub so the crate compiles; the real backend lands next.
-#![allow(clippy::all, unused)]
-use super::*;
-use crate::domain::*;
-use crate::ledger::*;
+//! The SQLite backend: the embedded default, one file, WAL mode.
+//!
+//! Money is stored as TEXT holding the canonical decimal string and parsed
+//! back exactly; SQLite's own arithmetic (REAL) never touches it.
 
-pub struct SqliteStore;
+use super::backend::{Backend, Q};
+use super::rows::corrupt;
+use super::sql::SqlStore;
+use super::{Result, StoreError};
+use rust_decimal::Decimal;
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteQueryResult, SqliteSynchronous};
+use sqlx::{Row, Sqlite};
+use std::str::FromStr;
+use std::time::Duration;
 
-impl SqliteStore {
-    pub async fn connect(_url: &str) -> Result<Self, StoreError> {
-        todo!()
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// The store on SQLite.
+pub type SqliteStore = SqlStore<Sqlite>;
+
+impl SqlStore<Sqlite> {
+    /// Opens (creating if missing) the database named by a `sqlite://path` URL.
+    /// Does not migrate.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .busy_timeout(Duration::from_secs(5))
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        Ok(Self::from_pool(pool))
     }
 }
 
-#[async_trait]
-impl Store for SqliteStore {
-    async fn migrate(&self) -> Result<()> { todo!() }
-    async fn client_ids(&self) -> Result<HashSet<ClientId>> { todo!() }
-    async fn invoice_balances(&self) -> Result<HashMap<InvoiceNumber, InvoiceBalance>> { todo!() }
-    async fn payment_keys(&self) -> Result<HashSet<Payment>> { todo!() }
-    async fn import_clients(&self, _c: &[Client], _a: &Actor, _f: &str) -> Result<ImportCounts> { todo!() }
-    async fn import_invoices(&self, _i: &[Invoice], _a: &Actor, _f: &str) -> Result<ImportCounts> { todo!() }
-    async fn import_payments(&self, _p: &[Payment], _a: &Actor, _f: &str) -> Result<ImportCounts> { todo!() }
-    async fn last_import_at(&self) -> Result<Option<DateTime<Utc>>> { todo!() }
-    async fn set_hold(&self, _t: &HoldTarget, _h: &Hold, _a: &Actor) -> Result<()> { todo!() }
-    async fn ledger(&self, _today: NaiveDate) -> Result<Ledger> { todo!() }
-    async fn account(&self, _c: &ClientId, _today: NaiveDate) -> Result<Option<Account>> { todo!() }
-    async fn clients(&self) -> Result<Vec<Client>> { todo!() }
-    async fn record_reminder(&self, _r: &ReminderRecord, _a: &Actor) -> Result<()> { todo!() }
-    async fn reminders(&self, _c: &ClientId) -> Result<Vec<ReminderRecord>> { todo!() }
-    async fn append_audit(&self, _e: &AuditEntry) -> Result<()> { todo!() }
-    async fn audit_log(&self, _c: Option<&ClientId>, _l: u32) -> Result<Vec<AuditEntry>> { todo!() }
+impl Backend for Sqlite {
+    const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
+    const BEGIN_SNAPSHOT: &'static str = "BEGIN";
+
+    fn migrator() -> &'static Migrator {
+        &MIGRATOR
+    }
+
+    fn json_param(n: usize) -> String {
+        format!("${n}")
+    }
+
+    fn bind_money<'q>(query: Q<'q, Self>, amount: Decimal) -> Q<'q, Self> {
+        query.bind(amount.normalize().to_string())
+    }
+
+    fn money(row: &Self::Row, index: usize) -> Result<Option<Decimal>> {
+        let text: Option<&str> = row.try_get(index)?;
+        text.map(|t| Decimal::from_str_exact(t).map_err(|e| corrupt(format!("amount {t:?}: {e}")))).transpose()
+    }
+
+    fn rows_affected(result: &SqliteQueryResult) -> u64 {
+        result.rows_affected()
+    }
 }

@@ -1,0 +1,608 @@
+//! Rows ↔ domain values, and the SQL text both backends share.
+//!
+//! Column lists live next to the function that reads or binds them, so a
+//! column added to one cannot be forgotten in the other. Values read back are
+//! re-validated through the domain parsers: a row edited by hand into
+//! something invalid surfaces as [`StoreError::Corrupt`], not as a panic far
+//! away in the planner.
+
+use super::backend::{Binds, Columns};
+use super::{Actor, AuditEntry, ImportCounts, InvoiceBalance, ReminderRecord, Result, StoreError};
+use crate::domain::{
+    Channel, Client, ClientId, Currency, EmailAddress, Invoice, InvoiceNumber, Payment, PhoneE164, ProposalId, Siren,
+    Stage, Tone,
+};
+use crate::ledger::{Hold, InvoiceState, PaymentLine, SentReminder};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use rust_decimal::Decimal;
+use std::fmt::{Display, Write};
+use std::str::FromStr;
+
+/// Rows per multi-row INSERT: 500 × 13 columns stays far below SQLite's
+/// 32,766 and PostgreSQL's 65,535 bound parameters, and is large enough that
+/// per-statement overhead vanishes.
+pub const BATCH_ROWS: usize = 500;
+
+pub fn corrupt(what: impl Display) -> StoreError {
+    StoreError::Corrupt(what.to_string())
+}
+
+/// The store's clock, for created_at/updated_at and import times. Whole
+/// microseconds: what PostgreSQL keeps, so a value reads back equal.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// How far back settled invoices stay in the snapshot: a year, counted the
+/// longer way (365 days or 12 months), so the payment score's 12-month
+/// window always has its data.
+pub fn history_cutoff(today: NaiveDate) -> NaiveDate {
+    let by_days = today - chrono::Days::new(365);
+    today.checked_sub_months(chrono::Months::new(12)).map_or(by_days, |by_months| by_months.min(by_days))
+}
+
+pub fn client_id(text: &str) -> Result<ClientId> {
+    parse(text, ClientId::parse)
+}
+
+pub fn invoice_number(text: &str) -> Result<InvoiceNumber> {
+    parse(text, InvoiceNumber::parse)
+}
+
+fn parse<T, E: Display>(value: &str, parser: impl FnOnce(&str) -> Result<T, E>) -> Result<T> {
+    parser(value).map_err(corrupt)
+}
+
+fn parse_opt<T, E: Display>(value: Option<&str>, parser: impl FnOnce(&str) -> Result<T, E>) -> Result<Option<T>> {
+    value.map(|v| parse(v, parser)).transpose()
+}
+
+/// `$first, $first+1, …` for `count` placeholders.
+pub fn placeholders(first: usize, count: usize) -> String {
+    let mut sql = String::with_capacity(count * 6);
+    for n in first..first + count {
+        if n > first {
+            sql.push_str(", ");
+        }
+        let _ = write!(sql, "${n}");
+    }
+    sql
+}
+
+/// A multi-row INSERT whose SQL text is rebuilt only when the number of rows
+/// changes (a million-row import builds it twice, not two thousand times).
+pub struct BatchInsert {
+    head: String,
+    width: usize,
+    tail: String,
+    built: (usize, String),
+}
+
+impl BatchInsert {
+    pub fn new(table: &str, columns: &[&str], tail: String) -> Self {
+        let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        Self { head, width: columns.len(), tail, built: (0, String::new()) }
+    }
+
+    /// An upsert keyed by `key` that rewrites a row only when one of the
+    /// `compared` columns differs, so an identical row counts as unchanged
+    /// (`IS DISTINCT FROM` treats two NULLs as equal on both backends).
+    /// `also_set` columns follow along (timestamps, derived flags). Columns
+    /// not listed, such as a hold set by a user, are never touched.
+    pub fn upsert(table: &str, columns: &[&str], key: &str, compared: &[&str], also_set: &[&str]) -> Self {
+        let set: Vec<String> = compared.iter().chain(also_set).map(|c| format!("{c} = excluded.{c}")).collect();
+        let differs: Vec<String> =
+            compared.iter().map(|c| format!("{table}.{c} IS DISTINCT FROM excluded.{c}")).collect();
+        let tail = format!(" ON CONFLICT ({key}) DO UPDATE SET {} WHERE {}", set.join(", "), differs.join(" OR "));
+        Self::new(table, columns, tail)
+    }
+
+    /// The statement for `rows` rows, with placeholders `$1…` numbered row by row.
+    pub fn sql(&mut self, rows: usize) -> &str {
+        if self.built.0 != rows || self.built.1.is_empty() {
+            let mut sql = String::with_capacity(self.head.len() + self.tail.len() + rows * (self.width * 8 + 4));
+            sql.push_str(&self.head);
+            for row in 0..rows {
+                if row > 0 {
+                    sql.push_str(", ");
+                }
+                let _ = write!(sql, "({})", placeholders(row * self.width + 1, self.width));
+            }
+            sql.push_str(&self.tail);
+            self.built = (rows, sql);
+        }
+        &self.built.1
+    }
+}
+
+/// Splits rows into batches of at most `size`, starting a new batch where a
+/// key repeats within the current one: PostgreSQL refuses to upsert the same
+/// row twice in one statement, and splitting keeps "the last row wins" on both.
+pub fn batches<T>(rows: &[T], size: usize, key: impl Fn(&T) -> &str) -> Vec<&[T]> {
+    let mut out = Vec::with_capacity(rows.len() / size + 1);
+    let mut start = 0;
+    let mut seen = std::collections::HashSet::with_capacity(size);
+    for (i, row) in rows.iter().enumerate() {
+        if i - start == size || !seen.insert(key(row)) {
+            out.push(&rows[start..i]);
+            start = i;
+            seen.clear();
+            seen.insert(key(row));
+        }
+    }
+    if start < rows.len() {
+        out.push(&rows[start..]);
+    }
+    out
+}
+
+impl ImportCounts {
+    /// From what the database reports: rows in the table before and after,
+    /// and rows the statements wrote (inserted plus actually updated).
+    pub fn from_totals(rows: usize, before: i64, after: i64, written: u64) -> Self {
+        let inserted = u64::try_from(after - before).unwrap_or(0);
+        let updated = written.saturating_sub(inserted);
+        Self { inserted, updated, unchanged: (rows as u64).saturating_sub(inserted + updated) }
+    }
+}
+
+// ---------------------------------------------------------------- clients
+
+pub const CLIENT_SELECT: &str =
+    "client_id, name, email, cc, phone, segment, owner, language, kind, siren, paused_until, dispute, promise_date";
+
+/// A client and its hold, from the columns of [`CLIENT_SELECT`].
+pub fn client(row: &impl Columns) -> Result<(Client, Hold)> {
+    let client = Client {
+        id: parse(row.text(0)?, ClientId::parse)?,
+        name: row.text(1)?.to_string(),
+        email: parse_opt(row.opt_text(2)?, EmailAddress::parse)?,
+        cc: parse_opt(row.opt_text(3)?, EmailAddress::parse)?,
+        phone: parse_opt(row.opt_text(4)?, PhoneE164::parse)?,
+        segment: parse(row.text(5)?, str::parse)?,
+        owner: row.opt_text(6)?.map(str::to_string),
+        language: parse(row.text(7)?, str::parse)?,
+        kind: parse(row.text(8)?, str::parse)?,
+        siren: parse_opt(row.opt_text(9)?, Siren::parse)?,
+    };
+    Ok((client, hold(row, 10)?))
+}
+
+pub fn client_upsert() -> BatchInsert {
+    const COLUMNS: [&str; 12] = [
+        "client_id",
+        "name",
+        "email",
+        "cc",
+        "phone",
+        "segment",
+        "owner",
+        "language",
+        "kind",
+        "siren",
+        "created_at",
+        "updated_at",
+    ];
+    BatchInsert::upsert("clients", &COLUMNS, "client_id", &COLUMNS[1..10], &["updated_at"])
+}
+
+pub fn bind_client<'q, B: Binds<'q>>(q: B, c: &'q Client, now: DateTime<Utc>) -> B {
+    q.text(c.id.as_str())
+        .text(&c.name)
+        .opt_text(c.email.as_ref().map(EmailAddress::as_str))
+        .opt_text(c.cc.as_ref().map(EmailAddress::as_str))
+        .opt_text(c.phone.as_ref().map(PhoneE164::as_str))
+        .text(c.segment.as_str())
+        .opt_text(c.owner.as_deref())
+        .text(c.language.as_str())
+        .text(c.kind.as_str())
+        .opt_text(c.siren.as_ref().map(Siren::as_str))
+        .time(now)
+        .time(now)
+}
+
+// ---------------------------------------------------------------- holds
+
+/// A hold from three columns starting at `first`: paused_until, dispute, promise_date.
+pub fn hold(row: &impl Columns, first: usize) -> Result<Hold> {
+    Ok(Hold {
+        paused_until: row.opt_date(first)?,
+        dispute: row.opt_text(first + 1)?.map(str::to_string),
+        promise_date: row.opt_date(first + 2)?,
+    })
+}
+
+pub fn bind_hold<'q, B: Binds<'q>>(q: B, hold: &'q Hold) -> B {
+    q.opt_date(hold.paused_until).opt_text(hold.dispute.as_deref()).opt_date(hold.promise_date)
+}
+
+/// The audit keyword for a hold: what it does, the strongest reason first.
+pub fn hold_action(hold: &Hold) -> &'static str {
+    match hold {
+        Hold { dispute: Some(_), .. } => "hold.dispute",
+        Hold { promise_date: Some(_), .. } => "hold.promise",
+        Hold { paused_until: Some(_), .. } => "hold.pause",
+        _ => "hold.lift",
+    }
+}
+
+// ---------------------------------------------------------------- invoices
+
+/// Whether an invoice is still open, and since when it is settled: the
+/// derived columns that let the snapshot filter without summing money in SQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settlement {
+    pub is_open: bool,
+    pub settled_on: Option<NaiveDate>,
+}
+
+impl Settlement {
+    /// The same rule as [`InvoiceState::amount_due`] and [`InvoiceState::settled_on`].
+    pub fn of(amount: Decimal, paid: Decimal, payments: &[(NaiveDate, Decimal)]) -> Self {
+        let received: Decimal = paid + payments.iter().map(|(_, a)| *a).sum::<Decimal>();
+        let is_open = amount - received > Decimal::ZERO;
+        let settled_on = if is_open { None } else { payments.iter().map(|(d, _)| *d).max() };
+        Self { is_open, settled_on }
+    }
+}
+
+pub fn invoice_upsert() -> BatchInsert {
+    const COLUMNS: [&str; 13] = [
+        "number",
+        "client_id",
+        "issue_date",
+        "due_date",
+        "amount",
+        "currency",
+        "paid",
+        "description",
+        "pdf",
+        "is_open",
+        "settled_on",
+        "created_at",
+        "updated_at",
+    ];
+    BatchInsert::upsert("invoices", &COLUMNS, "number", &COLUMNS[1..9], &["is_open", "settled_on", "updated_at"])
+}
+
+pub fn bind_invoice<'q, B: Binds<'q>>(q: B, i: &'q Invoice, s: Settlement, now: DateTime<Utc>) -> B {
+    q.text(i.number.as_str())
+        .text(i.client_id.as_str())
+        .date(i.issue_date)
+        .date(i.due_date)
+        .money(i.amount)
+        .text(i.currency.code())
+        .money(i.paid)
+        .text(&i.description)
+        .opt_text(i.pdf.as_deref())
+        .flag(s.is_open)
+        .opt_date(s.settled_on)
+        .time(now)
+        .time(now)
+}
+
+/// The snapshot's invoice rows, one per payment (or one with NULL payment
+/// columns), in client then invoice order. `{filter}` receives extra
+/// conditions; `$1` is the cut-off date for settled invoices.
+pub const LEDGER_INVOICES: &str =
+    "SELECT i.client_id, i.number, i.issue_date, i.due_date, i.amount, i.currency, i.paid, \
+     i.paused_until, i.dispute, i.promise_date, i.last_stage, i.last_stage_on, p.date, p.amount \
+     FROM invoices i LEFT JOIN payments p ON p.invoice = i.number \
+     WHERE (i.is_open OR i.issue_date >= $1 OR i.settled_on >= $1){filter} \
+     ORDER BY i.client_id, i.number";
+
+/// An invoice as the planner sees it, without its payments (columns of [`LEDGER_INVOICES`]).
+pub fn invoice_state(row: &impl Columns) -> Result<InvoiceState> {
+    let last_stage = match (row.opt_text(10)?, row.opt_date(11)?) {
+        (Some(stage), Some(on)) => Some((parse(stage, Stage::from_str)?, on)),
+        _ => None,
+    };
+    Ok(InvoiceState {
+        number: parse(row.text(1)?, InvoiceNumber::parse)?,
+        issue_date: row.date(2)?,
+        due_date: row.date(3)?,
+        amount: row.money(4)?,
+        currency: parse(row.text(5)?, Currency::parse)?,
+        paid_at_import: row.money(6)?,
+        payments: Vec::new(),
+        hold: hold(row, 7)?,
+        last_stage,
+    })
+}
+
+/// The payment joined to a row of [`LEDGER_INVOICES`], if any.
+pub fn payment_line(row: &impl Columns) -> Result<Option<PaymentLine>> {
+    match (row.opt_date(12)?, row.opt_money(13)?) {
+        (Some(date), Some(amount)) => Ok(Some(PaymentLine { date, amount })),
+        _ => Ok(None),
+    }
+}
+
+/// `CASE column WHEN 'pre_due' THEN 0 … END`: a stage's rank on the ladder, in SQL.
+pub fn stage_rank_sql(column: &str) -> String {
+    let mut sql = format!("CASE {column}");
+    for (rank, stage) in Stage::ALL.iter().enumerate() {
+        let _ = write!(sql, " WHEN '{stage}' THEN {rank}");
+    }
+    sql.push_str(" END");
+    sql
+}
+
+pub fn stage_rank(stage: Stage) -> i64 {
+    Stage::ALL.iter().position(|s| *s == stage).unwrap_or_default() as i64
+}
+
+// ---------------------------------------------------------------- payments
+
+pub fn payment_insert() -> BatchInsert {
+    BatchInsert::new(
+        "payments",
+        &["invoice", "amount", "date", "reference", "created_at"],
+        " ON CONFLICT (invoice, date, amount, reference) DO NOTHING RETURNING invoice".into(),
+    )
+}
+
+pub fn bind_payment<'q, B: Binds<'q>>(q: B, p: &'q Payment, now: DateTime<Utc>) -> B {
+    q.text(p.invoice.as_str()).money(p.amount).date(p.date).text(&p.reference).time(now)
+}
+
+/// A payment from `invoice, amount, date, reference`.
+pub fn payment(row: &impl Columns) -> Result<Payment> {
+    Ok(Payment {
+        invoice: parse(row.text(0)?, InvoiceNumber::parse)?,
+        amount: row.money(1)?,
+        date: row.date(2)?,
+        reference: row.text(3)?.to_string(),
+    })
+}
+
+/// An invoice's balance before payments, from `number, client_id, amount, paid, currency`.
+pub fn invoice_balance(row: &impl Columns) -> Result<InvoiceBalance> {
+    Ok(InvoiceBalance {
+        client_id: client_id(row.text(1)?)?,
+        amount: row.money(2)?,
+        paid: row.money(3)?,
+        currency: parse(row.text(4)?, Currency::parse)?,
+    })
+}
+
+// ---------------------------------------------------------------- reminders
+
+/// The snapshot's reminders in client order, oldest first. `{filter}` receives a WHERE clause.
+pub const LEDGER_REMINDERS: &str =
+    "SELECT client_id, on_date, stage, currency FROM reminders{filter} ORDER BY client_id, on_date, id";
+
+pub fn sent_reminder(row: &impl Columns) -> Result<SentReminder> {
+    Ok(SentReminder {
+        on: row.date(1)?,
+        stage: parse(row.text(2)?, Stage::from_str)?,
+        currency: parse(row.text(3)?, Currency::parse)?,
+    })
+}
+
+pub const REMINDER_SELECT: &str =
+    "proposal_id, client_id, sent_at, on_date, stage, tone, channels, currency, total_due";
+
+pub fn reminder_insert() -> BatchInsert {
+    BatchInsert::new("reminders", &REMINDER_SELECT.split(", ").collect::<Vec<_>>(), String::new())
+}
+
+pub fn bind_reminder<'q, B: Binds<'q>>(q: B, r: &'q ReminderRecord) -> B {
+    q.text(r.proposal_id.as_str())
+        .text(r.client_id.as_str())
+        .time(r.sent_at)
+        .date(r.on)
+        .text(r.stage.as_str())
+        .text(r.tone.as_str())
+        .string(channels_text(&r.channels))
+        .text(r.currency.code())
+        .money(r.total_due)
+}
+
+/// A reminder without its invoices, from the columns of [`REMINDER_SELECT`] starting at `first`.
+pub fn reminder(row: &impl Columns, first: usize) -> Result<ReminderRecord> {
+    Ok(ReminderRecord {
+        proposal_id: parse(row.text(first)?, ProposalId::parse)?,
+        client_id: client_id(row.text(first + 1)?)?,
+        sent_at: row.time(first + 2)?,
+        on: row.date(first + 3)?,
+        stage: parse(row.text(first + 4)?, Stage::from_str)?,
+        tone: parse(row.text(first + 5)?, Tone::from_str)?,
+        channels: channels(row.text(first + 6)?)?,
+        currency: parse(row.text(first + 7)?, Currency::parse)?,
+        total_due: row.money(first + 8)?,
+        invoices: Vec::new(),
+    })
+}
+
+/// One invoice of a reminder, from `invoice, stage, amount_due` starting at `first`.
+pub fn reminder_line(row: &impl Columns, first: usize) -> Result<(InvoiceNumber, Stage, Decimal)> {
+    Ok((invoice_number(row.text(first)?)?, parse(row.text(first + 1)?, Stage::from_str)?, row.money(first + 2)?))
+}
+
+/// Channels as stored: comma-separated keywords.
+fn channels_text(channels: &[Channel]) -> String {
+    channels.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",")
+}
+
+fn channels(text: &str) -> Result<Vec<Channel>> {
+    text.split(',').filter(|c| !c.is_empty()).map(|c| parse(c, Channel::from_str)).collect()
+}
+
+// ---------------------------------------------------------------- audit
+
+pub fn audit_insert_sql(json_param: &str) -> String {
+    format!(
+        "INSERT INTO audit_log (at, actor, via, action, client_id, subject, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, {json_param})"
+    )
+}
+
+pub fn bind_audit<'q, B: Binds<'q>>(q: B, e: &'q AuditEntry) -> B {
+    q.time(e.at)
+        .text(&e.actor.name)
+        .text(&e.actor.via)
+        .text(&e.action)
+        .opt_text(e.client_id.as_ref().map(ClientId::as_str))
+        .text(&e.subject)
+        .string(e.detail.to_string())
+}
+
+pub const AUDIT_SELECT: &str = "SELECT at, actor, via, action, client_id, subject, CAST(detail AS TEXT) FROM audit_log";
+
+pub fn audit_entry(row: &impl Columns) -> Result<AuditEntry> {
+    Ok(AuditEntry {
+        at: row.time(0)?,
+        actor: Actor { name: row.text(1)?.to_string(), via: row.text(2)?.to_string() },
+        action: row.text(3)?.to_string(),
+        client_id: parse_opt(row.opt_text(4)?, ClientId::parse)?,
+        subject: row.text(5)?.to_string(),
+        detail: parse(row.text(6)?, |t| serde_json::from_str(t))?,
+    })
+}
+
+/// The audit entry of a sent reminder: everything needed to prove it later.
+pub fn reminder_audit(r: &ReminderRecord, actor: &Actor) -> AuditEntry {
+    let invoices: Vec<serde_json::Value> = r
+        .invoices
+        .iter()
+        .map(|(number, stage, due)| serde_json::json!({ "invoice": number, "stage": stage, "amount_due": due.to_string() }))
+        .collect();
+    AuditEntry {
+        at: r.sent_at,
+        actor: actor.clone(),
+        action: "reminder.sent".into(),
+        client_id: Some(r.client_id.clone()),
+        subject: r.proposal_id.to_string(),
+        detail: serde_json::json!({
+            "on": r.on,
+            "stage": r.stage,
+            "tone": r.tone,
+            "channels": r.channels,
+            "currency": r.currency,
+            "total_due": r.total_due.to_string(),
+            "invoices": invoices,
+        }),
+    }
+}
+
+/// The audit entry of a hold set or lifted on a client or an invoice.
+pub fn hold_audit(
+    target: &str,
+    client_id: ClientId,
+    subject: String,
+    hold: &Hold,
+    actor: &Actor,
+    at: DateTime<Utc>,
+) -> AuditEntry {
+    AuditEntry {
+        at,
+        actor: actor.clone(),
+        action: hold_action(hold).into(),
+        client_id: Some(client_id),
+        subject,
+        detail: serde_json::json!({
+            "target": target,
+            "paused_until": hold.paused_until,
+            "dispute": hold.dispute,
+            "promise_date": hold.promise_date,
+        }),
+    }
+}
+
+/// The audit entry of an import: the file and what changed.
+pub fn import_audit(
+    kind: &str,
+    file: &str,
+    rows: usize,
+    counts: ImportCounts,
+    actor: &Actor,
+    at: DateTime<Utc>,
+) -> AuditEntry {
+    AuditEntry {
+        at,
+        actor: actor.clone(),
+        action: format!("import.{kind}"),
+        client_id: None,
+        subject: file.to_string(),
+        detail: serde_json::json!({
+            "rows": rows,
+            "inserted": counts.inserted,
+            "updated": counts.updated,
+            "unchanged": counts.unchanged,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_batch_insert_numbers_its_placeholders_row_by_row() {
+        let mut insert = BatchInsert::new("t", &["a", "b"], " RETURNING a".into());
+        assert_eq!(insert.sql(2), "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) RETURNING a");
+    }
+
+    #[test]
+    fn an_upsert_rewrites_only_rows_that_differ_and_leaves_other_columns_alone() {
+        let mut upsert = BatchInsert::upsert("t", &["k", "a", "at"], "k", &["a"], &["at"]);
+        let sql = upsert.sql(1);
+        assert_eq!(
+            sql,
+            "INSERT INTO t (k, a, at) VALUES ($1, $2, $3) ON CONFLICT (k) DO UPDATE SET a = excluded.a, \
+             at = excluded.at WHERE t.a IS DISTINCT FROM excluded.a"
+        );
+    }
+
+    #[test]
+    fn batches_split_on_size_and_on_a_repeated_key() {
+        let rows = ["a", "b", "c", "b", "d"];
+        let sizes: Vec<usize> = batches(&rows, 2, |r| r).iter().map(|b| b.len()).collect();
+        assert_eq!(sizes, vec![2, 1, 2]);
+        let sizes: Vec<usize> = batches(&rows, 10, |r| r).iter().map(|b| b.len()).collect();
+        assert_eq!(sizes, vec![3, 2]);
+        assert!(batches(&[] as &[&str], 10, |r| r).is_empty());
+    }
+
+    #[test]
+    fn settlement_follows_the_ledger_rule() {
+        let paid_in_two = [(d("2026-01-10"), dec!(0.10)), (d("2026-01-05"), dec!(0.20))];
+        assert_eq!(
+            Settlement::of(dec!(0.30), dec!(0), &paid_in_two),
+            Settlement { is_open: false, settled_on: Some(d("2026-01-10")) }
+        );
+        assert!(Settlement::of(dec!(0.30), dec!(0.10), &paid_in_two[..1]).is_open);
+        // Paid at import: closed, but with no known date.
+        assert_eq!(Settlement::of(dec!(100), dec!(100), &[]), Settlement { is_open: false, settled_on: None });
+    }
+
+    #[test]
+    fn counts_come_from_table_sizes_and_rows_written() {
+        let counts = ImportCounts::from_totals(10, 5, 8, 4);
+        assert_eq!(counts, ImportCounts { inserted: 3, updated: 1, unchanged: 6 });
+    }
+
+    #[test]
+    fn stage_ranks_follow_the_ladder() {
+        assert_eq!(
+            stage_rank_sql("s"),
+            "CASE s WHEN 'pre_due' THEN 0 WHEN 'first' THEN 1 WHEN 'second' THEN 2 WHEN 'final' THEN 3 \
+             WHEN 'formal_notice' THEN 4 END"
+        );
+        assert_eq!(stage_rank(Stage::Final), 3);
+    }
+
+    #[test]
+    fn hold_actions_name_the_strongest_reason() {
+        let dispute = Hold { dispute: Some("price".into()), paused_until: Some(d("2026-01-01")), promise_date: None };
+        assert_eq!(hold_action(&dispute), "hold.dispute");
+        assert_eq!(hold_action(&Hold { promise_date: Some(d("2026-01-01")), ..Hold::default() }), "hold.promise");
+        assert_eq!(hold_action(&Hold::default()), "hold.lift");
+    }
+}

@@ -562,11 +562,10 @@ mod tests {
 
     #[test]
     fn batches_split_on_size_and_on_a_repeated_key() {
-        let rows = ["a", "b", "c", "b", "d"];
-        let sizes: Vec<usize> = batches(&rows, 2, |r| r).iter().map(|b| b.len()).collect();
-        assert_eq!(sizes, vec![2, 1, 2]);
-        let sizes: Vec<usize> = batches(&rows, 10, |r| r).iter().map(|b| b.len()).collect();
-        assert_eq!(sizes, vec![3, 2]);
+        let sizes = |rows: &[&str], size| batches(rows, size, |r| r).iter().map(|b| b.len()).collect::<Vec<_>>();
+        assert_eq!(sizes(&["a", "b", "c", "b", "d"], 2), vec![2, 2, 1]);
+        assert_eq!(sizes(&["a", "b", "c", "b", "d"], 10), vec![3, 2]);
+        assert_eq!(sizes(&["a", "a", "b"], 2), vec![1, 2]);
         assert!(batches(&[] as &[&str], 10, |r| r).is_empty());
     }
 

@@ -25,6 +25,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::fmt::Write as _;
 
 #[cfg(test)]
 #[path = "planner_tests.rs"]
@@ -57,6 +58,8 @@ pub enum Blocked {
     BelowMinAmount { currency: Currency, total_due: Decimal, min_amount: Decimal },
 }
 
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 /// A proposal's id: the day, then a hash of the client and the currency, so
 /// the same proposal keeps its id however often the digest is rebuilt that
 /// day, and an id never reveals the client.
@@ -66,8 +69,12 @@ pub fn proposal_id(client: &ClientId, currency: Currency, today: NaiveDate) -> P
     hasher.update(b"\x1f");
     hasher.update(currency.code().as_bytes());
     let digest = hasher.finalize();
-    let hex: String = digest[..5].iter().map(|b| format!("{b:02x}")).collect();
-    let id = format!("{:04}{:02}{:02}-{hex}", today.year(), today.month(), today.day());
+    let mut id = String::with_capacity(19);
+    let _ = write!(id, "{:04}{:02}{:02}-", today.year(), today.month(), today.day());
+    for byte in &digest[..5] {
+        id.push(char::from(HEX_DIGITS[usize::from(byte >> 4)]));
+        id.push(char::from(HEX_DIGITS[usize::from(byte & 0x0f)]));
+    }
     ProposalId::parse(&id).expect("19 ASCII characters make a valid proposal id")
 }
 
@@ -91,14 +98,24 @@ pub fn plan(ledger: &crate::ledger::Ledger, policy: &Policy, today: NaiveDate) -
     for account in &ledger.accounts {
         plan_account(account, &ladder, today, &mut due, &mut proposals);
     }
-    proposals.sort_unstable_by(|a, b| {
+    strongest_first(proposals)
+}
+
+/// Sorts by stage descending, total due descending, client id, currency.
+/// Sorts indices and moves each proposal once: proposals are a few hundred
+/// bytes, and sorting them in place moves each one many times.
+fn strongest_first(proposals: Vec<Proposal>) -> Vec<Proposal> {
+    let mut order: Vec<usize> = (0..proposals.len()).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let (a, b) = (&proposals[a], &proposals[b]);
         b.stage
             .cmp(&a.stage)
             .then_with(|| b.total_due.cmp(&a.total_due))
             .then_with(|| a.client_id.cmp(&b.client_id))
             .then_with(|| a.currency.cmp(&b.currency))
     });
-    proposals
+    let mut slots: Vec<Option<Proposal>> = proposals.into_iter().map(Some).collect();
+    order.into_iter().map(|i| slots[i].take().expect("each index appears once")).collect()
 }
 
 /// The earliest day on or after `today` when the client would get a
@@ -549,7 +566,8 @@ fn strategic_channels(channels: &[Channel], sms_allowed: bool) -> Vec<Channel> {
 }
 
 /// The one-line "why today" for the digest: how late, the last reminder, and
-/// whether the bad-payer schedule applied.
+/// whether the bad-payer schedule applied. Written into one buffer: it is
+/// built for every proposal of a large ledger.
 fn reason(
     language: Language,
     invoices: &[ProposedInvoice],
@@ -557,66 +575,77 @@ fn reason(
     accelerated: bool,
 ) -> String {
     let fr = language == Language::Fr;
-    let mut parts: Vec<String> = Vec::with_capacity(4);
+    let mut line = String::with_capacity(96);
     let late = invoices.iter().filter(|i| i.days_late > 0);
     let (late_count, max_late) = late.fold((0, 0), |(n, max), i| (n + 1, i.days_late.max(max)));
-    if late_count > 0 {
-        parts.push(match (fr, late_count) {
-            (true, 1) => format!("1 facture en retard ({max_late} j)"),
-            (true, n) => format!("{n} factures en retard (max {max_late} j)"),
-            (false, 1) => format!("1 invoice overdue ({max_late} days)"),
-            (false, n) => format!("{n} invoices overdue (max {max_late} days)"),
-        });
-    }
+    // Writing to a String cannot fail.
+    let _ = match (fr, late_count) {
+        (_, 0) => Ok(()),
+        (true, 1) => write!(line, "1 facture en retard ({max_late} j)"),
+        (true, n) => write!(line, "{n} factures en retard (max {max_late} j)"),
+        (false, 1) => write!(line, "1 invoice overdue ({max_late} days)"),
+        (false, n) => write!(line, "{n} invoices overdue (max {max_late} days)"),
+    };
     let upcoming = invoices.iter().filter(|i| i.days_late <= 0);
     let (upcoming_count, nearest) = upcoming.fold((0, i64::MAX), |(n, min), i| (n + 1, min.min(-i.days_late)));
     if upcoming_count > 0 {
-        parts.push(falling_due(fr, upcoming_count, nearest));
+        separate(&mut line, fr);
+        write_falling_due(&mut line, fr, upcoming_count, nearest);
     }
     if let Some((stage, on)) = last {
-        let (label, day) = (stage_label(stage, language), format_date(on, language));
-        parts.push(if fr {
-            format!("dernière relance le {day} ({label})")
-        } else {
-            format!("last reminder on {day} ({label})")
-        });
+        separate(&mut line, fr);
+        line.push_str(if fr { "dernière relance le " } else { "last reminder on " });
+        write_date(&mut line, on, language);
+        let _ = write!(line, " ({})", stage_label(stage, language));
     }
     if accelerated {
-        parts.push(if fr { "mauvais payeur : calendrier accéléré" } else { "bad payer: faster schedule" }.to_string());
+        separate(&mut line, fr);
+        line.push_str(if fr { "mauvais payeur : calendrier accéléré" } else { "bad payer: faster schedule" });
     }
-    capitalize(&parts.join(if fr { " ; " } else { "; " }))
+    line
 }
 
-/// "échéance dans 3 jours" / "2 factures à échéance (la plus proche dans 2 jours)".
-fn falling_due(fr: bool, count: usize, nearest_days: i64) -> String {
-    let when = match (fr, nearest_days) {
-        (true, 0) => "aujourd'hui".to_string(),
-        (true, 1) => "dans 1 jour".to_string(),
-        (true, n) => format!("dans {n} jours"),
-        (false, 0) => "today".to_string(),
-        (false, 1) => "in 1 day".to_string(),
-        (false, n) => format!("in {n} days"),
+/// French puts a space before a semicolon.
+fn separate(line: &mut String, fr: bool) {
+    if !line.is_empty() {
+        line.push_str(if fr { " ; " } else { "; " });
+    }
+}
+
+/// "Échéance dans 3 jours" / "2 factures à échéance (la plus proche dans 2 jours)",
+/// capitalized when it opens the line.
+fn write_falling_due(line: &mut String, fr: bool, count: usize, nearest_days: i64) {
+    let opens = line.is_empty();
+    let _ = match (fr, count) {
+        (true, 1) => write!(line, "{}chéance ", if opens { "É" } else { "é" }),
+        (true, n) => write!(line, "{n} factures à échéance (la plus proche "),
+        (false, 1) => write!(line, "{}ue ", if opens { "D" } else { "d" }),
+        (false, n) => write!(line, "{n} invoices falling due (the nearest "),
     };
-    match (fr, count) {
-        (true, 1) => format!("échéance {when}"),
-        (true, n) => format!("{n} factures à échéance (la plus proche {when})"),
-        (false, 1) => format!("due {when}"),
-        (false, n) => format!("{n} invoices falling due (the nearest {when})"),
-    }
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+    let _ = match (fr, nearest_days) {
+        (true, 0) => write!(line, "aujourd'hui"),
+        (true, 1) => write!(line, "dans 1 jour"),
+        (true, n) => write!(line, "dans {n} jours"),
+        (false, 0) => write!(line, "today"),
+        (false, 1) => write!(line, "in 1 day"),
+        (false, n) => write!(line, "in {n} days"),
+    };
+    if count > 1 {
+        line.push(')');
     }
 }
 
 /// 03/03/2026 for French readers, 2026-03-03 (unambiguous) in English.
+fn write_date(line: &mut String, date: NaiveDate, language: Language) {
+    let (y, m, d) = (date.year(), date.month(), date.day());
+    let _ = match language {
+        Language::Fr => write!(line, "{d:02}/{m:02}/{y}"),
+        Language::En => write!(line, "{y:04}-{m:02}-{d:02}"),
+    };
+}
+
 fn format_date(date: NaiveDate, language: Language) -> String {
-    match language {
-        Language::Fr => format!("{:02}/{:02}/{}", date.day(), date.month(), date.year()),
-        Language::En => format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day()),
-    }
+    let mut text = String::with_capacity(10);
+    write_date(&mut text, date, language);
+    text
 }

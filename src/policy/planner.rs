@@ -12,9 +12,10 @@
 //! - one message per client and currency lists every invoice that is due, in
 //!   the tone of the most advanced stage.
 //!
-//! `plan` runs on a million invoices: it allocates only what it returns, asks
-//! the calendar once (see [`plan`]) and computes a client's payment score only
-//! when a decision depends on it.
+//! `plan` runs on a million invoices: beyond what it returns it allocates one
+//! scratch vector, asks the calendar once (see [`plan`]), and computes a
+//! client's payment score at most once, only for a client that gets a
+//! proposal (the `score` field) or whose bad-payer status decides a stage.
 
 use super::penalties::{indemnity, late_penalties};
 use super::score::payment_score;
@@ -225,17 +226,19 @@ impl Blocked {
     }
 }
 
-/// A stage's name as finance says it ("1re relance", "2nd reminder").
-pub fn stage_label(stage: Stage, language: Language) -> &'static str {
+/// A stage's name in the middle of a reason line ("dernière relance le … (1re
+/// relance)"): the wording of `render::format::stage_label`, in lower case.
+/// The planner does not depend on `render`, which renders its output.
+fn stage_label(stage: Stage, language: Language) -> &'static str {
     match (language, stage) {
-        (Language::Fr, Stage::PreDue) => "rappel avant échéance",
+        (Language::Fr, Stage::PreDue) => "relance préventive",
         (Language::Fr, Stage::First) => "1re relance",
         (Language::Fr, Stage::Second) => "2e relance",
-        (Language::Fr, Stage::Final) => "relance finale",
+        (Language::Fr, Stage::Final) => "relance avant contentieux",
         (Language::Fr, Stage::FormalNotice) => "mise en demeure",
         (Language::En, Stage::PreDue) => "pre-due reminder",
-        (Language::En, Stage::First) => "1st reminder",
-        (Language::En, Stage::Second) => "2nd reminder",
+        (Language::En, Stage::First) => "first reminder",
+        (Language::En, Stage::Second) => "second reminder",
         (Language::En, Stage::Final) => "final reminder",
         (Language::En, Stage::FormalNotice) => "formal notice",
     }

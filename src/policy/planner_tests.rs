@@ -558,7 +558,7 @@ fn the_reason_and_previous_reminders_cover_this_currency() {
     let mut english = policy();
     english.language = Language::En;
     let proposals = plan_for(vec![reminded_client()], &english, "2026-03-16");
-    assert_eq!(proposals[0].reason, "2 invoices overdue (max 17 days); last reminder on 2026-03-03 (1st reminder)");
+    assert_eq!(proposals[0].reason, "2 invoices overdue (max 17 days); last reminder on 2026-03-03 (first reminder)");
 }
 
 #[test]
@@ -681,4 +681,36 @@ fn blocked_reasons_are_empty_when_nothing_holds_back() {
     let free = account(client("ACME"), vec![invoice("F-1", "2026-03-09", dec!(100))]);
     assert_eq!(blocked_reasons(&free, &policy(), d("2026-03-16")), vec![]);
     assert_eq!(blocked_reasons(&free, &policy(), d("2026-03-14")), vec![Blocked::NonBusinessDay]);
+}
+
+#[test]
+fn an_invoice_already_reminded_at_its_stage_is_not_listed_again() {
+    // A got its first on 9 March (second due 17 March); B's first is due 16 March; C is done.
+    let a = sent(invoice("A-1", "2026-03-02", dec!(100)), Stage::First, "2026-03-09");
+    let b = invoice("B-2", "2026-03-09", dec!(100));
+    let c = sent(invoice("C-3", "2025-11-03", dec!(100)), Stage::FormalNotice, "2025-12-18");
+    let account = reminded(account(client("ACME"), vec![a, b, c]), Stage::First, "2026-03-09", Currency::EUR);
+    let proposals = plan_for(vec![account], &policy(), "2026-03-16");
+    assert_eq!(numbers(&proposals[0]), vec!["B-2"]);
+    assert_eq!((proposals[0].stage, proposals[0].total_due), (Stage::First, dec!(100)));
+}
+
+#[test]
+fn blocked_reasons_speak_english_too() {
+    let reasons = [
+        Blocked::NonBusinessDay,
+        Blocked::Promise { invoice: None, until: d("2026-03-20") },
+        Blocked::Cooldown { last: d("2026-03-12"), resumes_on: d("2026-03-19") },
+        Blocked::BelowMinAmount { currency: Currency::EUR, total_due: dec!(120), min_amount: dec!(1000) },
+    ];
+    let lines: Vec<String> = reasons.iter().map(|r| r.describe(Language::En)).collect();
+    assert_eq!(
+        lines,
+        vec![
+            "not a business day: no reminder today",
+            "promised to pay by 2026-03-20",
+            "last reminder on 2026-03-12, next possible on 2026-03-19",
+            "amount due 120 EUR is below the minimum of 1000 EUR",
+        ]
+    );
 }

@@ -222,7 +222,9 @@ fn lookup(reference: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Strin
     match (env(name).filter(|v| !v.is_empty()), default) {
         (Some(value), _) => Ok(value),
         (None, Some(default)) => Ok(default.to_string()),
-        (None, None) => Err(format!("environment variable {name} is not set (write ${{{name}:-default}} for an optional one)")),
+        (None, None) => {
+            Err(format!("environment variable {name} is not set (write ${{{name}:-default}} for an optional one)"))
+        }
     }
 }
 
@@ -293,7 +295,11 @@ mod tests {
 
     #[test]
     fn the_default_database_sits_next_to_the_config_file() {
-        let loaded = Loaded { config: Config::default(), tz: chrono_tz::Europe::Paris, path: "/etc/relance/bot-config.yaml".into() };
+        let loaded = Loaded {
+            config: Config::default(),
+            tz: chrono_tz::Europe::Paris,
+            path: "/etc/relance/bot-config.yaml".into(),
+        };
         assert_eq!(loaded.database_url(), "sqlite:///etc/relance/relance.db");
     }
 }

@@ -72,7 +72,10 @@ const fn english(mut d: DemoClient) -> DemoClient {
 const CLIENTS: [DemoClient; 40] = [
     strategic(c("ACME", "ACME Industries SAS", "compta@acme-industries.fr", "01 45 67 89 10"), "Julie Bernard"),
     strategic(c("C002", "Groupe Hôtelier Riviera", "fournisseurs@riviera-hotels.fr", "04 93 12 34 56"), "Marc Petit"),
-    strategic(habit(c("C003", "Société Générale d'Équipement", "ap@sge-equipement.fr", "03 20 11 22 33"), Habit::Punctual), "Julie Bernard"),
+    strategic(
+        habit(c("C003", "Société Générale d'Équipement", "ap@sge-equipement.fr", "03 20 11 22 33"), Habit::Punctual),
+        "Julie Bernard",
+    ),
     habit(c("C004", "Transports Lefèvre & Fils", "direction@transports-lefevre.fr", "06 12 34 56 78"), Habit::Chronic),
     habit(c("C005", "Boulangerie Émile Durand", "emile.durand@orange.fr", "06 23 45 67 89"), Habit::Punctual),
     c("C006", "Menuiserie Garnier", "contact@menuiserie-garnier.fr", "02 99 45 12 78"),
@@ -131,7 +134,7 @@ pub fn generate(today: NaiveDate, policy: &Policy) -> DemoLedger {
     let mut clients_csv = String::from("client_id;name;email;cc;phone;segment;owner;language;kind;siren\n");
     let mut invoices_csv = String::from("number;client_id;issue_date;due_date;amount;currency;paid;description;pdf\n");
     let mut payments_csv = String::from("invoice;amount;date;reference\n");
-    let mut demo = Builder { today, policy, reminders: Vec::new(), open: Vec::new() };
+    let mut demo = Builder { today, policy, open: Vec::new() };
     let mut invoice_count = 0;
     for (index, client) in CLIENTS.iter().enumerate() {
         write_client(&mut clients_csv, client, index);
@@ -149,15 +152,7 @@ pub fn generate(today: NaiveDate, policy: &Policy) -> DemoLedger {
     demo.usd_invoice(&mut invoices_csv, &mut invoice_count);
     let holds = demo_holds(today, &demo.open);
     let reminders = demo.history();
-    DemoLedger {
-        clients_csv,
-        invoices_csv,
-        payments_csv,
-        reminders,
-        holds,
-        client_count: CLIENTS.len(),
-        invoice_count,
-    }
+    DemoLedger { clients_csv, invoices_csv, payments_csv, reminders, holds, client_count: CLIENTS.len(), invoice_count }
 }
 
 /// One generated invoice.
@@ -173,7 +168,6 @@ struct InvoiceSpec {
 struct Builder<'a> {
     today: NaiveDate,
     policy: &'a Policy,
-    reminders: Vec<ReminderRecord>,
     /// Open invoices: (client, number, due date, amount due, currency).
     open: Vec<(&'static str, String, NaiveDate, Decimal, Currency)>,
 }
@@ -181,7 +175,14 @@ struct Builder<'a> {
 impl Builder<'_> {
     /// The n-th of `count` invoices of a client: spread over the last ~5 months,
     /// 30-day terms, paid according to the client's habit.
-    fn invoice(&mut self, rng: &mut fastrand::Rng, client: &DemoClient, n: usize, count: usize, number: &str) -> InvoiceSpec {
+    fn invoice(
+        &mut self,
+        rng: &mut fastrand::Rng,
+        client: &DemoClient,
+        n: usize,
+        count: usize,
+        number: &str,
+    ) -> InvoiceSpec {
         let age = 150 - (n as u64 * 140 / count as u64) - rng.u64(0..12);
         let issue = self.today - Days::new(age);
         let due = issue + Days::new(30);
@@ -213,7 +214,13 @@ impl Builder<'_> {
         let issue = self.today - Days::new(52);
         let due = issue + Days::new(30);
         let amount = Decimal::new(1_250_000, 2);
-        let _ = writeln!(csv, "{number};C011;{};{};{};USD;0;Licences annuelles (USD);", fr_date(issue), fr_date(due), fr_amount(amount));
+        let _ = writeln!(
+            csv,
+            "{number};C011;{};{};{};USD;0;Licences annuelles (USD);",
+            fr_date(issue),
+            fr_date(due),
+            fr_amount(amount)
+        );
         self.open.push(("C011", number, due, amount, Currency::parse("USD").expect("USD is a currency")));
     }
 
@@ -237,10 +244,19 @@ impl Builder<'_> {
                 last_on = Some(on);
             }
         }
-        by_day.into_iter().map(|((client, on, currency), invoices)| self.record(client, on, currency, invoices)).collect()
+        by_day
+            .into_iter()
+            .map(|((client, on, currency), invoices)| self.record(client, on, currency, invoices))
+            .collect()
     }
 
-    fn record(&self, client: &str, on: NaiveDate, currency: Currency, invoices: Vec<(InvoiceNumber, Stage, Decimal)>) -> ReminderRecord {
+    fn record(
+        &self,
+        client: &str,
+        on: NaiveDate,
+        currency: Currency,
+        invoices: Vec<(InvoiceNumber, Stage, Decimal)>,
+    ) -> ReminderRecord {
         let id = ClientId::parse(client).expect("demo ids are valid");
         let stage = invoices.iter().map(|i| i.1).max().expect("a reminder lists an invoice");
         let rule = self.policy.rule(stage).expect("history follows the configured ladder");
@@ -261,7 +277,10 @@ impl Builder<'_> {
 }
 
 /// A dispute, a promise and a pause, so the digest shows what they stop.
-fn demo_holds(today: NaiveDate, open: &[(&'static str, String, NaiveDate, Decimal, Currency)]) -> Vec<(HoldTarget, Hold)> {
+fn demo_holds(
+    today: NaiveDate,
+    open: &[(&'static str, String, NaiveDate, Decimal, Currency)],
+) -> Vec<(HoldTarget, Hold)> {
     let mut holds = Vec::new();
     if let Some((_, number, ..)) = open.iter().find(|o| o.0 == "C006") {
         let number = InvoiceNumber::parse(number).expect("valid");
@@ -280,7 +299,11 @@ fn write_client(csv: &mut String, client: &DemoClient, index: usize) {
     let language = if client.english { "en" } else { "fr" };
     let kind = if client.b2c { "b2c" } else { "b2b" };
     let siren = if client.b2c || client.english { String::new() } else { demo_siren(index) };
-    let _ = writeln!(csv, "{};{};{};;{};{segment};{owner};{language};{kind};{siren}", client.id, client.name, client.email, client.phone);
+    let _ = writeln!(
+        csv,
+        "{};{};{};;{};{segment};{owner};{language};{kind};{siren}",
+        client.id, client.name, client.email, client.phone
+    );
 }
 
 fn write_invoice(csv: &mut String, client: &DemoClient, number: &str, spec: &InvoiceSpec) {

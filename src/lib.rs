@@ -4,9 +4,14 @@
 //! returns plain data; the shell (`store`, `import`, `cli`) does the I/O.
 //! See ARCHITECTURE.md for the map.
 
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod import;
 pub mod ledger;
+pub mod lookup;
 pub mod policy;
 pub mod render;
 pub mod store;

@@ -62,7 +62,8 @@ pub fn load_config(path: &Path) -> anyhow::Result<Loaded> {
     let env = |name: &str| std::env::var(name).ok();
     if !path.exists() && path == Path::new("bot-config.yaml") {
         tracing::warn!("no bot-config.yaml here: using the built-in defaults");
-        let config = config::parse("", &env).map_err(|message| config::ConfigError { file: "(defaults)".into(), message })?;
+        let config =
+            config::parse("", &env).map_err(|message| config::ConfigError { file: "(defaults)".into(), message })?;
         let tz = config.timezone.parse().map_err(|_| anyhow::anyhow!("invalid default timezone"))?;
         return Ok(Loaded { config, tz, path: path.to_path_buf() });
     }

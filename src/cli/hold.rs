@@ -93,7 +93,9 @@ async fn current(app: &App, args: &TargetArgs, today: NaiveDate) -> anyhow::Resu
     let clients = app.store.clients().await?;
     let id: ClientId = match find_client(&clients, query) {
         Found::One(client) => client.id.clone(),
-        Found::Several(c) => return Err(UserError(format!("{query:?} matches {} clients: be more precise", c.len())).into()),
+        Found::Several(c) => {
+            return Err(UserError(format!("{query:?} matches {} clients: be more precise", c.len())).into())
+        }
         Found::None => return Err(UserError(format!("no client matches {query:?}")).into()),
     };
     let hold = app.store.account(&id, today).await?.map(|a| a.hold).unwrap_or_default();

@@ -74,8 +74,16 @@ pub fn render(r: &AgedReport, lang: Language) -> String {
     let mut out = String::new();
     let title = if fr { "Balance âgée au" } else { "Aged balance as of" };
     let _ = writeln!(out, "{title} {}\n", crate::render::format::date(r.as_of, lang));
-    let head = if fr { ["Client", "Non échu", "1–30 j", "31–60 j", "61–90 j", "> 90 j", "Total"] } else { ["Client", "Not due", "1–30 d", "31–60 d", "61–90 d", "> 90 d", "Total"] };
-    let _ = writeln!(out, "{:<32} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15}", head[0], head[1], head[2], head[3], head[4], head[5], head[6]);
+    let head = if fr {
+        ["Client", "Non échu", "1–30 j", "31–60 j", "61–90 j", "> 90 j", "Total"]
+    } else {
+        ["Client", "Not due", "1–30 d", "31–60 d", "61–90 d", "> 90 d", "Total"]
+    };
+    let _ = writeln!(
+        out,
+        "{:<32} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15}",
+        head[0], head[1], head[2], head[3], head[4], head[5], head[6]
+    );
     for c in &r.clients {
         for b in &c.balances {
             write_row(&mut out, &truncate(&c.name, 32), b, lang);

@@ -171,10 +171,16 @@ fn write_hold(out: &mut String, hold: &Hold, lang: Language, indent: &str) {
         let _ = writeln!(out, "{indent}⚠ {} : {reason}", t(lang, "Litige", "Dispute"));
     }
     if let Some(date) = hold.promise_date {
-        let _ = writeln!(out, "{indent}🤝 {} {}", t(lang, "Promesse de paiement au", "Promise to pay by"), format::date(date, lang));
+        let _ = writeln!(
+            out,
+            "{indent}🤝 {} {}",
+            t(lang, "Promesse de paiement au", "Promise to pay by"),
+            format::date(date, lang)
+        );
     }
     if let Some(date) = hold.paused_until {
-        let _ = writeln!(out, "{indent}⏸ {} {}", t(lang, "En pause jusqu'au", "Paused until"), format::date(date, lang));
+        let _ =
+            writeln!(out, "{indent}⏸ {} {}", t(lang, "En pause jusqu'au", "Paused until"), format::date(date, lang));
     }
 }
 

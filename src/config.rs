@@ -173,6 +173,9 @@ fn interpolate(value: &mut Value, path: &str, env: &dyn Fn(&str) -> Option<Strin
                 let child = if path.is_empty() { key } else { format!("{path}.{key}") };
                 interpolate(item, &child, env)?;
             }
+            // `siren: ${COMPANY_SIREN:-}` with the variable unset means "no SIREN":
+            // a key whose value is empty is as if it were not written.
+            map.retain(|_, item| !matches!(item, Value::String(s) if s.trim().is_empty()));
         }
         Value::Tagged(tagged) => interpolate(&mut tagged.value, path, env)?,
         Value::Null | Value::Bool(_) | Value::Number(_) => {}

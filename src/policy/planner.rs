@@ -375,6 +375,13 @@ fn plan_account(account: &Account, ladder: &Ladder, today: NaiveDate, due: &mut 
     let mut score = LazyScore::new(account, today);
     collect_due(account, ladder, today, &mut score, due);
     for group in by_currency(account, due) {
+        let overdue_only: Vec<Due>;
+        let group = if mixes_pre_due_with_overdue(group) {
+            overdue_only = group.iter().filter(|d| d.stage != Stage::PreDue).copied().collect();
+            &overdue_only[..]
+        } else {
+            group
+        };
         let currency = group[0].currency;
         if cooldown_blocks(&account.reminders, currency, today, policy.cooldown_days) {
             continue;
@@ -385,6 +392,12 @@ fn plan_account(account: &Account, ladder: &Ladder, today: NaiveDate, due: &mut 
         }
         out.push(build_proposal(account, ladder, group, total_due, &mut score, today));
     }
+}
+
+/// An invoice not yet due has no place in a reminder about late ones (least of
+/// all in a formal notice): its friendly pre-due note is dropped instead.
+fn mixes_pre_due_with_overdue(group: &[Due]) -> bool {
+    group.iter().any(|d| d.stage == Stage::PreDue) && group.iter().any(|d| d.stage != Stage::PreDue)
 }
 
 /// Fills `due` (cleared first) with the open, unheld invoices whose next stage is due today.

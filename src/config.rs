@@ -15,6 +15,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+/// The commented configuration shipped with relance, used where no file is given.
+pub const SHIPPED: &str = include_str!("../bot-config.yaml");
+
 /// The configuration as written in `bot-config.yaml`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -236,6 +239,13 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
+    /// The sender's details every message needs, for tests about other sections.
+    const COMPANY: &str = "company: { name: Atelier SAS, contact_name: Claire, contact_email: compta@atelier.fr, sms_sender: Atelier }\n";
+
+    fn with_company(text: &str) -> String {
+        format!("{COMPANY}{text}")
+    }
+
     fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         move |name| map.get(name).cloned()
@@ -243,7 +253,7 @@ mod tests {
 
     #[test]
     fn the_shipped_configuration_loads() {
-        let text = include_str!("../bot-config.yaml");
+        let text = SHIPPED;
         let config = parse(text, &env(&[])).expect("bot-config.yaml must load with no environment");
         assert_eq!(config.policy.cooldown_days, 7);
         assert_eq!(config.policy.stages.len(), 5);
@@ -253,7 +263,7 @@ mod tests {
     #[test]
     fn variables_are_interpolated_with_defaults_and_retyped() {
         let text = "database_url: ${DB}\npolicy:\n  cooldown_days: ${COOLDOWN:-9}\n";
-        let config = parse(text, &env(&[("DB", "postgres://u:pw@h/db")])).unwrap();
+        let config = parse(&with_company(text), &env(&[("DB", "postgres://u:pw@h/db")])).unwrap();
         assert_eq!(config.policy.cooldown_days, 9);
         assert_eq!(config.database_url.as_ref().unwrap().0, "postgres://u:pw@h/db");
         assert!(!format!("{config:?}").contains("pw"), "the password must not appear in Debug output");
@@ -276,7 +286,7 @@ mod tests {
     #[test]
     fn an_unknown_key_is_refused() {
         let err = parse("policy:\n  cooldown: 7\n", &env(&[])).unwrap_err();
-        assert!(err.starts_with("policy: unknown field `cooldown`"), "{err}");
+        assert!(err.starts_with("policy.cooldown: unknown field `cooldown`, expected one of"), "{err}");
     }
 
     #[test]
@@ -292,7 +302,7 @@ mod tests {
 
     #[test]
     fn decimals_from_yaml_are_exact() {
-        let config = parse("policy:\n  min_amount: 12.15\n", &env(&[])).unwrap();
+        let config = parse(&with_company("policy:\n  min_amount: 12.15\n"), &env(&[])).unwrap();
         assert_eq!(config.policy.min_amount.to_string(), "12.15");
     }
 

@@ -3,15 +3,15 @@
 //! The demo is built relative to `today` so that the first run always shows a
 //! full digest: invoices at every stage of the ladder, a strategic client,
 //! a chronic late payer, consumers, a dispute, a promise, a pause, an English
-//! speaking client and a USD invoice. It is written as the CSV files a French
+//! speaking client and a USD invoice. The reminders already sent are not
+//! invented: the command replays the planner over the past months. It is written as the CSV files a French
 //! SME would export (semicolons, `01/03/2026`, `2 400,00`) and goes through the
 //! real import, so the demo also shows the import at work.
 
-use crate::domain::{Channel, ClientId, Currency, InvoiceNumber, Stage};
+use crate::domain::{ClientId, Currency, InvoiceNumber};
 use crate::ledger::Hold;
-use crate::policy::{planner::proposal_id, Policy};
-use crate::store::{HoldTarget, ReminderRecord};
-use chrono::{Days, NaiveDate, TimeZone, Utc};
+use crate::store::HoldTarget;
+use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 use std::fmt::Write;
 
@@ -20,7 +20,6 @@ pub struct DemoLedger {
     pub clients_csv: String,
     pub invoices_csv: String,
     pub payments_csv: String,
-    pub reminders: Vec<ReminderRecord>,
     pub holds: Vec<(HoldTarget, Hold)>,
     pub client_count: usize,
     pub invoice_count: usize,
@@ -129,12 +128,12 @@ const SERVICES: [&str; 10] = [
 ];
 
 /// Generates the demo ledger for `today` (deterministic: same day, same ledger).
-pub fn generate(today: NaiveDate, policy: &Policy) -> DemoLedger {
+pub fn generate(today: NaiveDate) -> DemoLedger {
     let mut rng = fastrand::Rng::with_seed(20_260_316);
     let mut clients_csv = String::from("client_id;name;email;cc;phone;segment;owner;language;kind;siren\n");
     let mut invoices_csv = String::from("number;client_id;issue_date;due_date;amount;currency;paid;description;pdf\n");
     let mut payments_csv = String::from("invoice;amount;date;reference\n");
-    let mut demo = Builder { today, policy, open: Vec::new() };
+    let mut demo = Builder { today, open: Vec::new() };
     let mut invoice_count = 0;
     for (index, client) in CLIENTS.iter().enumerate() {
         write_client(&mut clients_csv, client, index);
@@ -151,8 +150,7 @@ pub fn generate(today: NaiveDate, policy: &Policy) -> DemoLedger {
     }
     demo.usd_invoice(&mut invoices_csv, &mut invoice_count);
     let holds = demo_holds(today, &demo.open);
-    let reminders = demo.history();
-    DemoLedger { clients_csv, invoices_csv, payments_csv, reminders, holds, client_count: CLIENTS.len(), invoice_count }
+    DemoLedger { clients_csv, invoices_csv, payments_csv, holds, client_count: CLIENTS.len(), invoice_count }
 }
 
 /// One generated invoice.
@@ -165,14 +163,13 @@ struct InvoiceSpec {
     description: &'static str,
 }
 
-struct Builder<'a> {
+struct Builder {
     today: NaiveDate,
-    policy: &'a Policy,
     /// Open invoices: (client, number, due date, amount due, currency).
     open: Vec<(&'static str, String, NaiveDate, Decimal, Currency)>,
 }
 
-impl Builder<'_> {
+impl Builder {
     /// The n-th of `count` invoices of a client: spread over the last ~5 months,
     /// 30-day terms, paid according to the client's habit.
     fn invoice(
@@ -190,7 +187,7 @@ impl Builder<'_> {
         let amount = Decimal::new(cents / 100 * 100, 2);
         let delay = match client.habit {
             Habit::Punctual => rng.i64(-5..4),
-            Habit::Slow => rng.i64(0..25),
+            Habit::Slow => rng.i64(-3..16),
             Habit::Chronic => rng.i64(35..70),
         };
         let paid_on = due.checked_add_signed(chrono::Duration::days(delay)).filter(|d| *d < self.today);
@@ -222,57 +219,6 @@ impl Builder<'_> {
             fr_amount(amount)
         );
         self.open.push(("C011", number, due, amount, Currency::parse("USD").expect("USD is a currency")));
-    }
-
-    /// The reminders these invoices would already have received: every stage
-    /// whose date is at least a cooldown before today, one reminder per client
-    /// and day, so that today's plan continues the ladder where it stands.
-    fn history(self) -> Vec<ReminderRecord> {
-        use std::collections::BTreeMap;
-        let cooldown = i64::from(self.policy.cooldown_days);
-        let mut by_day: BTreeMap<(&str, NaiveDate, Currency), Vec<(InvoiceNumber, Stage, Decimal)>> = BTreeMap::new();
-        for (client, number, due, amount, currency) in &self.open {
-            let mut last_on: Option<NaiveDate> = None;
-            for rule in self.policy.stages.iter().filter(|r| r.stage != Stage::PreDue) {
-                let on = self.policy.calendar.on_or_after(*due + chrono::Duration::days(rule.offset_days));
-                let rested = last_on.is_none_or(|l| (on - l).num_days() >= cooldown);
-                if (self.today - on).num_days() < cooldown || !rested {
-                    break;
-                }
-                let number = InvoiceNumber::parse(number).expect("demo numbers are valid");
-                by_day.entry((client, on, *currency)).or_default().push((number, rule.stage, *amount));
-                last_on = Some(on);
-            }
-        }
-        by_day
-            .into_iter()
-            .map(|((client, on, currency), invoices)| self.record(client, on, currency, invoices))
-            .collect()
-    }
-
-    fn record(
-        &self,
-        client: &str,
-        on: NaiveDate,
-        currency: Currency,
-        invoices: Vec<(InvoiceNumber, Stage, Decimal)>,
-    ) -> ReminderRecord {
-        let id = ClientId::parse(client).expect("demo ids are valid");
-        let stage = invoices.iter().map(|i| i.1).max().expect("a reminder lists an invoice");
-        let rule = self.policy.rule(stage).expect("history follows the configured ladder");
-        let sent_at = Utc.from_utc_datetime(&on.and_hms_opt(8, 0, 0).expect("valid time"));
-        ReminderRecord {
-            proposal_id: proposal_id(&id, currency, on),
-            client_id: id,
-            sent_at,
-            on,
-            stage,
-            tone: rule.tone,
-            channels: rule.channels.iter().copied().filter(|c| *c != Channel::Letter).collect(),
-            currency,
-            total_due: invoices.iter().map(|i| i.2).sum(),
-            invoices,
-        }
     }
 }
 
@@ -351,11 +297,10 @@ mod tests {
 
     #[test]
     fn the_demo_ledger_is_the_size_the_readme_promises() {
-        let demo = generate(NaiveDate::from_ymd_opt(2026, 3, 16).unwrap(), &Policy::default());
+        let demo = generate(NaiveDate::from_ymd_opt(2026, 3, 16).unwrap());
         assert_eq!(demo.client_count, 40);
         assert!((150..=260).contains(&demo.invoice_count), "{}", demo.invoice_count);
         assert_eq!(demo.invoices_csv.lines().count(), demo.invoice_count + 1);
-        assert!(!demo.reminders.is_empty());
     }
 
     #[test]

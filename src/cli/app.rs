@@ -56,15 +56,15 @@ impl App {
     }
 }
 
-/// Reads the configuration file. The default path may be missing (built-in
-/// defaults then apply); a path the user named must exist.
+/// Reads the configuration file. The default path may be missing (the shipped
+/// configuration then applies); a path the user named must exist.
 pub fn load_config(path: &Path) -> anyhow::Result<Loaded> {
     let env = |name: &str| std::env::var(name).ok();
     if !path.exists() && path == Path::new("bot-config.yaml") {
-        tracing::warn!("no bot-config.yaml here: using the built-in defaults");
-        let config =
-            config::parse("", &env).map_err(|message| config::ConfigError { file: "(defaults)".into(), message })?;
-        let tz = config.timezone.parse().map_err(|_| anyhow::anyhow!("invalid default timezone"))?;
+        tracing::warn!("no bot-config.yaml here: using the shipped default configuration");
+        let fail = |message| config::ConfigError { file: "(shipped bot-config.yaml)".into(), message };
+        let config = config::parse(config::SHIPPED, &env).map_err(fail)?;
+        let tz = config.timezone.parse().map_err(|_| fail(format!("timezone: {:?} is unknown", config.timezone)))?;
         return Ok(Loaded { config, tz, path: path.to_path_buf() });
     }
     Ok(config::load(path, &env)?)

@@ -4,9 +4,10 @@ use super::app::{clock, load_config, open_store};
 use super::plan::terminal_digest;
 use super::Cli;
 use crate::import::{import_file, ImportKind};
-use crate::policy::plan;
+use crate::policy::{plan, Policy};
 use crate::render::format;
-use crate::store::{self, Actor};
+use crate::store::{self, Actor, ReminderRecord, Store};
+use chrono::{Days, NaiveDate, TimeZone, Utc};
 use anyhow::Context;
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -18,13 +19,18 @@ pub struct DemoArgs {
     pub dir: PathBuf,
 }
 
+/// How far back the demo's history goes (its oldest invoices are ~5 months old).
+const HISTORY_DAYS: u64 = 150;
+/// The days before today without a run, so the demo also shows the catch-up.
+const OFF_LAST_DAYS: u64 = 7;
+
 pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
     let loaded = load_config(&cli.config)?;
     let clock = clock(cli, &loaded)?;
     let config = &loaded.config;
     // A demo on a Saturday shows Monday's digest rather than an empty one.
     let today = config.policy.calendar.on_or_after(clock.today());
-    let demo = crate::demo::generate(today, &config.policy);
+    let demo = crate::demo::generate(today);
     let db = fresh_dir(&args.dir)?;
     let url = format!("sqlite://{}", db.display());
     let store = open_store(&url).await?;
@@ -38,11 +44,9 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
         std::fs::write(&path, text).with_context(|| format!("Failed to write {}", path.display()))?;
         import_file(store.as_ref(), kind, &path, &actor).await?;
     }
+    replay_history(store.as_ref(), &config.policy, today, &actor).await?;
     for (target, hold) in &demo.holds {
         store.set_hold(target, hold, &actor).await?;
-    }
-    for reminder in &demo.reminders {
-        store.record_reminder(reminder, &actor).await?;
     }
     let ledger = store.ledger(today).await?;
     let proposals = plan(&ledger, &config.policy, today);
@@ -79,4 +83,26 @@ fn fresh_dir(dir: &Path) -> anyhow::Result<PathBuf> {
         }
     }
     Ok(db)
+}
+
+/// The past months as the bot would have lived them: every business day, the
+/// planner's proposals are recorded as sent — except about one in eight,
+/// vetoed by a person — so the history obeys every rule of the policy.
+async fn replay_history(store: &dyn Store, policy: &Policy, today: NaiveDate, actor: &Actor) -> anyhow::Result<()> {
+    let mut day = today - Days::new(HISTORY_DAYS);
+    let mut vetoes = fastrand::Rng::with_seed(8);
+    // The bot was off last week (holidays): today's digest catches up with it.
+    while day < today - Days::new(OFF_LAST_DAYS) {
+        if policy.calendar.is_business_day(day) {
+            let ledger = store.ledger(day).await?;
+            let sent_at = Utc.from_utc_datetime(&day.and_hms_opt(8, 0, 0).expect("valid time"));
+            for proposal in plan(&ledger, policy, day) {
+                if vetoes.u8(0..8) != 0 {
+                    store.record_reminder(&ReminderRecord::from_proposal(&proposal, sent_at), actor).await?;
+                }
+            }
+        }
+        day = day + Days::new(1);
+    }
+    Ok(())
 }

@@ -38,10 +38,9 @@ impl fmt::Display for Stage {
 impl FromStr for Stage {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Stage::ALL
-            .into_iter()
-            .find(|stage| stage.as_str() == s)
-            .ok_or_else(|| format!("unknown stage {s:?} (expected one of pre_due, first, second, final, formal_notice)"))
+        Stage::ALL.into_iter().find(|stage| stage.as_str() == s).ok_or_else(|| {
+            format!("unknown stage {s:?} (expected one of pre_due, first, second, final, formal_notice)")
+        })
     }
 }
 
@@ -89,10 +88,9 @@ impl fmt::Display for Tone {
 impl FromStr for Tone {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Tone::ALL
-            .into_iter()
-            .find(|tone| tone.as_str() == s)
-            .ok_or_else(|| format!("unknown tone {s:?} (expected one of friendly, courteous, firm, pre_litigation, formal)"))
+        Tone::ALL.into_iter().find(|tone| tone.as_str() == s).ok_or_else(|| {
+            format!("unknown tone {s:?} (expected one of friendly, courteous, firm, pre_litigation, formal)")
+        })
     }
 }
 

@@ -156,13 +156,20 @@ impl Policy {
         }
         for (i, rule) in self.stages.iter().enumerate() {
             if rule.channels.is_empty() {
-                return Err(format!("policy.stages[{i}].channels: at least one channel is required (email, sms, letter)"));
+                return Err(format!(
+                    "policy.stages[{i}].channels: at least one channel is required (email, sms, letter)"
+                ));
             }
             if rule.stage == Stage::PreDue && rule.offset_days >= 0 {
-                return Err(format!("policy.stages[{i}].offset_days: pre_due must be before the due date (a negative number of days)"));
+                return Err(format!(
+                    "policy.stages[{i}].offset_days: pre_due must be before the due date (a negative number of days)"
+                ));
             }
             if rule.stage != Stage::PreDue && rule.offset_days < 0 {
-                return Err(format!("policy.stages[{i}].offset_days: {} must be on or after the due date (0 or more days)", rule.stage));
+                return Err(format!(
+                    "policy.stages[{i}].offset_days: {} must be on or after the due date (0 or more days)",
+                    rule.stage
+                ));
             }
         }
         if self.min_amount < Decimal::ZERO {

@@ -1,6 +1,8 @@
 //! What the planner proposes for one client on one day.
 
-use crate::domain::{Channel, ClientId, ClientKind, Currency, InvoiceNumber, Language, ProposalId, Segment, Stage, Tone};
+use crate::domain::{
+    Channel, ClientId, ClientKind, Currency, InvoiceNumber, Language, ProposalId, Segment, Stage, Tone,
+};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};

@@ -9,7 +9,7 @@
 //!
 //! ```text
 //! score = 100 − min(1.5 × average days late, 45)
-//!             − min(8 × late invoices, 40)
+//!             − min(5 × late invoices, 30)
 //!             − 20 × overdue share of the open amount
 //! ```
 //! rounded to the unit and clamped to 0..=100. Good is 70 or more, Bad below 40.
@@ -37,8 +37,8 @@ pub const BAD_BELOW: u8 = 40;
 const PER_DAY_LATE: Decimal = dec!(1.5);
 const DAYS_LATE_CAP: Decimal = dec!(45);
 /// Points lost per late invoice, and the most this term can cost.
-const PER_LATE_INVOICE: Decimal = dec!(8);
-const LATE_INVOICES_CAP: Decimal = dec!(40);
+const PER_LATE_INVOICE: Decimal = dec!(5);
+const LATE_INVOICES_CAP: Decimal = dec!(30);
 /// Points lost when everything open is overdue (proportionally less otherwise).
 const OVERDUE_SHARE_WEIGHT: Decimal = dec!(20);
 
@@ -319,8 +319,8 @@ mod tests {
                     invoice(dec!(2000), 35, None),
                     invoice(dec!(2000), -5, None),
                 ],
-                // 100 − min(1.5 × 47, 45) − min(8 × 5, 40) − 20 × 2000/4000 = 5
-                (5, ScoreLabel::Bad, dec!(47.0), 5, dec!(4000), dec!(2000)),
+                // 100 − min(1.5 × 47, 45) − min(5 × 5, 30) − 20 × 2000/4000 = 20
+                (20, ScoreLabel::Bad, dec!(47.0), 5, dec!(4000), dec!(2000)),
             ),
             (
                 "newcomer: a first invoice, not due yet",
@@ -336,20 +336,20 @@ mod tests {
                     invoice(dec!(800), 100, Some(0)),
                     invoice(dec!(800), 50, Some(10)),
                 ],
-                // 100 − 1.5 × 2 − 8 × 1 = 89
-                (89, ScoreLabel::Good, dec!(2.0), 1, dec!(0), dec!(0)),
+                // 100 − 1.5 × 2 − 5 × 1 = 92
+                (92, ScoreLabel::Good, dec!(2.0), 1, dec!(0), dec!(0)),
             ),
             (
                 "one invoice only, paid 20 days late",
                 vec![invoice(dec!(800), 50, Some(20))],
-                // 100 − 1.5 × 20 − 8 = 62
-                (62, ScoreLabel::Average, dec!(20.0), 1, dec!(0), dec!(0)),
+                // 100 − 1.5 × 20 − 5 = 65
+                (65, ScoreLabel::Average, dec!(20.0), 1, dec!(0), dec!(0)),
             ),
             (
                 "one invoice 3 days overdue and nothing else",
                 vec![invoice(dec!(800), 3, None)],
-                // 100 − 4.5 − 8 − 20 = 67.5, rounded half away from zero
-                (68, ScoreLabel::Average, dec!(3.0), 1, dec!(800), dec!(800)),
+                // 100 − 4.5 − 5 − 20 = 70.5, rounded half away from zero
+                (71, ScoreLabel::Good, dec!(3.0), 1, dec!(800), dec!(800)),
             ),
         ];
         for (name, invoices, expected) in cases {
@@ -368,8 +368,8 @@ mod tests {
     fn an_invoice_unpaid_for_over_a_year_still_counts_as_late() {
         let forgotten = account(vec![invoice(dec!(1000), 400, None)]);
         let score = payment_score(&forgotten, today());
-        // 100 − 45 − 8 − 20
-        assert_eq!((score.score, score.label, score.late_invoices_12m), (27, ScoreLabel::Bad, 1));
+        // 100 − 45 − 5 − 20
+        assert_eq!((score.score, score.label, score.late_invoices_12m), (30, ScoreLabel::Bad, 1));
         assert_eq!(score.average_days_late, dec!(400.0));
     }
 
@@ -388,8 +388,8 @@ mod tests {
         dollars.currency = Currency::parse("USD").unwrap();
         let score = payment_score(&account(vec![euros, dollars]), today());
         assert_eq!((score.currency.code(), score.open_amount, score.overdue_amount), ("USD", dec!(5000), dec!(5000)));
-        // 100 − 15 − 8 − 20: the dollars are all overdue, the euros do not excuse them.
-        assert_eq!(score.score, 57);
+        // 100 − 15 − 5 − 20: the dollars are all overdue, the euros do not excuse them.
+        assert_eq!(score.score, 60);
     }
 
     #[test]

@@ -18,6 +18,16 @@ use sqlx::{ColumnIndex, Database, Decode, Encode, Row, Type};
 /// A query being built, for backend `DB`.
 pub type Q<'q, DB> = Query<'q, DB, <DB as Database>::Arguments<'q>>;
 
+/// How bind parameters are written in a long generated statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `$1, $2, …` (PostgreSQL; SQLite reads them too).
+    Numbered,
+    /// `?, ?, …`: SQLite finds a named parameter by walking a list, so a
+    /// 6,500-parameter statement with `$N` names spends seconds binding.
+    Anonymous,
+}
+
 /// One SQL backend: the few things SQLite and PostgreSQL do differently.
 pub trait Backend: Database {
     /// Starts a transaction that will write. SQLite takes the write lock up
@@ -27,6 +37,8 @@ pub trait Backend: Database {
     /// Starts a read-only transaction whose statements all see one snapshot,
     /// so the ledger's separate queries agree with each other.
     const BEGIN_SNAPSHOT: &'static str;
+    /// The parameters of multi-row statements and long IN lists.
+    const PARAMS: ParamStyle;
 
     /// The embedded migrations of this backend.
     fn migrator() -> &'static Migrator;

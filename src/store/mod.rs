@@ -97,6 +97,25 @@ pub struct ReminderRecord {
     pub invoices: Vec<(InvoiceNumber, Stage, Decimal)>,
 }
 
+impl ReminderRecord {
+    /// The record of a proposal once it has left. Letters are a manual task:
+    /// they are recorded when handed to a person, like the rest.
+    pub fn from_proposal(p: &crate::policy::Proposal, sent_at: DateTime<Utc>) -> Self {
+        Self {
+            proposal_id: p.id.clone(),
+            client_id: p.client_id.clone(),
+            sent_at,
+            on: p.date,
+            stage: p.stage,
+            tone: p.tone,
+            channels: p.channels.clone(),
+            currency: p.currency,
+            total_due: p.total_due,
+            invoices: p.invoices.iter().map(|i| (i.number.clone(), i.stage, i.amount_due)).collect(),
+        }
+    }
+}
+
 /// What a hold is put on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum HoldTarget {

@@ -2,7 +2,7 @@
 //!
 //! Money is NUMERIC(18, 4), read and written as `rust_decimal::Decimal`.
 
-use super::backend::{Backend, Q};
+use super::backend::{Backend, ParamStyle, Q};
 use super::sql::SqlStore;
 use super::{Result, StoreError};
 use rust_decimal::Decimal;
@@ -28,6 +28,7 @@ impl SqlStore<Postgres> {
 impl Backend for Postgres {
     const BEGIN_WRITE: &'static str = "BEGIN";
     const BEGIN_SNAPSHOT: &'static str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+    const PARAMS: ParamStyle = ParamStyle::Numbered;
 
     fn migrator() -> &'static Migrator {
         &MIGRATOR

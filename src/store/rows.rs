@@ -6,7 +6,7 @@
 //! something invalid surfaces as [`StoreError::Corrupt`], not as a panic far
 //! away in the planner.
 
-use super::backend::{Binds, Columns};
+use super::backend::{Binds, Columns, ParamStyle};
 use super::{Actor, AuditEntry, ImportCounts, InvoiceBalance, ReminderRecord, Result, StoreError};
 use crate::domain::{
     Channel, Client, ClientId, Currency, EmailAddress, Invoice, InvoiceNumber, Payment, PhoneE164, ProposalId, Siren,
@@ -57,14 +57,17 @@ fn parse_opt<T, E: Display>(value: Option<&str>, parser: impl FnOnce(&str) -> Re
     value.map(|v| parse(v, parser)).transpose()
 }
 
-/// `$first, $first+1, …` for `count` placeholders.
-pub fn placeholders(first: usize, count: usize) -> String {
+/// `count` placeholders: `$first, $first+1, …` or `?, ?, …`.
+pub fn placeholders(style: ParamStyle, first: usize, count: usize) -> String {
     let mut sql = String::with_capacity(count * 6);
     for n in first..first + count {
         if n > first {
             sql.push_str(", ");
         }
-        let _ = write!(sql, "${n}");
+        match style {
+            ParamStyle::Numbered => write!(sql, "${n}").expect("writing to a String"),
+            ParamStyle::Anonymous => sql.push('?'),
+        }
     }
     sql
 }
@@ -72,6 +75,7 @@ pub fn placeholders(first: usize, count: usize) -> String {
 /// A multi-row INSERT whose SQL text is rebuilt only when the number of rows
 /// changes (a million-row import builds it twice, not two thousand times).
 pub struct BatchInsert {
+    style: ParamStyle,
     head: String,
     width: usize,
     tail: String,
@@ -79,9 +83,9 @@ pub struct BatchInsert {
 }
 
 impl BatchInsert {
-    pub fn new(table: &str, columns: &[&str], tail: String) -> Self {
+    pub fn new(style: ParamStyle, table: &str, columns: &[&str], tail: String) -> Self {
         let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-        Self { head, width: columns.len(), tail, built: (0, String::new()) }
+        Self { style, head, width: columns.len(), tail, built: (0, String::new()) }
     }
 
     /// An upsert keyed by `key` that rewrites a row only when one of the
@@ -89,12 +93,19 @@ impl BatchInsert {
     /// (`IS DISTINCT FROM` treats two NULLs as equal on both backends).
     /// `also_set` columns follow along (timestamps, derived flags). Columns
     /// not listed, such as a hold set by a user, are never touched.
-    pub fn upsert(table: &str, columns: &[&str], key: &str, compared: &[&str], also_set: &[&str]) -> Self {
+    pub fn upsert(
+        style: ParamStyle,
+        table: &str,
+        columns: &[&str],
+        key: &str,
+        compared: &[&str],
+        also_set: &[&str],
+    ) -> Self {
         let set: Vec<String> = compared.iter().chain(also_set).map(|c| format!("{c} = excluded.{c}")).collect();
         let differs: Vec<String> =
             compared.iter().map(|c| format!("{table}.{c} IS DISTINCT FROM excluded.{c}")).collect();
         let tail = format!(" ON CONFLICT ({key}) DO UPDATE SET {} WHERE {}", set.join(", "), differs.join(" OR "));
-        Self::new(table, columns, tail)
+        Self::new(style, table, columns, tail)
     }
 
     /// The statement for `rows` rows, with placeholders `$1…` numbered row by row.
@@ -106,7 +117,7 @@ impl BatchInsert {
                 if row > 0 {
                     sql.push_str(", ");
                 }
-                let _ = write!(sql, "({})", placeholders(row * self.width + 1, self.width));
+                let _ = write!(sql, "({})", placeholders(self.style, row * self.width + 1, self.width));
             }
             sql.push_str(&self.tail);
             self.built = (rows, sql);
@@ -168,7 +179,7 @@ pub fn client(row: &impl Columns) -> Result<(Client, Hold)> {
     Ok((client, hold(row, 10)?))
 }
 
-pub fn client_upsert() -> BatchInsert {
+pub fn client_upsert(style: ParamStyle) -> BatchInsert {
     const COLUMNS: [&str; 12] = [
         "client_id",
         "name",
@@ -183,7 +194,7 @@ pub fn client_upsert() -> BatchInsert {
         "created_at",
         "updated_at",
     ];
-    BatchInsert::upsert("clients", &COLUMNS, "client_id", &COLUMNS[1..10], &["updated_at"])
+    BatchInsert::upsert(style, "clients", &COLUMNS, "client_id", &COLUMNS[1..10], &["updated_at"])
 }
 
 pub fn bind_client<'q, B: Binds<'q>>(q: B, c: &'q Client, now: DateTime<Utc>) -> B {
@@ -246,7 +257,7 @@ impl Settlement {
     }
 }
 
-pub fn invoice_upsert() -> BatchInsert {
+pub fn invoice_upsert(style: ParamStyle) -> BatchInsert {
     const COLUMNS: [&str; 13] = [
         "number",
         "client_id",
@@ -262,7 +273,7 @@ pub fn invoice_upsert() -> BatchInsert {
         "created_at",
         "updated_at",
     ];
-    BatchInsert::upsert("invoices", &COLUMNS, "number", &COLUMNS[1..9], &["is_open", "settled_on", "updated_at"])
+    BatchInsert::upsert(style, "invoices", &COLUMNS, "number", &COLUMNS[1..9], &["is_open", "settled_on", "updated_at"])
 }
 
 pub fn bind_invoice<'q, B: Binds<'q>>(q: B, i: &'q Invoice, s: Settlement, now: DateTime<Utc>) -> B {
@@ -334,8 +345,9 @@ pub fn stage_rank(stage: Stage) -> i64 {
 
 // ---------------------------------------------------------------- payments
 
-pub fn payment_insert() -> BatchInsert {
+pub fn payment_insert(style: ParamStyle) -> BatchInsert {
     BatchInsert::new(
+        style,
         "payments",
         &["invoice", "amount", "date", "reference", "created_at"],
         " ON CONFLICT (invoice, date, amount, reference) DO NOTHING RETURNING invoice".into(),
@@ -383,8 +395,8 @@ pub fn sent_reminder(row: &impl Columns) -> Result<SentReminder> {
 pub const REMINDER_SELECT: &str =
     "proposal_id, client_id, sent_at, on_date, stage, tone, channels, currency, total_due";
 
-pub fn reminder_insert() -> BatchInsert {
-    BatchInsert::new("reminders", &REMINDER_SELECT.split(", ").collect::<Vec<_>>(), String::new())
+pub fn reminder_insert(style: ParamStyle) -> BatchInsert {
+    BatchInsert::new(style, "reminders", &REMINDER_SELECT.split(", ").collect::<Vec<_>>(), String::new())
 }
 
 pub fn bind_reminder<'q, B: Binds<'q>>(q: B, r: &'q ReminderRecord) -> B {
@@ -545,13 +557,15 @@ mod tests {
 
     #[test]
     fn a_batch_insert_numbers_its_placeholders_row_by_row() {
-        let mut insert = BatchInsert::new("t", &["a", "b"], " RETURNING a".into());
+        let mut insert = BatchInsert::new(ParamStyle::Numbered, "t", &["a", "b"], " RETURNING a".into());
         assert_eq!(insert.sql(2), "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) RETURNING a");
+        let mut insert = BatchInsert::new(ParamStyle::Anonymous, "t", &["a", "b"], String::new());
+        assert_eq!(insert.sql(2), "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)");
     }
 
     #[test]
     fn an_upsert_rewrites_only_rows_that_differ_and_leaves_other_columns_alone() {
-        let mut upsert = BatchInsert::upsert("t", &["k", "a", "at"], "k", &["a"], &["at"]);
+        let mut upsert = BatchInsert::upsert(ParamStyle::Numbered, "t", &["k", "a", "at"], "k", &["a"], &["at"]);
         let sql = upsert.sql(1);
         assert_eq!(
             sql,

@@ -77,7 +77,7 @@ where
     async fn payments_of(conn: &mut Conn<DB>, numbers: &[&str]) -> Result<HashMap<String, Vec<(NaiveDate, Decimal)>>> {
         let sql = format!(
             "SELECT invoice, date, amount FROM payments WHERE invoice IN ({})",
-            rows::placeholders(1, numbers.len())
+            rows::placeholders(DB::PARAMS, 1, numbers.len())
         );
         let mut query = sqlx::query::<DB>(&sql);
         for number in numbers {
@@ -98,7 +98,7 @@ where
             let paid = Self::payments_of(&mut *conn, chunk).await?;
             let sql = format!(
                 "SELECT number, amount, paid FROM invoices WHERE number IN ({})",
-                rows::placeholders(1, chunk.len())
+                rows::placeholders(DB::PARAMS, 1, chunk.len())
             );
             let mut query = sqlx::query::<DB>(&sql);
             for number in chunk {
@@ -163,7 +163,7 @@ where
             let sql = format!(
                 "SELECT ri.invoice, ri.stage, r.on_date FROM reminder_invoices ri \
                  JOIN reminders r ON r.id = ri.reminder_id WHERE ri.invoice IN ({})",
-                rows::placeholders(1, chunk.len())
+                rows::placeholders(DB::PARAMS, 1, chunk.len())
             );
             let mut query = sqlx::query::<DB>(&sql);
             for number in chunk {
@@ -184,6 +184,7 @@ where
 
     async fn insert_reminder_lines(conn: &mut Conn<DB>, id: i64, reminder: &ReminderRecord) -> Result<()> {
         let mut insert = BatchInsert::new(
+            DB::PARAMS,
             "reminder_invoices",
             &["reminder_id", "line", "invoice", "stage", "amount_due"],
             String::new(),
@@ -343,7 +344,7 @@ where
         let now = rows::now();
         let mut tx = self.begin_write().await?;
         let before = Self::count(&mut tx, "clients").await?;
-        let mut upsert = rows::client_upsert();
+        let mut upsert = rows::client_upsert(DB::PARAMS);
         let mut written = 0;
         for batch in rows::batches(clients, BATCH_ROWS, |c| c.id.as_str()) {
             let mut query = sqlx::query::<DB>(upsert.sql(batch.len()));
@@ -364,7 +365,7 @@ where
         let mut tx = self.begin_write().await?;
         let before = Self::count(&mut tx, "invoices").await?;
         let any_payment = Self::count(&mut tx, "(SELECT 1 FROM payments LIMIT 1) AS any_payment").await? > 0;
-        let mut upsert = rows::invoice_upsert();
+        let mut upsert = rows::invoice_upsert(DB::PARAMS);
         let mut written = 0;
         for batch in rows::batches(invoices, BATCH_ROWS, |i| i.number.as_str()) {
             // Only an invoice already known can have payments (foreign key).
@@ -392,7 +393,7 @@ where
     async fn import_payments(&self, payments: &[Payment], actor: &Actor, file: &str) -> Result<ImportCounts> {
         let now = rows::now();
         let mut tx = self.begin_write().await?;
-        let mut insert = rows::payment_insert();
+        let mut insert = rows::payment_insert(DB::PARAMS);
         let mut touched = BTreeSet::new();
         let mut inserted = 0;
         for batch in payments.chunks(BATCH_ROWS) {
@@ -473,7 +474,7 @@ where
     async fn record_reminder(&self, reminder: &ReminderRecord, actor: &Actor) -> Result<()> {
         let mut tx = self.begin_write().await?;
         Self::refuse_repeated_stages(&mut tx, reminder).await?;
-        let sql = format!("{} RETURNING id", rows::reminder_insert().sql(1));
+        let sql = format!("{} RETURNING id", rows::reminder_insert(DB::PARAMS).sql(1));
         let row = rows::bind_reminder(sqlx::query::<DB>(&sql), reminder).fetch_one(&mut *tx).await?;
         Self::insert_reminder_lines(&mut tx, row.int(0)?, reminder).await?;
         Self::insert_audit(&mut tx, &rows::reminder_audit(reminder, actor)).await?;

@@ -3,7 +3,7 @@
 //! Money is stored as TEXT holding the canonical decimal string and parsed
 //! back exactly; SQLite's own arithmetic (REAL) never touches it.
 
-use super::backend::{Backend, Q};
+use super::backend::{Backend, ParamStyle, Q};
 use super::rows::corrupt;
 use super::sql::SqlStore;
 use super::{Result, StoreError};
@@ -37,6 +37,7 @@ impl SqlStore<Sqlite> {
 impl Backend for Sqlite {
     const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
     const BEGIN_SNAPSHOT: &'static str = "BEGIN";
+    const PARAMS: ParamStyle = ParamStyle::Anonymous;
 
     fn migrator() -> &'static Migrator {
         &MIGRATOR

@@ -36,9 +36,9 @@ pub struct OpenInvoice {
     pub due_date: NaiveDate,
     pub days_late: i64,
     pub currency: Currency,
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::domain::decimal_str")]
     pub amount: Decimal,
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::domain::decimal_str")]
     pub amount_due: Decimal,
     pub last_stage: Option<String>,
     pub hold: Hold,

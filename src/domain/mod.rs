@@ -13,7 +13,7 @@ mod stage;
 pub use client::{Client, ClientKind, EmailAddress, Language, PhoneE164, Segment, Siren};
 pub use ids::{ClientId, InvoiceNumber, ProposalId};
 pub use invoice::{Invoice, Payment};
-pub use money::{Currency, Money};
+pub use money::{decimal_str, Currency, Money};
 pub use stage::{Channel, Stage, Tone};
 
 /// A value that failed to parse into a domain type: says what and why.

@@ -73,7 +73,7 @@ impl fmt::Display for Currency {
 /// An exact amount in a currency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Money {
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "decimal_str")]
     pub amount: Decimal,
     pub currency: Currency,
 }
@@ -81,5 +81,60 @@ pub struct Money {
 impl Money {
     pub fn new(amount: Decimal, currency: Currency) -> Self {
         Self { amount, currency }
+    }
+}
+
+/// Amounts as decimal strings with at least two decimals (`"2400.00"`, `"12.3456"`),
+/// whatever scale the database returned: for `#[serde(with = "...")]`.
+pub mod decimal_str {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// The amount with trailing zeros removed beyond the cents.
+    pub fn canonical(amount: Decimal) -> Decimal {
+        let mut amount = amount.normalize();
+        if amount.scale() < 2 {
+            amount.rescale(2);
+        }
+        amount
+    }
+
+    pub fn serialize<S: Serializer>(amount: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&canonical(*amount))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+        rust_decimal::serde::str::deserialize(deserializer)
+    }
+
+    /// The same for an optional amount.
+    pub mod option {
+        use rust_decimal::Decimal;
+        use serde::{Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(amount: &Option<Decimal>, serializer: S) -> Result<S::Ok, S::Error> {
+            match amount {
+                Some(amount) => super::serialize(amount, serializer),
+                None => serializer.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Decimal>, D::Error> {
+            crate::domain::decimal_str::option::deserialize(deserializer)
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::canonical;
+        use rust_decimal_macros::dec;
+
+        #[test]
+        fn amounts_keep_their_cents_and_lose_trailing_zeros() {
+            assert_eq!(canonical(dec!(2400)).to_string(), "2400.00");
+            assert_eq!(canonical(dec!(2400.0000)).to_string(), "2400.00");
+            assert_eq!(canonical(dec!(12.3450)).to_string(), "12.345");
+            assert_eq!(canonical(dec!(0)).to_string(), "0.00");
+        }
     }
 }

@@ -20,21 +20,21 @@ use std::collections::BTreeMap;
 pub struct AgedBalance {
     pub currency: Currency,
     /// Due today or later.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::domain::decimal_str")]
     pub not_due: Decimal,
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::domain::decimal_str")]
     pub days_1_30: Decimal,
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::domain::decimal_str")]
     pub days_31_60: Decimal,
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::domain::decimal_str")]
     pub days_61_90: Decimal,
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::domain::decimal_str")]
     pub over_90: Decimal,
     /// Everything still due.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::domain::decimal_str")]
     pub total: Decimal,
     /// Everything past its due date (the four late buckets).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::domain::decimal_str")]
     pub overdue_total: Decimal,
     pub overdue_count: u32,
     pub open_count: u32,

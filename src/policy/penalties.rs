@@ -49,7 +49,7 @@ pub struct RateRow {
 pub struct PenaltyBreakdown {
     pub periods: Vec<PenaltyPeriod>,
     /// The sum of the periods' rounded amounts, so the lines add up to the total.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::domain::decimal_str")]
     pub total: Decimal,
 }
 
@@ -61,13 +61,13 @@ pub struct PenaltyPeriod {
     pub to: NaiveDate,
     pub days: i64,
     /// In percent: the ECB rate plus the margin.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::domain::decimal_str")]
     pub rate: Decimal,
     /// The balance still due (incl. VAT) over the period.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::domain::decimal_str")]
     pub base: Decimal,
     /// Rounded to the cent, half away from zero.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::domain::decimal_str")]
     pub amount: Decimal,
 }
 

@@ -26,13 +26,13 @@ pub struct Proposal {
     pub channels: Vec<Channel>,
     pub currency: Currency,
     pub invoices: Vec<ProposedInvoice>,
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::domain::decimal_str")]
     pub total_due: Decimal,
     /// Late-payment penalties to date, where the stage states them (B2B only).
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(with = "crate::domain::decimal_str::option")]
     pub penalties: Option<Decimal>,
     /// The fixed recovery indemnity (40 € per invoice), where the stage states it (B2B only).
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(with = "crate::domain::decimal_str::option")]
     pub indemnity: Option<Decimal>,
     /// Earlier reminders to this client in this currency (for "our reminder of …").
     pub previous_reminders: Vec<(Stage, NaiveDate)>,
@@ -48,15 +48,15 @@ pub struct ProposedInvoice {
     pub number: InvoiceNumber,
     pub issue_date: NaiveDate,
     pub due_date: NaiveDate,
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::domain::decimal_str")]
     pub amount: Decimal,
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::domain::decimal_str")]
     pub amount_due: Decimal,
     /// Negative before the due date (pre-due reminders).
     pub days_late: i64,
     /// The stage this invoice climbs to with this reminder.
     pub stage: Stage,
     /// Penalties on this invoice to date, where shown.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(with = "crate::domain::decimal_str::option")]
     pub penalties: Option<Decimal>,
 }

@@ -49,7 +49,7 @@ pub struct PaymentScore {
     pub score: u8,
     pub label: ScoreLabel,
     /// Over invoices settled in the last 12 months and open invoices past due, to one decimal.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::domain::decimal_str")]
     pub average_days_late: Decimal,
     /// Invoices due in the last 12 months and paid late, plus invoices overdue today.
     pub late_invoices_12m: u32,
@@ -57,10 +57,10 @@ pub struct PaymentScore {
     /// largest open amount (adding euros to dollars would mean nothing).
     pub currency: Currency,
     /// Still due today, all open invoices in `currency`.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::domain::decimal_str")]
     pub open_amount: Decimal,
     /// The part of `open_amount` past its due date.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::domain::decimal_str")]
     pub overdue_amount: Decimal,
 }
 

@@ -1,0 +1,237 @@
+//! The `relance` binary as a user runs it: files in, text and JSON out, exit
+//! codes, on SQLite and (with RELANCE_TEST_POSTGRES_URL) PostgreSQL.
+
+mod common;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+const CLIENTS: &str = "client_id;name;email;phone;segment;owner;language;kind;siren\n\
+    ACME;ACME Industries;compta@acme.fr;01 45 67 89 10;strategic;Julie;fr;b2b;732829320\n\
+    SGE;Société Générale d'Équipement;ap@sge.fr;;standard;Marc;fr;b2b;\n\
+    DUP;M. Jean Dupont;jean@dupont.fr;06 12 34 56 78;standard;;fr;b2c;\n";
+
+// Replayed on Monday 16 March 2026.
+const INVOICES: &str = "number;client_id;issue_date;due_date;amount;currency;paid;description\n\
+    F-1;ACME;01/01/2026;31/01/2026;2 400,00 €;EUR;;Maintenance janvier\n\
+    F-2;SGE;06/02/2026;06/03/2026;1 000,00;EUR;;Audit\n\
+    F-3;DUP;01/02/2026;13/02/2026;500,00;EUR;;Réparation\n\
+    F-4;SGE;01/01/2026;31/01/2026;300,00;EUR;;Fournitures\n";
+
+const PAYMENTS: &str = "invoice;amount;date;reference\nF-4;300,00;02/02/2026;VIR 1\n";
+
+/// The binary, pointed at a database and a replayed day, with the shipped configuration.
+fn relance(url: &str) -> Command {
+    let mut cmd = Command::cargo_bin("relance").unwrap();
+    cmd.env("DATABASE_URL", url)
+        .env("RELANCE_CONFIG", concat!(env!("CARGO_MANIFEST_DIR"), "/bot-config.yaml"))
+        .env("RELANCE_NOW", "2026-03-16");
+    cmd
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+fn import_all(url: &str, dir: &Path) {
+    for (kind, text) in [("clients", CLIENTS), ("invoices", INVOICES), ("payments", PAYMENTS)] {
+        let file = write(dir, &format!("{kind}.csv"), text);
+        relance(url).args(["import", kind, &file]).assert().success();
+    }
+}
+
+fn json(cmd: &mut Command) -> Value {
+    let output = cmd.output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn imported_ledger_gives_the_expected_plan_on_every_backend() {
+    for backend in common::test_stores().await {
+        let dir = tempfile::tempdir().unwrap();
+        import_all(&backend.url, dir.path());
+        let plan = json(relance(&backend.url).args(["plan", "--json"]));
+        let proposals = plan.as_array().unwrap();
+        // F-1 is 44 days late with no history: it starts at `first`, never at `final`.
+        // F-2 is 10 days late: `first`. F-3 (consumer) 31 days: `first`. F-4 is paid.
+        let by_client: Vec<(&str, &str, &str, &str)> = proposals
+            .iter()
+            .map(|p| {
+                (
+                    p["client_id"].as_str().unwrap(),
+                    p["stage"].as_str().unwrap(),
+                    p["tone"].as_str().unwrap(),
+                    p["total_due"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            by_client,
+            vec![("ACME", "first", "friendly", "2400.00"), ("SGE", "first", "courteous", "1000.00"), ("DUP", "first", "courteous", "500.00")],
+            "{}",
+            backend.name
+        );
+        let acme = &proposals[0];
+        assert_eq!(acme["currency"], "EUR");
+        assert_eq!(acme["channels"], serde_json::json!(["email"]));
+        assert_eq!(acme["owner"], "Julie");
+        assert_eq!(acme["invoices"][0]["number"], "F-1");
+        assert_eq!(acme["invoices"][0]["amount_due"], "2400.00");
+        assert_eq!(acme["invoices"][0]["due_date"], "2026-01-31");
+        assert_eq!(acme["invoices"][0]["days_late"], 44);
+        let id = acme["id"].as_str().unwrap().to_string();
+        assert!(id.starts_with("20260316-"), "{id}");
+        // The same day gives the same ids.
+        let again = json(relance(&backend.url).args(["plan", "--json"]));
+        assert_eq!(again[0]["id"], id.as_str());
+    }
+}
+
+#[tokio::test]
+async fn the_text_digest_reads_in_french_with_french_amounts() {
+    let backend = common::test_stores().await.remove(0);
+    let dir = tempfile::tempdir().unwrap();
+    import_all(&backend.url, dir.path());
+    let output = relance(&backend.url).arg("plan").output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(output.status.success());
+    assert!(text.contains("Relances proposées — lundi 16 mars 2026"), "{text}");
+    assert!(text.contains("2 400,00 €"), "{text}");
+    assert!(text.contains("ACME Industries"), "{text}");
+    assert!(text.contains("Balance âgée"), "{text}");
+}
+
+#[tokio::test]
+async fn a_dispute_a_promise_and_a_pause_remove_proposals_and_are_audited() {
+    for backend in common::test_stores().await {
+        let dir = tempfile::tempdir().unwrap();
+        import_all(&backend.url, dir.path());
+        relance(&backend.url).args(["dispute", "--invoice", "F-1", "--reason", "livraison incomplète"]).assert().success();
+        relance(&backend.url).args(["promise", "societe generale", "--date", "2026-03-20"]).assert().success();
+        relance(&backend.url).args(["pause", "DUP", "--until", "2026-03-16"]).assert().success();
+        let plan = json(relance(&backend.url).args(["plan", "--json"]));
+        assert_eq!(plan, serde_json::json!([]), "{}", backend.name);
+        // The day after the pause, the consumer is reminded again; the promise still holds.
+        let plan = json(relance(&backend.url).args(["--date", "2026-03-17", "plan", "--json"]));
+        let clients: Vec<&str> = plan.as_array().unwrap().iter().map(|p| p["client_id"].as_str().unwrap()).collect();
+        assert_eq!(clients, vec!["DUP"], "{}", backend.name);
+        let audit = backend.store.audit_log(None, 50).await.unwrap();
+        let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
+        assert!(actions.iter().filter(|a| a.starts_with("hold")).count() >= 3, "{actions:?}");
+        relance(&backend.url).args(["resolve", "--invoice", "F-1"]).assert().success();
+        let plan = json(relance(&backend.url).args(["plan", "--json"]));
+        assert_eq!(plan[0]["client_id"], "ACME");
+    }
+}
+
+#[tokio::test]
+async fn status_finds_a_client_by_name_siren_or_id_whatever_the_accents() {
+    let backend = common::test_stores().await.remove(0);
+    let dir = tempfile::tempdir().unwrap();
+    import_all(&backend.url, dir.path());
+    for query in ["SGE", "societe generale", "SOCIÉTÉ GÉNÉRALE D'ÉQUIPEMENT"] {
+        let report = json(relance(&backend.url).args(["status", query, "--json"]));
+        assert_eq!(report["client"]["id"], "SGE", "{query}");
+        let open: Vec<&str> = report["open_invoices"].as_array().unwrap().iter().map(|i| i["number"].as_str().unwrap()).collect();
+        assert_eq!(open, vec!["F-2"], "paid F-4 is not open");
+        assert_eq!(report["pending_proposal"]["stage"], "first");
+    }
+    let report = json(relance(&backend.url).args(["status", "732 829 320", "--json"]));
+    assert_eq!(report["client"]["id"], "ACME");
+    let text = relance(&backend.url).args(["status", "acme"]).output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("ACME Industries ⭐"), "{text}");
+    assert!(text.contains("F-1"), "{text}");
+    let missing = relance(&backend.url).args(["status", "nobody"]).assert().code(2);
+    let stderr = String::from_utf8(missing.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("no client matches \"nobody\""), "{stderr}");
+}
+
+#[tokio::test]
+async fn the_aged_report_totals_what_is_owed() {
+    let backend = common::test_stores().await.remove(0);
+    let dir = tempfile::tempdir().unwrap();
+    import_all(&backend.url, dir.path());
+    let report = json(relance(&backend.url).args(["report", "aged", "--json"]));
+    let eur = &report["totals"][0];
+    assert_eq!(eur["currency"], "EUR");
+    assert_eq!(eur["days_1_30"], "1000.00");
+    assert_eq!(eur["days_31_60"], "2900.00");
+    assert_eq!(eur["total"], "3900.00");
+    assert_eq!(report["clients"][0]["client_id"], "ACME", "the most overdue first");
+}
+
+#[tokio::test]
+async fn a_bad_file_writes_nothing_and_lists_every_bad_row() {
+    let backend = common::test_stores().await.remove(0);
+    let dir = tempfile::tempdir().unwrap();
+    let clients = write(dir.path(), "clients.csv", CLIENTS);
+    relance(&backend.url).args(["import", "clients", &clients]).assert().success();
+    let bad = "number;client_id;issue_date;due_date;amount\n\
+        F-1;ACME;01/01/2026;31/01/2026;100\n\
+        F-2;NOBODY;01/01/2026;31/01/2026;100\n\
+        F-3;ACME;01/02/2026;01/01/2026;100\n\
+        F-4;ACME;01/01/2026;31/01/2026;-5\n";
+    let file = write(dir.path(), "invoices.csv", bad);
+    let assert = relance(&backend.url).args(["import", "invoices", &file]).assert().code(2);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    for line in ["line 3", "line 4", "line 5"] {
+        assert!(stderr.contains(line), "{line} missing from: {stderr}");
+    }
+    assert!(!stderr.contains("line 2"), "{stderr}");
+    let plan = json(relance(&backend.url).args(["plan", "--json"]));
+    assert_eq!(plan, serde_json::json!([]), "nothing was imported");
+}
+
+#[test]
+fn a_weekend_proposes_nothing_and_says_when_the_next_run_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("r.db").display());
+    let output = Command::cargo_bin("relance")
+        .unwrap()
+        .env("DATABASE_URL", &url)
+        .env("RELANCE_CONFIG", concat!(env!("CARGO_MANIFEST_DIR"), "/bot-config.yaml"))
+        .env("RELANCE_NOW", "2026-03-14T10:00:00+01:00")
+        .arg("plan")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("samedi 14 mars 2026"), "{text}");
+    assert!(text.contains("lundi 16 mars 2026"), "{text}");
+}
+
+#[test]
+fn a_configuration_error_names_the_key_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("bot-config.yaml");
+    std::fs::write(&config, "policy:\n  cooldown_days: soon\n").unwrap();
+    let assert = Command::cargo_bin("relance").unwrap().arg("--config").arg(&config).arg("plan").assert().code(2);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("policy.cooldown_days:"), "{stderr}");
+}
+
+#[test]
+fn the_demo_prints_a_full_digest_from_a_local_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    let output = Command::cargo_bin("relance")
+        .unwrap()
+        .env("RELANCE_CONFIG", concat!(env!("CARGO_MANIFEST_DIR"), "/bot-config.yaml"))
+        .env_remove("DATABASE_URL")
+        .args(["--date", "2026-03-16", "demo", "--dir"])
+        .arg(&demo)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(text.contains("40 clients"), "{text}");
+    assert!(text.contains("Relances proposées — lundi 16 mars 2026"), "{text}");
+    assert!(text.contains(" €"), "{text}");
+    assert!(demo.join("relance.db").exists());
+    let proposals = text.lines().filter(|l| l.starts_with(|c: char| c.is_ascii_digit()) && l.contains(". ")).count();
+    assert!(proposals >= 3, "a demo day has several proposals:\n{text}");
+}

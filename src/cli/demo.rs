@@ -51,11 +51,8 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
     let ledger = store.ledger(today).await?;
     let proposals = plan(&ledger, &config.policy, today);
     if today != clock.today() {
-        println!(
-            "({} : {})\n",
-            format::date_long(clock.today(), config.digest.language),
-            "jour non ouvré — voici le digest du prochain jour ouvré"
-        );
+        let day = format::date_long(clock.today(), config.digest.language);
+        println!("({day} : jour non ouvré — voici le digest du prochain jour ouvré)\n");
     }
     println!(
         "Démo : {} clients, {} factures importées dans {}\n",

@@ -91,7 +91,7 @@ pub fn render(r: &AgedReport, lang: Language) -> String {
     }
     let _ = writeln!(out);
     for b in &r.totals {
-        write_row(&mut out, if fr { "TOTAL" } else { "TOTAL" }, b, lang);
+        write_row(&mut out, "TOTAL", b, lang);
     }
     for line in &r.dso_days {
         let days = line.days.map(|d| d.to_string()).unwrap_or_else(|| "—".into());

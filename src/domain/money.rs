@@ -88,7 +88,7 @@ impl Money {
 /// whatever scale the database returned: for `#[serde(with = "...")]`.
 pub mod decimal_str {
     use rust_decimal::Decimal;
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::{Deserializer, Serializer};
 
     /// The amount with trailing zeros removed beyond the cents.
     pub fn canonical(amount: Decimal) -> Decimal {
@@ -120,7 +120,7 @@ pub mod decimal_str {
         }
 
         pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Decimal>, D::Error> {
-            crate::domain::decimal_str::option::deserialize(deserializer)
+            rust_decimal::serde::str_option::deserialize(deserializer)
         }
     }
 

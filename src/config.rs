@@ -240,7 +240,8 @@ mod tests {
     use std::collections::HashMap;
 
     /// The sender's details every message needs, for tests about other sections.
-    const COMPANY: &str = "company: { name: Atelier SAS, contact_name: Claire, contact_email: compta@atelier.fr, sms_sender: Atelier }\n";
+    const COMPANY: &str =
+        "company: { name: Atelier SAS, contact_name: Claire, contact_email: compta@atelier.fr, sms_sender: Atelier }\n";
 
     fn with_company(text: &str) -> String {
         format!("{COMPANY}{text}")

@@ -71,7 +71,11 @@ async fn imported_ledger_gives_the_expected_plan_on_every_backend() {
             .collect();
         assert_eq!(
             by_client,
-            vec![("ACME", "first", "friendly", "2400.00"), ("SGE", "first", "courteous", "1000.00"), ("DUP", "first", "courteous", "500.00")],
+            vec![
+                ("ACME", "first", "friendly", "2400.00"),
+                ("SGE", "first", "courteous", "1000.00"),
+                ("DUP", "first", "courteous", "500.00")
+            ],
             "{}",
             backend.name
         );
@@ -110,7 +114,10 @@ async fn a_dispute_a_promise_and_a_pause_remove_proposals_and_are_audited() {
     for backend in common::test_stores().await {
         let dir = tempfile::tempdir().unwrap();
         import_all(&backend.url, dir.path());
-        relance(&backend.url).args(["dispute", "--invoice", "F-1", "--reason", "livraison incomplète"]).assert().success();
+        relance(&backend.url)
+            .args(["dispute", "--invoice", "F-1", "--reason", "livraison incomplète"])
+            .assert()
+            .success();
         relance(&backend.url).args(["promise", "societe generale", "--date", "2026-03-20"]).assert().success();
         relance(&backend.url).args(["pause", "DUP", "--until", "2026-03-16"]).assert().success();
         let plan = json(relance(&backend.url).args(["plan", "--json"]));
@@ -136,7 +143,8 @@ async fn status_finds_a_client_by_name_siren_or_id_whatever_the_accents() {
     for query in ["SGE", "societe generale", "SOCIÉTÉ GÉNÉRALE D'ÉQUIPEMENT"] {
         let report = json(relance(&backend.url).args(["status", query, "--json"]));
         assert_eq!(report["client"]["id"], "SGE", "{query}");
-        let open: Vec<&str> = report["open_invoices"].as_array().unwrap().iter().map(|i| i["number"].as_str().unwrap()).collect();
+        let open: Vec<&str> =
+            report["open_invoices"].as_array().unwrap().iter().map(|i| i["number"].as_str().unwrap()).collect();
         assert_eq!(open, vec!["F-2"], "paid F-4 is not open");
         assert_eq!(report["pending_proposal"]["stage"], "first");
     }

@@ -7,8 +7,8 @@ use crate::import::{import_file, ImportKind};
 use crate::policy::{plan, Policy};
 use crate::render::format;
 use crate::store::{self, Actor, ReminderRecord, Store};
-use chrono::{Days, NaiveDate, TimeZone, Utc};
 use anyhow::Context;
+use chrono::{Days, NaiveDate, TimeZone, Utc};
 use clap::Args;
 use std::path::{Path, PathBuf};
 

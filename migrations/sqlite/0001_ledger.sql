@@ -58,6 +58,9 @@ CREATE TABLE invoices (
 ) STRICT, WITHOUT ROWID;
 
 CREATE UNIQUE INDEX invoices_number ON invoices (number);
+-- Holds on invoices are rare: the snapshot reads them through this index.
+CREATE INDEX invoices_held ON invoices (client_id, number)
+    WHERE paused_until IS NOT NULL OR dispute IS NOT NULL OR promise_date IS NOT NULL;
 
 CREATE TABLE payments (
     id         INTEGER PRIMARY KEY,

@@ -12,7 +12,7 @@ use crate::domain::{
     Channel, Client, ClientId, Currency, EmailAddress, Invoice, InvoiceNumber, Payment, PhoneE164, ProposalId, Siren,
     Stage, Tone,
 };
-use crate::ledger::{Hold, InvoiceState, PaymentLine, SentReminder};
+use crate::ledger::Hold;
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use rust_decimal::Decimal;
 use std::fmt::{Display, Write};
@@ -292,43 +292,6 @@ pub fn bind_invoice<'q, B: Binds<'q>>(q: B, i: &'q Invoice, s: Settlement, now: 
         .time(now)
 }
 
-/// The snapshot's invoice rows, one per payment (or one with NULL payment
-/// columns), in client then invoice order. `{filter}` receives extra
-/// conditions; `$1` is the cut-off date for settled invoices.
-pub const LEDGER_INVOICES: &str =
-    "SELECT i.client_id, i.number, i.issue_date, i.due_date, i.amount, i.currency, i.paid, \
-     i.paused_until, i.dispute, i.promise_date, i.last_stage, i.last_stage_on, p.date, p.amount \
-     FROM invoices i LEFT JOIN payments p ON p.invoice = i.number \
-     WHERE (i.is_open OR i.issue_date >= $1 OR i.settled_on >= $1){filter} \
-     ORDER BY i.client_id, i.number";
-
-/// An invoice as the planner sees it, without its payments (columns of [`LEDGER_INVOICES`]).
-pub fn invoice_state(row: &impl Columns) -> Result<InvoiceState> {
-    let last_stage = match (row.opt_text(10)?, row.opt_date(11)?) {
-        (Some(stage), Some(on)) => Some((parse(stage, Stage::from_str)?, on)),
-        _ => None,
-    };
-    Ok(InvoiceState {
-        number: parse(row.text(1)?, InvoiceNumber::parse)?,
-        issue_date: row.date(2)?,
-        due_date: row.date(3)?,
-        amount: row.money(4)?,
-        currency: parse(row.text(5)?, Currency::parse)?,
-        paid_at_import: row.money(6)?,
-        payments: Vec::new(),
-        hold: hold(row, 7)?,
-        last_stage,
-    })
-}
-
-/// The payment joined to a row of [`LEDGER_INVOICES`], if any.
-pub fn payment_line(row: &impl Columns) -> Result<Option<PaymentLine>> {
-    match (row.opt_date(12)?, row.opt_money(13)?) {
-        (Some(date), Some(amount)) => Ok(Some(PaymentLine { date, amount })),
-        _ => Ok(None),
-    }
-}
-
 /// `CASE column WHEN 'pre_due' THEN 0 … END`: a stage's rank on the ladder, in SQL.
 pub fn stage_rank_sql(column: &str) -> String {
     let mut sql = format!("CASE {column}");
@@ -379,18 +342,6 @@ pub fn invoice_balance(row: &impl Columns) -> Result<InvoiceBalance> {
 }
 
 // ---------------------------------------------------------------- reminders
-
-/// The snapshot's reminders in client order, oldest first. `{filter}` receives a WHERE clause.
-pub const LEDGER_REMINDERS: &str =
-    "SELECT client_id, on_date, stage, currency FROM reminders{filter} ORDER BY client_id, on_date, id";
-
-pub fn sent_reminder(row: &impl Columns) -> Result<SentReminder> {
-    Ok(SentReminder {
-        on: row.date(1)?,
-        stage: parse(row.text(2)?, Stage::from_str)?,
-        currency: parse(row.text(3)?, Currency::parse)?,
-    })
-}
 
 pub const REMINDER_SELECT: &str =
     "proposal_id, client_id, sent_at, on_date, stage, tone, channels, currency, total_due";

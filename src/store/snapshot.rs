@@ -1,77 +1,512 @@
-//! Builds the ledger snapshot from sorted row streams, in one pass.
+//! The ledger snapshot: the query that reads it, and the parser that turns
+//! its answer into accounts.
 //!
-//! The store reads clients, reminders and invoices (with their payments) as
-//! three streams, each ordered by client id with the same byte order
-//! (SQLite's BINARY collation, PostgreSQL's "C"). Merging them with a cursor
-//! that only moves forward needs no map from a million invoice numbers to
-//! anything: memory holds the accounts being built and one row at a time.
+//! The snapshot is read page by page, a page being up to [`PAGE_CLIENTS`]
+//! consecutive clients. One query per page ([`page_sql`]) returns one row of
+//! six columns: the page's last client id, then its clients, invoices,
+//! payments, reminders and invoice holds, each column a list of records
+//! packed by the database. A million invoices thus cross the driver as a
+//! hundred rows, not a million: the SQLite driver copies every value and
+//! hands every row to another thread, which costs seconds at that scale.
+//!
+//! Packing: fields are separated by [`FIELD`], records by [`RECORD`] (control
+//! characters, which no identifier, date, amount, currency, stage or e-mail
+//! address can contain). Free text (a name, an owner, a dispute) is written
+//! as `length:text`, so it may contain anything. A NULL column packs as an
+//! empty field. Records come in no particular order: the parser sorts.
 
-use super::backend::Columns;
-use super::rows;
+use super::rows::corrupt;
 use super::Result;
-use crate::domain::Client;
-use crate::ledger::{Account, Hold};
+use crate::domain::{Client, ClientId, Currency, EmailAddress, InvoiceNumber, PhoneE164, Siren, Stage};
+use crate::ledger::{Account, Hold, InvoiceState, PaymentLine, SentReminder};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::str::FromStr;
 
-/// Accounts in client-id order, filled stream by stream.
+/// Separates the fields of a record.
+const FIELD: char = '\u{1f}';
+/// Separates the records of a list.
+const RECORD: char = '\u{1e}';
+
+/// Clients per page: large enough that per-query costs vanish, small enough
+/// that a page's text stays around a megabyte.
+pub const PAGE_CLIENTS: usize = 1000;
+
+/// What the snapshot reads: every client, or one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Pages of clients after `$2` (the empty string for the first page).
+    All,
+    /// The client `$2`.
+    One,
+}
+
+/// `concat(a, '␟', b, …)`, NULL columns packing as empty fields on both backends.
+fn packed(columns: &[&str]) -> String {
+    format!("concat({})", columns.join(&format!(", '{FIELD}', ")))
+}
+
+/// A free-text column as `length:text` (`:` alone for NULL).
+fn counted(column: &str) -> String {
+    format!("length({column}), ':', {column}")
+}
+
+/// The page query. `$1` is the cut-off date of settled invoices, `$2` the
+/// client id the page starts after ([`Scope::All`]) or the one client.
+pub fn page_sql(scope: Scope) -> String {
+    let page = match scope {
+        Scope::All => {
+            format!("SELECT client_id FROM clients WHERE client_id > $2 ORDER BY client_id LIMIT {PAGE_CLIENTS}")
+        }
+        Scope::One => "SELECT client_id FROM clients WHERE client_id = $2".to_string(),
+    };
+    let in_page = |column: &str| format!("{column} BETWEEN b.lo AND b.hi");
+    let in_snapshot = "(i.is_open OR i.issue_date >= $1 OR i.settled_on >= $1)";
+    let list = |record: String, from: &str, filter: String| {
+        format!("(SELECT string_agg({record}, '{RECORD}') FROM {from}, bounds b WHERE {filter})")
+    };
+    let clients = list(
+        packed(&[
+            "c.client_id",
+            "c.email",
+            "c.cc",
+            "c.phone",
+            "c.segment",
+            "c.language",
+            "c.kind",
+            "c.siren",
+            "c.paused_until",
+            "c.promise_date",
+            &counted("c.name"),
+            &counted("c.owner"),
+            &counted("c.dispute"),
+        ]),
+        "clients c",
+        in_page("c.client_id"),
+    );
+    let invoices = list(
+        packed(&[
+            "i.client_id",
+            "i.number",
+            "i.issue_date",
+            "i.due_date",
+            "i.amount",
+            "i.currency",
+            "i.paid",
+            "i.last_stage",
+            "i.last_stage_on",
+        ]),
+        "invoices i",
+        format!("{} AND {in_snapshot}", in_page("i.client_id")),
+    );
+    let payments = list(
+        packed(&["i.client_id", "p.invoice", "p.date", "p.amount"]),
+        "invoices i JOIN payments p ON p.invoice = i.number",
+        format!("{} AND {in_snapshot}", in_page("i.client_id")),
+    );
+    let reminders = list(
+        packed(&["r.client_id", "r.id", "r.on_date", "r.stage", "r.currency"]),
+        "reminders r",
+        in_page("r.client_id"),
+    );
+    // Same condition as the partial index `invoices_held`, which serves it.
+    let holds = list(
+        packed(&["i.client_id", "i.number", "i.paused_until", "i.promise_date", &counted("i.dispute")]),
+        "invoices i",
+        format!(
+            "{} AND (i.paused_until IS NOT NULL OR i.dispute IS NOT NULL OR i.promise_date IS NOT NULL)",
+            in_page("i.client_id")
+        ),
+    );
+    format!(
+        "WITH page AS ({page}), bounds AS (SELECT min(client_id) AS lo, max(client_id) AS hi FROM page) \
+         SELECT (SELECT hi FROM bounds), {clients}, {invoices}, {payments}, {reminders}, {holds}"
+    )
+}
+
+/// The columns of one page row, as text (`None` for an empty list).
+pub struct Page<'a> {
+    pub clients: Option<&'a str>,
+    pub invoices: Option<&'a str>,
+    pub payments: Option<&'a str>,
+    pub reminders: Option<&'a str>,
+    pub holds: Option<&'a str>,
+}
+
+/// Where a [`Cursor`] stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum At {
+    ListStart,
+    /// Inside a record, before one of its fields.
+    Field,
+    /// After the last field of a record.
+    RecordEnd,
+}
+
+/// Reads packed records field by field.
+struct Cursor<'a> {
+    rest: &'a str,
+    at: At,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(list: &'a str) -> Self {
+        Self { rest: list, at: At::ListStart }
+    }
+
+    /// Moves to the next record; false when the list is done.
+    fn next_record(&mut self) -> Result<bool> {
+        match self.at {
+            At::ListStart if self.rest.is_empty() => return Ok(false),
+            At::ListStart => {}
+            At::Field => return Err(self.corrupt("a record has too many fields")),
+            At::RecordEnd => match self.rest.strip_prefix(RECORD) {
+                Some(rest) => self.rest = rest,
+                None => return Ok(false),
+            },
+        }
+        self.at = At::Field;
+        Ok(true)
+    }
+
+    fn corrupt(&self, why: &str) -> super::StoreError {
+        let near: String = self.rest.chars().take(40).collect();
+        corrupt(format!("{why} near {near:?}"))
+    }
+
+    /// Consumes the separator after a field, noting the end of the record.
+    fn after_field(&mut self) {
+        match self.rest.strip_prefix(FIELD) {
+            Some(rest) => self.rest = rest,
+            None => self.at = At::RecordEnd,
+        }
+    }
+
+    fn text(&mut self) -> Result<&'a str> {
+        if self.at != At::Field {
+            return Err(self.corrupt("a record is short of fields"));
+        }
+        let end = self.rest.find([FIELD, RECORD]).unwrap_or(self.rest.len());
+        let (field, rest) = self.rest.split_at(end);
+        self.rest = rest;
+        self.after_field();
+        Ok(field)
+    }
+
+    /// An empty field is a NULL column.
+    fn opt_text(&mut self) -> Result<Option<&'a str>> {
+        Ok(Some(self.text()?).filter(|t| !t.is_empty()))
+    }
+
+    /// A `length:text` field; `:` alone is NULL.
+    fn counted(&mut self) -> Result<Option<&'a str>> {
+        if self.at != At::Field {
+            return Err(self.corrupt("a record is short of fields"));
+        }
+        let (length, rest) = self.rest.split_once(':').ok_or_else(|| self.corrupt("a counted field has no length"))?;
+        if length.is_empty() {
+            self.rest = rest;
+            self.after_field();
+            return Ok(None);
+        }
+        let chars: usize = length.parse().map_err(|_| self.corrupt("a counted field has a bad length"))?;
+        let end = rest.char_indices().nth(chars).map_or(rest.len(), |(i, _)| i);
+        if rest[..end].chars().count() != chars {
+            return Err(self.corrupt("a counted field is cut short"));
+        }
+        self.rest = &rest[end..];
+        if !(self.rest.is_empty() || self.rest.starts_with([FIELD, RECORD])) {
+            return Err(self.corrupt("a counted field is longer than its length"));
+        }
+        self.after_field();
+        Ok(Some(&rest[..end]))
+    }
+
+    fn date(&mut self) -> Result<NaiveDate> {
+        date(self.text()?)
+    }
+
+    fn opt_date(&mut self) -> Result<Option<NaiveDate>> {
+        self.opt_text()?.map(date).transpose()
+    }
+
+    /// Amounts come back as `1200.5` from SQLite and `1200.5000` from PostgreSQL.
+    fn money(&mut self) -> Result<Decimal> {
+        let text = self.text()?;
+        Decimal::from_str_exact(text).map(|d| d.normalize()).map_err(|e| corrupt(format!("amount {text:?}: {e}")))
+    }
+
+    fn parsed<T, E: std::fmt::Display>(&mut self, parse: impl FnOnce(&str) -> Result<T, E>) -> Result<T> {
+        parse(self.text()?).map_err(corrupt)
+    }
+
+    fn opt_parsed<T, E: std::fmt::Display>(&mut self, parse: impl FnOnce(&str) -> Result<T, E>) -> Result<Option<T>> {
+        self.opt_text()?.map(|t| parse(t).map_err(corrupt)).transpose()
+    }
+}
+
+/// `YYYY-MM-DD`, read by hand: chrono's general parser costs more than the
+/// rest of an invoice record. Other shapes go to chrono.
+fn date(text: &str) -> Result<NaiveDate> {
+    let b = text.as_bytes();
+    let number = |range: std::ops::Range<usize>| {
+        b[range].iter().try_fold(0u32, |n, d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+    };
+    let fast = (b.len() == 10 && b[4] == b'-' && b[7] == b'-')
+        .then(|| NaiveDate::from_ymd_opt(i32::try_from(number(0..4)?).ok()?, number(5..7)?, number(8..10)?))
+        .flatten();
+    fast.map_or_else(|| NaiveDate::from_str(text).map_err(|e| corrupt(format!("date {text:?}: {e}"))), Ok)
+}
+
+/// The last currency read: nearly every invoice of a ledger has the same one.
+#[derive(Default)]
+struct CurrencyCache(Option<(String, Currency)>);
+
+impl CurrencyCache {
+    fn parse(&mut self, code: &str) -> Result<Currency> {
+        match &self.0 {
+            Some((text, currency)) if text == code => Ok(*currency),
+            _ => {
+                let currency = Currency::parse(code).map_err(corrupt)?;
+                self.0 = Some((code.to_string(), currency));
+                Ok(currency)
+            }
+        }
+    }
+}
+
+/// The accounts, built page by page in client-id order.
 #[derive(Default)]
 pub struct AccountsBuilder {
     accounts: Vec<Account>,
-    cursor: usize,
+    currencies: CurrencyCache,
 }
 
 impl AccountsBuilder {
-    /// Clients must come in client-id order.
-    pub fn push_client(&mut self, client: Client, hold: Hold) {
-        self.accounts.push(Account { client, hold, reminders: Vec::new(), invoices: Vec::new() });
-    }
+    /// Adds a page's accounts. Pages must come in client-id order.
+    pub fn add_page(&mut self, page: Page<'_>) -> Result<()> {
+        let first = self.accounts.len();
+        self.add_clients(page.clients.unwrap_or_default())?;
+        let accounts = &mut self.accounts[first..];
+        accounts.sort_by(|a, b| a.client.id.cmp(&b.client.id));
 
-    /// Starts reading another stream from the first account.
-    pub fn rewind(&mut self) {
-        self.cursor = 0;
-    }
-
-    /// The account of `client_id`, moving the cursor forward to it. Rows of a
-    /// client that is not in the snapshot (none, given the foreign keys) are skipped.
-    fn seek(&mut self, client_id: &str) -> Option<&mut Account> {
-        while self.accounts.get(self.cursor).is_some_and(|a| a.client.id.as_str() < client_id) {
-            self.cursor += 1;
+        let mut rows = Cursor::new(page.invoices.unwrap_or_default());
+        while rows.next_record()? {
+            let account = find_account(accounts, rows.text()?)?;
+            account.invoices.push(invoice(&mut rows, &mut self.currencies)?);
         }
-        self.accounts.get_mut(self.cursor).filter(|a| a.client.id.as_str() == client_id)
-    }
-
-    /// A row of [`rows::LEDGER_REMINDERS`].
-    pub fn add_reminder(&mut self, row: &impl Columns) -> Result<()> {
-        if let Some(account) = self.seek(row.text(0)?) {
-            account.reminders.push(rows::sent_reminder(row)?);
+        for account in accounts.iter_mut() {
+            account.invoices.sort_by(|a, b| a.number.cmp(&b.number));
         }
-        Ok(())
-    }
 
-    /// A row of [`rows::LEDGER_INVOICES`]: a new invoice, or one more payment
-    /// of the invoice read just before.
-    pub fn add_invoice_row(&mut self, row: &impl Columns) -> Result<()> {
-        let Some(account) = self.seek(row.text(0)?) else {
-            return Ok(());
-        };
-        let number = row.text(1)?;
-        let continues = account.invoices.last().is_some_and(|i| i.number.as_str() == number);
-        if !continues {
-            account.invoices.push(rows::invoice_state(row)?);
+        let mut rows = Cursor::new(page.payments.unwrap_or_default());
+        while rows.next_record()? {
+            let invoice = find_invoice(find_account(accounts, rows.text()?)?, rows.text()?)?;
+            invoice.payments.push(PaymentLine { date: rows.date()?, amount: rows.money()? });
         }
-        if let Some(payment) = rows::payment_line(row)? {
-            let invoice = account.invoices.last_mut().expect("pushed above");
-            invoice.payments.push(payment);
-        }
-        Ok(())
-    }
 
-    /// The accounts, with every invoice's payments oldest first.
-    pub fn finish(mut self) -> Vec<Account> {
-        for invoice in self.accounts.iter_mut().flat_map(|a| a.invoices.iter_mut()) {
-            if invoice.payments.len() > 1 {
-                invoice.payments.sort_by_key(|p| p.date);
+        let mut reminders = Vec::new();
+        let mut rows = Cursor::new(page.reminders.unwrap_or_default());
+        while rows.next_record()? {
+            let (client, id) = (rows.text()?, rows.parsed(i64::from_str)?);
+            let sent = SentReminder {
+                on: rows.date()?,
+                stage: rows.parsed(Stage::from_str)?,
+                currency: self.currencies.parse(rows.text()?)?,
+            };
+            reminders.push((client, sent.on, id, sent));
+        }
+        reminders.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+        for (client, _, _, sent) in reminders {
+            find_account(accounts, client)?.reminders.push(sent);
+        }
+
+        let mut rows = Cursor::new(page.holds.unwrap_or_default());
+        while rows.next_record()? {
+            let account = find_account(accounts, rows.text()?)?;
+            let number = rows.text()?;
+            let hold = Hold { paused_until: rows.opt_date()?, promise_date: rows.opt_date()?, dispute: None };
+            let hold = Hold { dispute: rows.counted()?.map(str::to_string), ..hold };
+            // An invoice on hold may be outside the snapshot (settled long ago).
+            if let Ok(invoice) = find_invoice(account, number) {
+                invoice.hold = hold;
             }
         }
+
+        for invoice in accounts.iter_mut().flat_map(|a| a.invoices.iter_mut()).filter(|i| i.payments.len() > 1) {
+            invoice.payments.sort_by_key(|p| p.date);
+        }
+        Ok(())
+    }
+
+    pub fn finish(self) -> Vec<Account> {
         self.accounts
+    }
+
+    fn add_clients(&mut self, list: &str) -> Result<()> {
+        let mut rows = Cursor::new(list);
+        while rows.next_record()? {
+            let (client, hold) = client(&mut rows)?;
+            self.accounts.push(Account { client, hold, reminders: Vec::new(), invoices: Vec::new() });
+        }
+        Ok(())
+    }
+}
+
+/// The account of a client in a page sorted by client id.
+fn find_account<'a>(accounts: &'a mut [Account], client: &str) -> Result<&'a mut Account> {
+    let i = accounts
+        .binary_search_by(|a| a.client.id.as_str().cmp(client))
+        .map_err(|_| corrupt(format!("a row names client {client:?}, which is not in its page")))?;
+    Ok(&mut accounts[i])
+}
+
+/// An invoice of an account whose invoices are sorted by number.
+fn find_invoice<'a>(account: &'a mut Account, number: &str) -> Result<&'a mut InvoiceState> {
+    let i = account
+        .invoices
+        .binary_search_by(|invoice| invoice.number.as_str().cmp(number))
+        .map_err(|_| corrupt(format!("a row names invoice {number:?}, which is not in the snapshot")))?;
+    Ok(&mut account.invoices[i])
+}
+
+/// A client record: the fields of the `clients` list after the client id.
+fn client(rows: &mut Cursor<'_>) -> Result<(Client, Hold)> {
+    let id = rows.parsed(ClientId::parse)?;
+    let email = rows.opt_parsed(EmailAddress::parse)?;
+    let cc = rows.opt_parsed(EmailAddress::parse)?;
+    let phone = rows.opt_parsed(PhoneE164::parse)?;
+    let segment = rows.parsed(str::parse)?;
+    let language = rows.parsed(str::parse)?;
+    let kind = rows.parsed(str::parse)?;
+    let siren = rows.opt_parsed(Siren::parse)?;
+    let (paused_until, promise_date) = (rows.opt_date()?, rows.opt_date()?);
+    let name = rows.counted()?.ok_or_else(|| corrupt(format!("client {id} has no name")))?.to_string();
+    let owner = rows.counted()?.map(str::to_string);
+    let dispute = rows.counted()?.map(str::to_string);
+    let client = Client { id, name, email, cc, phone, segment, owner, language, kind, siren };
+    Ok((client, Hold { paused_until, dispute, promise_date }))
+}
+
+/// An invoice record: the fields of the `invoices` list after the client id.
+fn invoice(rows: &mut Cursor<'_>, currencies: &mut CurrencyCache) -> Result<InvoiceState> {
+    let number = rows.parsed(InvoiceNumber::parse)?;
+    let (issue_date, due_date, amount) = (rows.date()?, rows.date()?, rows.money()?);
+    let currency = currencies.parse(rows.text()?)?;
+    let paid_at_import = rows.money()?;
+    let last_stage = match (rows.opt_parsed(Stage::from_str)?, rows.opt_date()?) {
+        (Some(stage), Some(on)) => Some((stage, on)),
+        _ => None,
+    };
+    Ok(InvoiceState {
+        number,
+        issue_date,
+        due_date,
+        amount,
+        currency,
+        paid_at_import,
+        payments: Vec::new(),
+        hold: Hold::default(),
+        last_stage,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn d(text: &str) -> NaiveDate {
+        NaiveDate::from_str(text).unwrap()
+    }
+
+    /// Packs records as the database does.
+    fn list(records: &[&[&str]]) -> String {
+        let records: Vec<String> = records.iter().map(|fields| fields.join("\u{1f}")).collect();
+        records.join("\u{1e}")
+    }
+
+    fn page() -> (String, String, String, String, String) {
+        let clients = list(&[
+            &["C2", "", "", "", "strategic", "en", "b2c", "", "", "", "3:Bob", ":", ":"],
+            &[
+                "C1",
+                "a@b.fr",
+                "",
+                "",
+                "standard",
+                "fr",
+                "b2b",
+                "",
+                "2026-03-01",
+                "",
+                "14:Dupont\u{1f}\u{1e}& Fils",
+                "3:rep",
+                "5:prix\u{1e}",
+            ],
+        ]);
+        let invoices = list(&[
+            &["C1", "F-2", "2026-01-02", "2026-02-01", "80", "USD", "0", "", ""],
+            &["C1", "F-1", "2026-01-02", "2026-02-01", "1200.5000", "EUR", "0.10", "second", "2026-02-16"],
+        ]);
+        let payments = list(&[&["C1", "F-1", "2026-02-20", "100"], &["C1", "F-1", "2026-02-10", "0.10"]]);
+        let reminders =
+            list(&[&["C1", "9", "2026-02-16", "second", "EUR"], &["C1", "4", "2026-02-06", "first", "EUR"]]);
+        let holds = list(&[&["C1", "F-2", "", "2026-03-10", ":"], &["C1", "F-OLD", "2026-01-01", "", ":"]]);
+        (clients, invoices, payments, reminders, holds)
+    }
+
+    #[test]
+    fn a_page_reads_back_into_sorted_accounts() {
+        let (clients, invoices, payments, reminders, holds) = page();
+        let mut builder = AccountsBuilder::default();
+        let page = Page {
+            clients: Some(&clients),
+            invoices: Some(&invoices),
+            payments: Some(&payments),
+            reminders: Some(&reminders),
+            holds: Some(&holds),
+        };
+        builder.add_page(page).unwrap();
+        let accounts = builder.finish();
+        assert_eq!(accounts.iter().map(|a| a.client.id.as_str()).collect::<Vec<_>>(), vec!["C1", "C2"]);
+        let c1 = &accounts[0];
+        assert_eq!(c1.client.name, "Dupont\u{1f}\u{1e}& Fils");
+        assert_eq!((c1.client.owner.as_deref(), c1.hold.dispute.as_deref()), (Some("rep"), Some("prix\u{1e}")));
+        assert_eq!(c1.hold.paused_until, Some(d("2026-03-01")));
+        assert_eq!(c1.invoices.iter().map(|i| i.number.as_str()).collect::<Vec<_>>(), vec!["F-1", "F-2"]);
+        let f1 = &c1.invoices[0];
+        assert_eq!((f1.amount.to_string(), f1.paid_at_import), ("1200.5".to_string(), dec!(0.10)));
+        assert_eq!(f1.last_stage, Some((Stage::Second, d("2026-02-16"))));
+        assert_eq!(f1.payments.iter().map(|p| p.date).collect::<Vec<_>>(), vec![d("2026-02-10"), d("2026-02-20")]);
+        assert_eq!(f1.amount_due(), dec!(1100.30));
+        assert_eq!(c1.invoices[1].hold.promise_date, Some(d("2026-03-10")));
+        assert_eq!(c1.reminders.iter().map(|r| r.stage).collect::<Vec<_>>(), vec![Stage::First, Stage::Second]);
+        let c2 = &accounts[1];
+        assert_eq!((c2.client.name.as_str(), c2.client.owner.as_deref(), c2.invoices.len()), ("Bob", None, 0));
+    }
+
+    #[test]
+    fn malformed_pages_are_reported_as_corrupt() {
+        let short = "C1\u{1f}F-1\u{1f}2026-01-02";
+        let mut builder = AccountsBuilder::default();
+        let page = Page { clients: None, invoices: Some(short), payments: None, reminders: None, holds: None };
+        let error = builder.add_page(page).unwrap_err().to_string();
+        assert_eq!(error, "stored data is corrupt: a row names client \"C1\", which is not in its page");
+
+        let mut rows = Cursor::new("3:ab");
+        assert!(rows.next_record().unwrap());
+        assert!(rows.counted().is_err());
+        let mut rows = Cursor::new("a\u{1f}b");
+        rows.next_record().unwrap();
+        rows.text().unwrap();
+        assert!(rows.next_record().is_err(), "a field left over");
+    }
+
+    #[test]
+    fn dates_are_read_by_hand_or_refused() {
+        assert_eq!(date("2024-02-29").unwrap(), d("2024-02-29"));
+        assert!(date("2023-02-29").is_err());
+        assert!(date("2023-0a-01").is_err());
     }
 }

@@ -12,7 +12,7 @@
 
 use super::backend::{Backend, Binds, Columns, Q};
 use super::rows::{self, BatchInsert, Settlement, BATCH_ROWS};
-use super::snapshot::AccountsBuilder;
+use super::snapshot::{self, AccountsBuilder, Page, Scope};
 use super::{Actor, AuditEntry, HoldTarget, ImportCounts, InvoiceBalance, ReminderRecord, Result, Store, StoreError};
 use crate::domain::{Client, ClientId, Invoice, InvoiceNumber, Payment};
 use crate::ledger::{Account, Hold, Ledger};
@@ -236,35 +236,41 @@ where
     }
 
     /// Accounts (all, or one client's) and the last import time, read in one
-    /// snapshot: clients, then reminders, then invoices with their payments.
+    /// snapshot, page by page; each page is parsed while the next is fetched.
     async fn load(&self, today: NaiveDate, client: Option<&ClientId>) -> Result<(Vec<Account>, Option<DateTime<Utc>>)> {
         let mut tx = self.pool.begin_with(DB::BEGIN_SNAPSHOT).await?;
-        let (where_client, and_client) = match client {
-            Some(_) => (" WHERE client_id = $1", " AND i.client_id = $2"),
-            None => ("", ""),
+        let cutoff = rows::history_cutoff(today);
+        let (scope, start) = match client {
+            Some(id) => (Scope::One, id.as_str()),
+            None => (Scope::All, ""),
         };
+        let sql = snapshot::page_sql(scope);
         let mut builder = AccountsBuilder::default();
-
-        let sql = format!("SELECT {} FROM clients{where_client} ORDER BY client_id", rows::CLIENT_SELECT);
-        Self::for_each_row(&mut tx, Self::for_client(sqlx::query(&sql), client), |row| {
-            let (client, hold) = rows::client(row)?;
-            builder.push_client(client, hold);
-            Ok(())
-        })
-        .await?;
-
-        let sql = rows::LEDGER_REMINDERS.replace("{filter}", where_client);
-        Self::for_each_row(&mut tx, Self::for_client(sqlx::query(&sql), client), |row| builder.add_reminder(row))
-            .await?;
-        builder.rewind();
-
-        let sql = rows::LEDGER_INVOICES.replace("{filter}", and_client);
-        let query = sqlx::query(&sql).date(rows::history_cutoff(today));
-        Self::for_each_row(&mut tx, Self::for_client(query, client), |row| builder.add_invoice_row(row)).await?;
-
+        let mut current = Self::fetch_page(&mut tx, &sql, cutoff, start).await?;
+        while let Some(last) = current.opt_text(0)?.map(str::to_string) {
+            let page = Page {
+                clients: current.opt_text(1)?,
+                invoices: current.opt_text(2)?,
+                payments: current.opt_text(3)?,
+                reminders: current.opt_text(4)?,
+                holds: current.opt_text(5)?,
+            };
+            if scope == Scope::One {
+                builder.add_page(page)?;
+                break;
+            }
+            let next = Self::fetch_page(&mut tx, &sql, cutoff, &last);
+            let (next, parsed) = futures::future::join(next, async { builder.add_page(page) }).await;
+            parsed?;
+            current = next?;
+        }
         let last_import = Self::last_import(&mut tx).await?;
         tx.commit().await?;
         Ok((builder.finish(), last_import))
+    }
+
+    async fn fetch_page(conn: &mut Conn<DB>, sql: &str, cutoff: NaiveDate, start: &str) -> Result<DB::Row> {
+        Ok(sqlx::query::<DB>(sql).date(cutoff).text(start).fetch_one(conn).await?)
     }
 
     async fn last_import(conn: &mut Conn<DB>) -> Result<Option<DateTime<Utc>>> {

@@ -39,6 +39,10 @@ pub trait Backend: Database {
     const BEGIN_SNAPSHOT: &'static str;
     /// The parameters of multi-row statements and long IN lists.
     const PARAMS: ParamStyle;
+    /// Set on a connection before a large import, and [`Backend::BULK_END`]
+    /// after it (empty: nothing to set).
+    const BULK_BEGIN: &'static str;
+    const BULK_END: &'static str;
 
     /// The embedded migrations of this backend.
     fn migrator() -> &'static Migrator;

@@ -29,6 +29,8 @@ impl Backend for Postgres {
     const BEGIN_WRITE: &'static str = "BEGIN";
     const BEGIN_SNAPSHOT: &'static str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
     const PARAMS: ParamStyle = ParamStyle::Numbered;
+    const BULK_BEGIN: &'static str = "";
+    const BULK_END: &'static str = "";
 
     fn migrator() -> &'static Migrator {
         &MIGRATOR

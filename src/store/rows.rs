@@ -276,6 +276,15 @@ pub fn invoice_upsert(style: ParamStyle) -> BatchInsert {
     BatchInsert::upsert(style, "invoices", &COLUMNS, "number", &COLUMNS[1..9], &["is_open", "settled_on", "updated_at"])
 }
 
+/// The invoices in the order SQLite clusters them (client, then number), so a
+/// large import appends to the table instead of writing all over it. The sort
+/// is stable: a number repeated for the same client ends with its last row.
+pub fn in_client_order(invoices: &[Invoice]) -> Vec<&Invoice> {
+    let mut sorted: Vec<&Invoice> = invoices.iter().collect();
+    sorted.sort_by(|a, b| (&a.client_id, &a.number).cmp(&(&b.client_id, &b.number)));
+    sorted
+}
+
 pub fn bind_invoice<'q, B: Binds<'q>>(q: B, i: &'q Invoice, s: Settlement, now: DateTime<Utc>) -> B {
     q.text(i.number.as_str())
         .text(i.client_id.as_str())

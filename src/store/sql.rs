@@ -21,7 +21,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use futures::TryStreamExt;
 use rust_decimal::Decimal;
 use sqlx::migrate::Migrate;
-use sqlx::{Database, Executor, IntoArguments, Pool};
+use sqlx::{Connection, Database, Executor, IntoArguments, Pool};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
@@ -152,6 +152,50 @@ where
         .execute(&mut *conn)
         .await?;
         Self::insert_audit(conn, &rows::import_audit(kind, file, rows, counts, actor, at)).await
+    }
+
+    /// Runs a connection setting (nothing when the backend has none).
+    async fn run_setting(conn: &mut Conn<DB>, sql: &str) -> Result<()> {
+        if !sql.is_empty() {
+            sqlx::query::<DB>(sql).execute(conn).await?;
+        }
+        Ok(())
+    }
+
+    /// Upserts invoices in one transaction with their `imports` row and audit entry.
+    async fn upsert_invoices(
+        conn: &mut Conn<DB>,
+        invoices: &[Invoice],
+        actor: &Actor,
+        file: &str,
+    ) -> Result<ImportCounts> {
+        let now = rows::now();
+        let mut tx = conn.begin_with(DB::BEGIN_WRITE).await?;
+        let before = Self::count(&mut tx, "invoices").await?;
+        let any_payment = Self::count(&mut tx, "(SELECT 1 FROM payments LIMIT 1) AS any_payment").await? > 0;
+        let mut upsert = rows::invoice_upsert(DB::PARAMS);
+        let mut written = 0;
+        for batch in rows::batches(&rows::in_client_order(invoices), BATCH_ROWS, |i| i.number.as_str()) {
+            // Only an invoice already known can have payments (foreign key).
+            let paid = match any_payment {
+                true => {
+                    Self::payments_of(&mut tx, &batch.iter().map(|i| i.number.as_str()).collect::<Vec<_>>()).await?
+                }
+                false => HashMap::new(),
+            };
+            let mut query = sqlx::query::<DB>(upsert.sql(batch.len()));
+            for invoice in batch {
+                let payments = paid.get(invoice.number.as_str()).map(Vec::as_slice).unwrap_or_default();
+                let settlement = Settlement::of(invoice.amount, invoice.paid, payments);
+                query = rows::bind_invoice(query, invoice, settlement, now);
+            }
+            written += DB::rows_affected(&query.execute(&mut *tx).await?);
+        }
+        let after = Self::count(&mut tx, "invoices").await?;
+        let counts = ImportCounts::from_totals(invoices.len(), before, after, written);
+        Self::record_import(&mut tx, "invoices", file, invoices.len(), counts, actor, now).await?;
+        tx.commit().await?;
+        Ok(counts)
     }
 
     /// Refuses a reminder that would give an invoice a stage it already
@@ -367,33 +411,11 @@ where
     }
 
     async fn import_invoices(&self, invoices: &[Invoice], actor: &Actor, file: &str) -> Result<ImportCounts> {
-        let now = rows::now();
-        let mut tx = self.begin_write().await?;
-        let before = Self::count(&mut tx, "invoices").await?;
-        let any_payment = Self::count(&mut tx, "(SELECT 1 FROM payments LIMIT 1) AS any_payment").await? > 0;
-        let mut upsert = rows::invoice_upsert(DB::PARAMS);
-        let mut written = 0;
-        for batch in rows::batches(invoices, BATCH_ROWS, |i| i.number.as_str()) {
-            // Only an invoice already known can have payments (foreign key).
-            let paid = match any_payment {
-                true => {
-                    Self::payments_of(&mut tx, &batch.iter().map(|i| i.number.as_str()).collect::<Vec<_>>()).await?
-                }
-                false => HashMap::new(),
-            };
-            let mut query = sqlx::query::<DB>(upsert.sql(batch.len()));
-            for invoice in batch {
-                let payments = paid.get(invoice.number.as_str()).map(Vec::as_slice).unwrap_or_default();
-                let settlement = Settlement::of(invoice.amount, invoice.paid, payments);
-                query = rows::bind_invoice(query, invoice, settlement, now);
-            }
-            written += DB::rows_affected(&query.execute(&mut *tx).await?);
-        }
-        let after = Self::count(&mut tx, "invoices").await?;
-        let counts = ImportCounts::from_totals(invoices.len(), before, after, written);
-        Self::record_import(&mut tx, "invoices", file, invoices.len(), counts, actor, now).await?;
-        tx.commit().await?;
-        Ok(counts)
+        let mut conn = self.pool.acquire().await?;
+        Self::run_setting(&mut conn, DB::BULK_BEGIN).await?;
+        let counts = Self::upsert_invoices(&mut conn, invoices, actor, file).await;
+        Self::run_setting(&mut conn, DB::BULK_END).await?;
+        counts
     }
 
     async fn import_payments(&self, payments: &[Payment], actor: &Actor, file: &str) -> Result<ImportCounts> {

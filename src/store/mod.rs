@@ -6,6 +6,7 @@
 //! exists without its change.
 
 mod backend;
+mod packed;
 mod postgres;
 mod rows;
 mod snapshot;

@@ -7,7 +7,7 @@
 //! away in the planner.
 
 use super::backend::{Binds, Columns, ParamStyle};
-use super::{Actor, AuditEntry, ImportCounts, InvoiceBalance, ReminderRecord, Result, StoreError};
+use super::{Actor, AuditEntry, ImportCounts, ReminderRecord, Result, StoreError};
 use crate::domain::{
     Channel, Client, ClientId, Currency, EmailAddress, Invoice, InvoiceNumber, Payment, PhoneE164, ProposalId, Siren,
     Stage, Tone,
@@ -159,26 +159,6 @@ impl ImportCounts {
 
 // ---------------------------------------------------------------- clients
 
-pub const CLIENT_SELECT: &str =
-    "client_id, name, email, cc, phone, segment, owner, language, kind, siren, paused_until, dispute, promise_date";
-
-/// A client and its hold, from the columns of [`CLIENT_SELECT`].
-pub fn client(row: &impl Columns) -> Result<(Client, Hold)> {
-    let client = Client {
-        id: parse(row.text(0)?, ClientId::parse)?,
-        name: row.text(1)?.to_string(),
-        email: parse_opt(row.opt_text(2)?, EmailAddress::parse)?,
-        cc: parse_opt(row.opt_text(3)?, EmailAddress::parse)?,
-        phone: parse_opt(row.opt_text(4)?, PhoneE164::parse)?,
-        segment: parse(row.text(5)?, str::parse)?,
-        owner: row.opt_text(6)?.map(str::to_string),
-        language: parse(row.text(7)?, str::parse)?,
-        kind: parse(row.text(8)?, str::parse)?,
-        siren: parse_opt(row.opt_text(9)?, Siren::parse)?,
-    };
-    Ok((client, hold(row, 10)?))
-}
-
 pub fn client_upsert(style: ParamStyle) -> BatchInsert {
     const COLUMNS: [&str; 12] = [
         "client_id",
@@ -213,15 +193,6 @@ pub fn bind_client<'q, B: Binds<'q>>(q: B, c: &'q Client, now: DateTime<Utc>) ->
 }
 
 // ---------------------------------------------------------------- holds
-
-/// A hold from three columns starting at `first`: paused_until, dispute, promise_date.
-pub fn hold(row: &impl Columns, first: usize) -> Result<Hold> {
-    Ok(Hold {
-        paused_until: row.opt_date(first)?,
-        dispute: row.opt_text(first + 1)?.map(str::to_string),
-        promise_date: row.opt_date(first + 2)?,
-    })
-}
 
 pub fn bind_hold<'q, B: Binds<'q>>(q: B, hold: &'q Hold) -> B {
     q.opt_date(hold.paused_until).opt_text(hold.dispute.as_deref()).opt_date(hold.promise_date)
@@ -337,16 +308,6 @@ pub fn payment(row: &impl Columns) -> Result<Payment> {
         amount: row.money(1)?,
         date: row.date(2)?,
         reference: row.text(3)?.to_string(),
-    })
-}
-
-/// An invoice's balance before payments, from `number, client_id, amount, paid, currency`.
-pub fn invoice_balance(row: &impl Columns) -> Result<InvoiceBalance> {
-    Ok(InvoiceBalance {
-        client_id: client_id(row.text(1)?)?,
-        amount: row.money(2)?,
-        paid: row.money(3)?,
-        currency: parse(row.text(4)?, Currency::parse)?,
     })
 }
 

@@ -1,11 +1,11 @@
-//! The ledger snapshot: the query that reads it, and the parser that turns
-//! its answer into accounts.
+//! The ledger snapshot (and the invoice balances): the queries that read
+//! them, and the parser that turns their answers into accounts.
 //!
 //! The snapshot is read page by page, a page being up to [`PAGE_CLIENTS`]
-//! consecutive clients. One query per page ([`page_sql`]) returns one row of
-//! six columns: the page's last client id, then its clients, invoices,
-//! payments, reminders and invoice holds, each column a list of records
-//! packed by the database. A million invoices thus cross the driver as a
+//! consecutive clients. One query per page ([`accounts_page_sql`]) returns
+//! one row of six columns: the page's last client id, then its clients,
+//! invoices, payments, reminders and invoice holds, each column a list of
+//! records packed by the database. A million invoices thus cross the driver as a
 //! hundred rows, not a million: the SQLite driver copies every value and
 //! hands every row to another thread, which costs seconds at that scale.
 //!
@@ -15,18 +15,14 @@
 //! as `length:text`, so it may contain anything. A NULL column packs as an
 //! empty field. Records come in no particular order: the parser sorts.
 
+use super::backend::Columns;
+use super::packed::{counted, packed, CurrencyCache, Cursor, RECORD};
 use super::rows::corrupt;
-use super::Result;
-use crate::domain::{Client, ClientId, Currency, EmailAddress, InvoiceNumber, PhoneE164, Siren, Stage};
+use super::{InvoiceBalance, Result};
+use crate::domain::{Client, ClientId, EmailAddress, InvoiceNumber, PhoneE164, Siren, Stage};
 use crate::ledger::{Account, Hold, InvoiceState, PaymentLine, SentReminder};
-use chrono::NaiveDate;
-use rust_decimal::Decimal;
+use std::collections::HashMap;
 use std::str::FromStr;
-
-/// Separates the fields of a record.
-const FIELD: char = '\u{1f}';
-/// Separates the records of a list.
-const RECORD: char = '\u{1e}';
 
 /// Clients per page: large enough that per-query costs vanish, small enough
 /// that a page's text stays around a megabyte.
@@ -41,31 +37,31 @@ pub enum Scope {
     One,
 }
 
-/// `concat(a, '␟', b, …)`, NULL columns packing as empty fields on both backends.
-fn packed(columns: &[&str]) -> String {
-    format!("concat({})", columns.join(&format!(", '{FIELD}', ")))
-}
-
-/// A free-text column as `length:text` (`:` alone for NULL).
-fn counted(column: &str) -> String {
-    format!("length({column}), ':', {column}")
-}
-
-/// The page query. `$1` is the cut-off date of settled invoices, `$2` the
-/// client id the page starts after ([`Scope::All`]) or the one client.
-pub fn page_sql(scope: Scope) -> String {
+/// `WITH page …, bounds …`: the clients of a page (after, or equal to,
+/// parameter `$n`) and the lowest and highest of their ids.
+fn page_of_clients(scope: Scope, n: usize) -> String {
     let page = match scope {
         Scope::All => {
-            format!("SELECT client_id FROM clients WHERE client_id > $2 ORDER BY client_id LIMIT {PAGE_CLIENTS}")
+            format!("SELECT client_id FROM clients WHERE client_id > ${n} ORDER BY client_id LIMIT {PAGE_CLIENTS}")
         }
-        Scope::One => "SELECT client_id FROM clients WHERE client_id = $2".to_string(),
+        Scope::One => format!("SELECT client_id FROM clients WHERE client_id = ${n}"),
     };
-    let in_page = |column: &str| format!("{column} BETWEEN b.lo AND b.hi");
-    let in_snapshot = "(i.is_open OR i.issue_date >= $1 OR i.settled_on >= $1)";
-    let list = |record: String, from: &str, filter: String| {
-        format!("(SELECT string_agg({record}, '{RECORD}') FROM {from}, bounds b WHERE {filter})")
-    };
-    let clients = list(
+    format!("WITH page AS ({page}), bounds AS (SELECT min(client_id) AS lo, max(client_id) AS hi FROM page)")
+}
+
+/// `(SELECT string_agg(record, '␞') FROM … WHERE …)`: a page's list of records.
+fn list(record: String, from: &str, filter: String) -> String {
+    format!("(SELECT string_agg({record}, '{RECORD}') FROM {from}, bounds b WHERE {filter})")
+}
+
+fn in_page(column: &str) -> String {
+    format!("{column} BETWEEN b.lo AND b.hi")
+}
+
+/// The clients of a page: `client_id, email, cc, phone, segment, language,
+/// kind, siren, paused_until, promise_date, name, owner, dispute`.
+fn clients_list() -> String {
+    list(
         packed(&[
             "c.client_id",
             "c.email",
@@ -83,7 +79,30 @@ pub fn page_sql(scope: Scope) -> String {
         ]),
         "clients c",
         in_page("c.client_id"),
-    );
+    )
+}
+
+/// Every client, by pages of clients after `$1`.
+pub fn clients_page_sql() -> String {
+    format!("{} SELECT (SELECT hi FROM bounds), {}", page_of_clients(Scope::All, 1), clients_list())
+}
+
+/// Adds the clients of a row of [`clients_page_sql`], in client-id order.
+pub fn add_clients(clients: &mut Vec<Client>, row: &impl Columns) -> Result<()> {
+    let first = clients.len();
+    let mut rows = Cursor::new(row.opt_text(1)?.unwrap_or_default());
+    while rows.next_record()? {
+        clients.push(client(&mut rows)?.0);
+    }
+    clients[first..].sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(())
+}
+
+/// The accounts page query. `$1` is the cut-off date of settled invoices,
+/// `$2` the client id the page starts after ([`Scope::All`]) or the one client.
+pub fn accounts_page_sql(scope: Scope) -> String {
+    let in_snapshot = "(i.is_open OR i.issue_date >= $1 OR i.settled_on >= $1)";
+    let clients = clients_list();
     let invoices = list(
         packed(&[
             "i.client_id",
@@ -118,10 +137,60 @@ pub fn page_sql(scope: Scope) -> String {
             in_page("i.client_id")
         ),
     );
-    format!(
-        "WITH page AS ({page}), bounds AS (SELECT min(client_id) AS lo, max(client_id) AS hi FROM page) \
-         SELECT (SELECT hi FROM bounds), {clients}, {invoices}, {payments}, {reminders}, {holds}"
-    )
+    let page = page_of_clients(scope, 2);
+    format!("{page} SELECT (SELECT hi FROM bounds), {clients}, {invoices}, {payments}, {reminders}, {holds}")
+}
+
+/// The columns of an accounts page row.
+pub fn accounts_page(row: &impl Columns) -> Result<Page<'_>> {
+    Ok(Page {
+        clients: row.opt_text(1)?,
+        invoices: row.opt_text(2)?,
+        payments: row.opt_text(3)?,
+        reminders: row.opt_text(4)?,
+        holds: row.opt_text(5)?,
+    })
+}
+
+/// Every invoice's balance, by pages of clients after `$1`: the page's last
+/// client id, its invoices (`number, client_id, amount, paid, currency`) and
+/// their payments (`invoice, amount`).
+pub fn balances_page_sql() -> String {
+    let invoices = list(
+        packed(&["i.number", "i.client_id", "i.amount", "i.paid", "i.currency"]),
+        "invoices i",
+        in_page("i.client_id"),
+    );
+    let payments = list(
+        packed(&["p.invoice", "p.amount"]),
+        "invoices i JOIN payments p ON p.invoice = i.number",
+        in_page("i.client_id"),
+    );
+    format!("{} SELECT (SELECT hi FROM bounds), {invoices}, {payments}", page_of_clients(Scope::All, 1))
+}
+
+/// Adds a row of [`balances_page_sql`] to the balances: paid is the amount
+/// paid at import plus every payment.
+pub fn add_balances(balances: &mut HashMap<InvoiceNumber, InvoiceBalance>, row: &impl Columns) -> Result<()> {
+    let mut currencies = CurrencyCache::default();
+    let mut rows = Cursor::new(row.opt_text(1)?.unwrap_or_default());
+    while rows.next_record()? {
+        let number = rows.parsed(InvoiceNumber::parse)?;
+        let client_id = rows.parsed(ClientId::parse)?;
+        let (amount, paid) = (rows.money()?, rows.money()?);
+        let currency = currencies.parse(rows.text()?)?;
+        balances.insert(number, InvoiceBalance { client_id, amount, paid, currency });
+    }
+    let mut rows = Cursor::new(row.opt_text(2)?.unwrap_or_default());
+    while rows.next_record()? {
+        let number = rows.parsed(InvoiceNumber::parse)?;
+        let amount = rows.money()?;
+        let balance = balances
+            .get_mut(&number)
+            .ok_or_else(|| corrupt(format!("a payment names invoice {number}, which is not in its page")))?;
+        balance.paid += amount;
+    }
+    Ok(())
 }
 
 /// The columns of one page row, as text (`None` for an empty list).
@@ -131,148 +200,6 @@ pub struct Page<'a> {
     pub payments: Option<&'a str>,
     pub reminders: Option<&'a str>,
     pub holds: Option<&'a str>,
-}
-
-/// Where a [`Cursor`] stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum At {
-    ListStart,
-    /// Inside a record, before one of its fields.
-    Field,
-    /// After the last field of a record.
-    RecordEnd,
-}
-
-/// Reads packed records field by field.
-struct Cursor<'a> {
-    rest: &'a str,
-    at: At,
-}
-
-impl<'a> Cursor<'a> {
-    fn new(list: &'a str) -> Self {
-        Self { rest: list, at: At::ListStart }
-    }
-
-    /// Moves to the next record; false when the list is done.
-    fn next_record(&mut self) -> Result<bool> {
-        match self.at {
-            At::ListStart if self.rest.is_empty() => return Ok(false),
-            At::ListStart => {}
-            At::Field => return Err(self.corrupt("a record has too many fields")),
-            At::RecordEnd => match self.rest.strip_prefix(RECORD) {
-                Some(rest) => self.rest = rest,
-                None => return Ok(false),
-            },
-        }
-        self.at = At::Field;
-        Ok(true)
-    }
-
-    fn corrupt(&self, why: &str) -> super::StoreError {
-        let near: String = self.rest.chars().take(40).collect();
-        corrupt(format!("{why} near {near:?}"))
-    }
-
-    /// Consumes the separator after a field, noting the end of the record.
-    fn after_field(&mut self) {
-        match self.rest.strip_prefix(FIELD) {
-            Some(rest) => self.rest = rest,
-            None => self.at = At::RecordEnd,
-        }
-    }
-
-    fn text(&mut self) -> Result<&'a str> {
-        if self.at != At::Field {
-            return Err(self.corrupt("a record is short of fields"));
-        }
-        let end = self.rest.find([FIELD, RECORD]).unwrap_or(self.rest.len());
-        let (field, rest) = self.rest.split_at(end);
-        self.rest = rest;
-        self.after_field();
-        Ok(field)
-    }
-
-    /// An empty field is a NULL column.
-    fn opt_text(&mut self) -> Result<Option<&'a str>> {
-        Ok(Some(self.text()?).filter(|t| !t.is_empty()))
-    }
-
-    /// A `length:text` field; `:` alone is NULL.
-    fn counted(&mut self) -> Result<Option<&'a str>> {
-        if self.at != At::Field {
-            return Err(self.corrupt("a record is short of fields"));
-        }
-        let (length, rest) = self.rest.split_once(':').ok_or_else(|| self.corrupt("a counted field has no length"))?;
-        if length.is_empty() {
-            self.rest = rest;
-            self.after_field();
-            return Ok(None);
-        }
-        let chars: usize = length.parse().map_err(|_| self.corrupt("a counted field has a bad length"))?;
-        let end = rest.char_indices().nth(chars).map_or(rest.len(), |(i, _)| i);
-        if rest[..end].chars().count() != chars {
-            return Err(self.corrupt("a counted field is cut short"));
-        }
-        self.rest = &rest[end..];
-        if !(self.rest.is_empty() || self.rest.starts_with([FIELD, RECORD])) {
-            return Err(self.corrupt("a counted field is longer than its length"));
-        }
-        self.after_field();
-        Ok(Some(&rest[..end]))
-    }
-
-    fn date(&mut self) -> Result<NaiveDate> {
-        date(self.text()?)
-    }
-
-    fn opt_date(&mut self) -> Result<Option<NaiveDate>> {
-        self.opt_text()?.map(date).transpose()
-    }
-
-    /// Amounts come back as `1200.5` from SQLite and `1200.5000` from PostgreSQL.
-    fn money(&mut self) -> Result<Decimal> {
-        let text = self.text()?;
-        Decimal::from_str_exact(text).map(|d| d.normalize()).map_err(|e| corrupt(format!("amount {text:?}: {e}")))
-    }
-
-    fn parsed<T, E: std::fmt::Display>(&mut self, parse: impl FnOnce(&str) -> Result<T, E>) -> Result<T> {
-        parse(self.text()?).map_err(corrupt)
-    }
-
-    fn opt_parsed<T, E: std::fmt::Display>(&mut self, parse: impl FnOnce(&str) -> Result<T, E>) -> Result<Option<T>> {
-        self.opt_text()?.map(|t| parse(t).map_err(corrupt)).transpose()
-    }
-}
-
-/// `YYYY-MM-DD`, read by hand: chrono's general parser costs more than the
-/// rest of an invoice record. Other shapes go to chrono.
-fn date(text: &str) -> Result<NaiveDate> {
-    let b = text.as_bytes();
-    let number = |range: std::ops::Range<usize>| {
-        b[range].iter().try_fold(0u32, |n, d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
-    };
-    let fast = (b.len() == 10 && b[4] == b'-' && b[7] == b'-')
-        .then(|| NaiveDate::from_ymd_opt(i32::try_from(number(0..4)?).ok()?, number(5..7)?, number(8..10)?))
-        .flatten();
-    fast.map_or_else(|| NaiveDate::from_str(text).map_err(|e| corrupt(format!("date {text:?}: {e}"))), Ok)
-}
-
-/// The last currency read: nearly every invoice of a ledger has the same one.
-#[derive(Default)]
-struct CurrencyCache(Option<(String, Currency)>);
-
-impl CurrencyCache {
-    fn parse(&mut self, code: &str) -> Result<Currency> {
-        match &self.0 {
-            Some((text, currency)) if text == code => Ok(*currency),
-            _ => {
-                let currency = Currency::parse(code).map_err(corrupt)?;
-                self.0 = Some((code.to_string(), currency));
-                Ok(currency)
-            }
-        }
-    }
 }
 
 /// The accounts, built page by page in client-id order.
@@ -414,6 +341,7 @@ fn invoice(rows: &mut Cursor<'_>, currencies: &mut CurrencyCache) -> Result<Invo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
     use rust_decimal_macros::dec;
 
     fn d(text: &str) -> NaiveDate {
@@ -493,20 +421,5 @@ mod tests {
         let page = Page { clients: None, invoices: Some(short), payments: None, reminders: None, holds: None };
         let error = builder.add_page(page).unwrap_err().to_string();
         assert_eq!(error, "stored data is corrupt: a row names client \"C1\", which is not in its page");
-
-        let mut rows = Cursor::new("3:ab");
-        assert!(rows.next_record().unwrap());
-        assert!(rows.counted().is_err());
-        let mut rows = Cursor::new("a\u{1f}b");
-        rows.next_record().unwrap();
-        rows.text().unwrap();
-        assert!(rows.next_record().is_err(), "a field left over");
-    }
-
-    #[test]
-    fn dates_are_read_by_hand_or_refused() {
-        assert_eq!(date("2024-02-29").unwrap(), d("2024-02-29"));
-        assert!(date("2023-02-29").is_err());
-        assert!(date("2023-0a-01").is_err());
     }
 }

@@ -12,7 +12,7 @@
 
 use super::backend::{Backend, Binds, Columns, Q};
 use super::rows::{self, BatchInsert, Settlement, BATCH_ROWS};
-use super::snapshot::{self, AccountsBuilder, Page, Scope};
+use super::snapshot::{self, AccountsBuilder, Scope};
 use super::{Actor, AuditEntry, HoldTarget, ImportCounts, InvoiceBalance, ReminderRecord, Result, Store, StoreError};
 use crate::domain::{Client, ClientId, Invoice, InvoiceNumber, Payment};
 use crate::ledger::{Account, Hold, Ledger};
@@ -22,7 +22,6 @@ use futures::TryStreamExt;
 use rust_decimal::Decimal;
 use sqlx::migrate::Migrate;
 use sqlx::{Connection, Database, Executor, IntoArguments, Pool};
-use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 
@@ -279,42 +278,55 @@ where
         }
     }
 
-    /// Accounts (all, or one client's) and the last import time, read in one
-    /// snapshot, page by page; each page is parsed while the next is fetched.
+    /// Accounts (all, or one client's) and the last import time, read in one snapshot.
     async fn load(&self, today: NaiveDate, client: Option<&ClientId>) -> Result<(Vec<Account>, Option<DateTime<Utc>>)> {
         let mut tx = self.pool.begin_with(DB::BEGIN_SNAPSHOT).await?;
-        let cutoff = rows::history_cutoff(today);
         let (scope, start) = match client {
             Some(id) => (Scope::One, id.as_str()),
             None => (Scope::All, ""),
         };
-        let sql = snapshot::page_sql(scope);
+        let sql = snapshot::accounts_page_sql(scope);
+        let cutoff = Some(rows::history_cutoff(today));
         let mut builder = AccountsBuilder::default();
-        let mut current = Self::fetch_page(&mut tx, &sql, cutoff, start).await?;
-        while let Some(last) = current.opt_text(0)?.map(str::to_string) {
-            let page = Page {
-                clients: current.opt_text(1)?,
-                invoices: current.opt_text(2)?,
-                payments: current.opt_text(3)?,
-                reminders: current.opt_text(4)?,
-                holds: current.opt_text(5)?,
-            };
-            if scope == Scope::One {
-                builder.add_page(page)?;
-                break;
-            }
-            let next = Self::fetch_page(&mut tx, &sql, cutoff, &last);
-            let (next, parsed) = futures::future::join(next, async { builder.add_page(page) }).await;
-            parsed?;
-            current = next?;
-        }
+        Self::for_each_page(&mut tx, &sql, cutoff, start, scope, |row| builder.add_page(snapshot::accounts_page(row)?))
+            .await?;
         let last_import = Self::last_import(&mut tx).await?;
         tx.commit().await?;
         Ok((builder.finish(), last_import))
     }
 
-    async fn fetch_page(conn: &mut Conn<DB>, sql: &str, cutoff: NaiveDate, start: &str) -> Result<DB::Row> {
-        Ok(sqlx::query::<DB>(sql).date(cutoff).text(start).fetch_one(conn).await?)
+    /// Reads a paged query of `snapshot.rs` to its end, handing each page's
+    /// row to `parse` while the next page is fetched (the database works on
+    /// one page while Rust parses the other). `$1` is the cut-off date when
+    /// there is one; the page bound follows.
+    async fn for_each_page(
+        conn: &mut Conn<DB>,
+        sql: &str,
+        cutoff: Option<NaiveDate>,
+        start: &str,
+        scope: Scope,
+        mut parse: impl FnMut(&DB::Row) -> Result<()> + Send,
+    ) -> Result<()> {
+        let mut current = Self::fetch_page(&mut *conn, sql, cutoff, start).await?;
+        while let Some(last) = current.opt_text(0)?.map(str::to_string) {
+            if scope == Scope::One {
+                return parse(&current);
+            }
+            let next = Self::fetch_page(&mut *conn, sql, cutoff, &last);
+            let (next, parsed) = futures::future::join(next, async { parse(&current) }).await;
+            parsed?;
+            current = next?;
+        }
+        Ok(())
+    }
+
+    async fn fetch_page(conn: &mut Conn<DB>, sql: &str, cutoff: Option<NaiveDate>, start: &str) -> Result<DB::Row> {
+        let query = sqlx::query::<DB>(sql);
+        let query = match cutoff {
+            Some(cutoff) => query.date(cutoff),
+            None => query,
+        };
+        Ok(query.text(start).fetch_one(conn).await?)
     }
 
     async fn last_import(conn: &mut Conn<DB>) -> Result<Option<DateTime<Utc>>> {
@@ -362,19 +374,12 @@ where
     }
 
     async fn invoice_balances(&self) -> Result<HashMap<InvoiceNumber, InvoiceBalance>> {
-        let mut conn = self.pool.acquire().await?;
-        let sql = "SELECT i.number, i.client_id, i.amount, i.paid, i.currency, p.amount \
-                   FROM invoices i LEFT JOIN payments p ON p.invoice = i.number";
+        let mut tx = self.pool.begin_with(DB::BEGIN_SNAPSHOT).await?;
+        let sql = snapshot::balances_page_sql();
         let mut balances = HashMap::new();
-        Self::for_each_row(&mut conn, sqlx::query(sql), |row| {
-            let balance = match balances.entry(rows::invoice_number(row.text(0)?)?) {
-                Entry::Occupied(known) => known.into_mut(),
-                Entry::Vacant(new) => new.insert(rows::invoice_balance(row)?),
-            };
-            balance.paid += row.opt_money(5)?.unwrap_or_default();
-            Ok(())
-        })
-        .await?;
+        Self::for_each_page(&mut tx, &sql, None, "", Scope::All, |row| snapshot::add_balances(&mut balances, row))
+            .await?;
+        tx.commit().await?;
         Ok(balances)
     }
 
@@ -488,14 +493,12 @@ where
     }
 
     async fn clients(&self) -> Result<Vec<Client>> {
-        let mut conn = self.pool.acquire().await?;
-        let sql = format!("SELECT {} FROM clients ORDER BY client_id", rows::CLIENT_SELECT);
+        let mut tx = self.pool.begin_with(DB::BEGIN_SNAPSHOT).await?;
+        let sql = snapshot::clients_page_sql();
         let mut clients = Vec::new();
-        Self::for_each_row(&mut conn, sqlx::query(&sql), |row| {
-            clients.push(rows::client(row)?.0);
-            Ok(())
-        })
-        .await?;
+        Self::for_each_page(&mut tx, &sql, None, "", Scope::All, |row| snapshot::add_clients(&mut clients, row))
+            .await?;
+        tx.commit().await?;
         Ok(clients)
     }
 

@@ -15,6 +15,9 @@ use sqlx::migrate::Migrator;
 use sqlx::query::Query;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Row, Type};
 
+/// A connection of backend `DB`.
+pub type Conn<DB> = <DB as Database>::Connection;
+
 /// A query being built, for backend `DB`.
 pub type Q<'q, DB> = Query<'q, DB, <DB as Database>::Arguments<'q>>;
 

@@ -5,6 +5,7 @@
 //! same transaction: nothing changes without a trace, and a trace never
 //! exists without its change.
 
+mod audit;
 mod backend;
 mod packed;
 mod postgres;
@@ -12,6 +13,7 @@ mod rows;
 mod snapshot;
 mod sql;
 mod sqlite;
+mod writes;
 
 pub use postgres::PgStore;
 pub use sql::SqlStore;

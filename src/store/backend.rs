@@ -11,9 +11,9 @@
 use super::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use rust_decimal::Decimal;
-use sqlx::migrate::Migrator;
+use sqlx::migrate::{Migrate, Migrator};
 use sqlx::query::Query;
-use sqlx::{ColumnIndex, Database, Decode, Encode, Row, Type};
+use sqlx::{ColumnIndex, Database, Decode, Encode, IntoArguments, Row, Type};
 
 /// A connection of backend `DB`.
 pub type Conn<DB> = <DB as Database>::Connection;
@@ -31,8 +31,21 @@ pub enum ParamStyle {
     Anonymous,
 }
 
+/// How a backend stores money: the one type SQLite lacks.
+pub trait MoneyColumns: Database {
+    /// Binds an amount of money in this backend's storage format.
+    fn bind_money<'q>(query: Q<'q, Self>, amount: Decimal) -> Q<'q, Self>;
+    /// Reads an amount of money (NULL as `None`), normalized (`10.5`, not `10.5000`).
+    fn money(row: &Self::Row, index: usize) -> Result<Option<Decimal>>;
+}
+
 /// One SQL backend: the few things SQLite and PostgreSQL do differently.
-pub trait Backend: Database {
+///
+/// The supertraits carry what the generic store needs from sqlx (typed rows,
+/// migrations, arguments), so that code states `DB: Backend` and little else.
+pub trait Backend:
+    MoneyColumns + Database<Row: Columns, Connection: Migrate> + for<'q> Database<Arguments<'q>: IntoArguments<'q, Self>>
+{
     /// Starts a transaction that will write. SQLite takes the write lock up
     /// front (`BEGIN IMMEDIATE`), so a second writer waits on the busy timeout
     /// instead of failing when it tries to upgrade a read lock.
@@ -51,10 +64,6 @@ pub trait Backend: Database {
     fn migrator() -> &'static Migrator;
     /// The SQL expression that stores text parameter `$n` in a JSON column.
     fn json_param(n: usize) -> String;
-    /// Binds an amount of money in this backend's storage format.
-    fn bind_money<'q>(query: Q<'q, Self>, amount: Decimal) -> Q<'q, Self>;
-    /// Reads an amount of money (NULL as `None`), normalized (`10.5`, not `10.5000`).
-    fn money(row: &Self::Row, index: usize) -> Result<Option<Decimal>>;
     /// Rows inserted or updated by a statement (for upserts: not the unchanged ones).
     fn rows_affected(result: &Self::QueryResult) -> u64;
 }
@@ -77,7 +86,7 @@ pub trait Columns {
 impl<R> Columns for R
 where
     R: Row,
-    R::Database: Backend<Row = R>,
+    R::Database: MoneyColumns<Row = R>,
     usize: ColumnIndex<R>,
     for<'r> &'r str: Decode<'r, R::Database> + Type<R::Database>,
     for<'r> NaiveDate: Decode<'r, R::Database> + Type<R::Database>,
@@ -122,7 +131,7 @@ pub trait Binds<'q>: Sized {
 
 impl<'q, DB> Binds<'q> for Q<'q, DB>
 where
-    DB: Backend,
+    DB: MoneyColumns,
     &'q str: Encode<'q, DB> + Type<DB>,
     Option<&'q str>: Encode<'q, DB>,
     String: Encode<'q, DB> + Type<DB>,

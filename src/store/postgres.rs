@@ -2,7 +2,7 @@
 //!
 //! Money is NUMERIC(18, 4), read and written as `rust_decimal::Decimal`.
 
-use super::backend::{Backend, ParamStyle, Q};
+use super::backend::{Backend, MoneyColumns, ParamStyle, Q};
 use super::sql::SqlStore;
 use super::{Result, StoreError};
 use rust_decimal::Decimal;
@@ -25,6 +25,17 @@ impl SqlStore<Postgres> {
     }
 }
 
+impl MoneyColumns for Postgres {
+    fn bind_money<'q>(query: Q<'q, Self>, amount: Decimal) -> Q<'q, Self> {
+        query.bind(amount)
+    }
+
+    fn money(row: &Self::Row, index: usize) -> Result<Option<Decimal>> {
+        let amount: Option<Decimal> = row.try_get(index)?;
+        Ok(amount.map(|a| a.normalize()))
+    }
+}
+
 impl Backend for Postgres {
     const BEGIN_WRITE: &'static str = "BEGIN";
     const BEGIN_SNAPSHOT: &'static str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
@@ -38,15 +49,6 @@ impl Backend for Postgres {
 
     fn json_param(n: usize) -> String {
         format!("CAST(${n} AS jsonb)")
-    }
-
-    fn bind_money<'q>(query: Q<'q, Self>, amount: Decimal) -> Q<'q, Self> {
-        query.bind(amount)
-    }
-
-    fn money(row: &Self::Row, index: usize) -> Result<Option<Decimal>> {
-        let amount: Option<Decimal> = row.try_get(index)?;
-        Ok(amount.map(|a| a.normalize()))
     }
 
     fn rows_affected(result: &PgQueryResult) -> u64 {

@@ -20,8 +20,7 @@ use crate::ledger::{Account, Hold, Ledger};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::TryStreamExt;
-use sqlx::migrate::Migrate;
-use sqlx::{Database, Executor, IntoArguments, Pool};
+use sqlx::{Database, Executor, Pool};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 
@@ -54,10 +53,7 @@ const FRESHNESS_KINDS: &str = "('invoices', 'payments')";
 impl<DB> SqlStore<DB>
 where
     DB: Backend,
-    DB::Connection: Migrate,
-    DB::Row: Columns,
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
     for<'q> Q<'q, DB>: Binds<'q>,
 {
     /// Feeds every row of a query to `f`, one at a time (never the whole result in memory).
@@ -143,10 +139,7 @@ where
 impl<DB> Store for SqlStore<DB>
 where
     DB: Backend,
-    DB::Connection: Migrate,
-    DB::Row: Columns,
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
     for<'q> Q<'q, DB>: Binds<'q>,
 {
     async fn migrate(&self) -> Result<()> {

@@ -3,7 +3,7 @@
 //! Money is stored as TEXT holding the canonical decimal string and parsed
 //! back exactly; SQLite's own arithmetic (REAL) never touches it.
 
-use super::backend::{Backend, ParamStyle, Q};
+use super::backend::{Backend, MoneyColumns, ParamStyle, Q};
 use super::rows::corrupt;
 use super::sql::SqlStore;
 use super::{Result, StoreError};
@@ -37,6 +37,17 @@ impl SqlStore<Sqlite> {
     }
 }
 
+impl MoneyColumns for Sqlite {
+    fn bind_money<'q>(query: Q<'q, Self>, amount: Decimal) -> Q<'q, Self> {
+        query.bind(amount.normalize().to_string())
+    }
+
+    fn money(row: &Self::Row, index: usize) -> Result<Option<Decimal>> {
+        let text: Option<&str> = row.try_get(index)?;
+        text.map(|t| Decimal::from_str_exact(t).map_err(|e| corrupt(format!("amount {t:?}: {e}")))).transpose()
+    }
+}
+
 impl Backend for Sqlite {
     const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
     const BEGIN_SNAPSHOT: &'static str = "BEGIN";
@@ -54,15 +65,6 @@ impl Backend for Sqlite {
 
     fn json_param(n: usize) -> String {
         format!("${n}")
-    }
-
-    fn bind_money<'q>(query: Q<'q, Self>, amount: Decimal) -> Q<'q, Self> {
-        query.bind(amount.normalize().to_string())
-    }
-
-    fn money(row: &Self::Row, index: usize) -> Result<Option<Decimal>> {
-        let text: Option<&str> = row.try_get(index)?;
-        text.map(|t| Decimal::from_str_exact(t).map_err(|e| corrupt(format!("amount {t:?}: {e}")))).transpose()
     }
 
     fn rows_affected(result: &SqliteQueryResult) -> u64 {

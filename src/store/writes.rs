@@ -1,8 +1,8 @@
 //! The store's write helpers: transactions, batches, derived columns, audit.
 //!
 //! Every write the [`Store`](super::Store) trait offers runs in one
-//! transaction that also appends its audit entry; these helpers take the
-//! open transaction's connection, so they cannot run outside one by mistake.
+//! transaction that also appends its audit entry; the helpers here take a
+//! connection, and their callers pass the open transaction.
 
 use super::audit;
 use super::backend::{Backend, Binds, Columns, Conn, Q};
@@ -13,17 +13,13 @@ use crate::domain::Invoice;
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::TryStreamExt;
 use rust_decimal::Decimal;
-use sqlx::migrate::Migrate;
-use sqlx::{Connection, Executor, IntoArguments};
+use sqlx::{Connection, Executor};
 use std::collections::{BTreeSet, HashMap};
 
 impl<DB> SqlStore<DB>
 where
     DB: Backend,
-    DB::Connection: Migrate,
-    DB::Row: Columns,
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
     for<'q> Q<'q, DB>: Binds<'q>,
 {
     pub(super) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, DB>> {
@@ -36,19 +32,23 @@ where
         row.int(0)
     }
 
+    /// `{select} IN (…)`, with `count` placeholders in this backend's style.
+    fn where_in(select: &str, count: usize) -> String {
+        format!("{select} IN ({})", rows::placeholders(DB::PARAMS, 1, count))
+    }
+
+    /// Binds each text in order.
+    fn bind_texts<'q>(query: Q<'q, DB>, texts: &[&'q str]) -> Q<'q, DB> {
+        texts.iter().fold(query, |query, text| query.text(text))
+    }
+
     /// The recorded payments of some invoices, by invoice number.
     pub(super) async fn payments_of(
         conn: &mut Conn<DB>,
         numbers: &[&str],
     ) -> Result<HashMap<String, Vec<(NaiveDate, Decimal)>>> {
-        let sql = format!(
-            "SELECT invoice, date, amount FROM payments WHERE invoice IN ({})",
-            rows::placeholders(DB::PARAMS, 1, numbers.len())
-        );
-        let mut query = sqlx::query::<DB>(&sql);
-        for number in numbers {
-            query = query.text(number);
-        }
+        let sql = Self::where_in("SELECT invoice, date, amount FROM payments WHERE invoice", numbers.len());
+        let query = Self::bind_texts(sqlx::query(&sql), numbers);
         let mut found: HashMap<String, Vec<(NaiveDate, Decimal)>> = HashMap::new();
         let mut stream = query.fetch(conn);
         while let Some(row) = stream.try_next().await? {
@@ -62,14 +62,8 @@ where
         let numbers: Vec<&str> = numbers.iter().map(String::as_str).collect();
         for chunk in numbers.chunks(BATCH_ROWS) {
             let paid = Self::payments_of(&mut *conn, chunk).await?;
-            let sql = format!(
-                "SELECT number, amount, paid FROM invoices WHERE number IN ({})",
-                rows::placeholders(DB::PARAMS, 1, chunk.len())
-            );
-            let mut query = sqlx::query::<DB>(&sql);
-            for number in chunk {
-                query = query.text(number);
-            }
+            let sql = Self::where_in("SELECT number, amount, paid FROM invoices WHERE number", chunk.len());
+            let query = Self::bind_texts(sqlx::query(&sql), chunk);
             let mut settlements = Vec::with_capacity(chunk.len());
             for row in query.fetch_all(&mut *conn).await? {
                 let number = row.text(0)?;
@@ -170,15 +164,10 @@ where
     pub(super) async fn refuse_repeated_stages(conn: &mut Conn<DB>, reminder: &ReminderRecord) -> Result<()> {
         let numbers: Vec<&str> = reminder.invoices.iter().map(|(n, _, _)| n.as_str()).collect();
         for chunk in numbers.chunks(BATCH_ROWS) {
-            let sql = format!(
-                "SELECT ri.invoice, ri.stage, r.on_date FROM reminder_invoices ri \
-                 JOIN reminders r ON r.id = ri.reminder_id WHERE ri.invoice IN ({})",
-                rows::placeholders(DB::PARAMS, 1, chunk.len())
-            );
-            let mut query = sqlx::query::<DB>(&sql);
-            for number in chunk {
-                query = query.text(number);
-            }
+            let select = "SELECT ri.invoice, ri.stage, r.on_date FROM reminder_invoices ri \
+                          JOIN reminders r ON r.id = ri.reminder_id WHERE ri.invoice";
+            let sql = Self::where_in(select, chunk.len());
+            let query = Self::bind_texts(sqlx::query(&sql), chunk);
             for row in query.fetch_all(&mut *conn).await? {
                 let (number, stage) = (row.text(0)?, row.text(1)?);
                 if reminder.invoices.iter().any(|(n, s, _)| n.as_str() == number && s.as_str() == stage) {

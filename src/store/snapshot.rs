@@ -210,6 +210,12 @@ pub struct AccountsBuilder {
 }
 
 impl AccountsBuilder {
+    /// A builder with room for `clients` accounts (the vector is large, and
+    /// growing it by doubling would briefly hold two copies).
+    pub fn with_capacity(clients: usize) -> Self {
+        Self { accounts: Vec::with_capacity(clients), currencies: CurrencyCache::default() }
+    }
+
     /// Adds a page's accounts. Pages must come in client-id order.
     pub fn add_page(&mut self, page: Page<'_>) -> Result<()> {
         let first = self.accounts.len();
@@ -224,6 +230,9 @@ impl AccountsBuilder {
         }
         for account in accounts.iter_mut() {
             account.invoices.sort_by(|a, b| a.number.cmp(&b.number));
+            // Pushed one by one, a client's invoices leave up to half their
+            // vector unused: a million invoices make that a hundred megabytes.
+            account.invoices.shrink_to_fit();
         }
 
         let mut rows = Cursor::new(page.payments.unwrap_or_default());

@@ -86,7 +86,11 @@ where
         };
         let sql = snapshot::accounts_page_sql(scope);
         let cutoff = Some(rows::history_cutoff(today));
-        let mut builder = AccountsBuilder::default();
+        let clients = match scope {
+            Scope::All => Self::count(&mut tx, "clients").await?,
+            Scope::One => 1,
+        };
+        let mut builder = AccountsBuilder::with_capacity(usize::try_from(clients).unwrap_or_default());
         Self::for_each_page(&mut tx, &sql, cutoff, start, scope, |row| builder.add_page(snapshot::accounts_page(row)?))
             .await?;
         let last_import = Self::last_import(&mut tx).await?;

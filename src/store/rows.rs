@@ -291,16 +291,6 @@ pub fn bind_payment<'q, B: Binds<'q>>(q: B, p: &'q Payment, now: DateTime<Utc>) 
     q.text(p.invoice.as_str()).money(p.amount).date(p.date).text(&p.reference).time(now)
 }
 
-/// A payment from `invoice, amount, date, reference`.
-pub fn payment(row: &impl Columns) -> Result<Payment> {
-    Ok(Payment {
-        invoice: parse(row.text(0)?, InvoiceNumber::parse)?,
-        amount: row.money(1)?,
-        date: row.date(2)?,
-        reference: row.text(3)?.to_string(),
-    })
-}
-
 // ---------------------------------------------------------------- reminders
 
 pub const REMINDER_SELECT: &str =

@@ -19,9 +19,9 @@ use super::backend::Columns;
 use super::packed::{counted, packed, CurrencyCache, Cursor, RECORD};
 use super::rows::corrupt;
 use super::{InvoiceBalance, Result};
-use crate::domain::{Client, ClientId, EmailAddress, InvoiceNumber, PhoneE164, Siren, Stage};
+use crate::domain::{Client, ClientId, EmailAddress, InvoiceNumber, Payment, PhoneE164, Siren, Stage};
 use crate::ledger::{Account, Hold, InvoiceState, PaymentLine, SentReminder};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 
 /// Clients per page: large enough that per-query costs vanish, small enough
@@ -95,6 +95,29 @@ pub fn add_clients(clients: &mut Vec<Client>, row: &impl Columns) -> Result<()> 
         clients.push(client(&mut rows)?.0);
     }
     clients[first..].sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(())
+}
+
+/// Every recorded payment, by pages of clients after `$1`:
+/// `invoice, date, amount, reference`.
+pub fn payment_keys_page_sql() -> String {
+    let payments = list(
+        packed(&["p.invoice", "p.date", "p.amount", &counted("p.reference")]),
+        "invoices i JOIN payments p ON p.invoice = i.number",
+        in_page("i.client_id"),
+    );
+    format!("{} SELECT (SELECT hi FROM bounds), {payments}", page_of_clients(Scope::All, 1))
+}
+
+/// Adds the payments of a row of [`payment_keys_page_sql`].
+pub fn add_payment_keys(keys: &mut HashSet<Payment>, row: &impl Columns) -> Result<()> {
+    let mut rows = Cursor::new(row.opt_text(1)?.unwrap_or_default());
+    while rows.next_record()? {
+        let invoice = rows.parsed(InvoiceNumber::parse)?;
+        let (date, amount) = (rows.date()?, rows.money()?);
+        let reference = rows.counted()?.unwrap_or_default().to_string();
+        keys.insert(Payment { invoice, amount, date, reference });
+    }
     Ok(())
 }
 

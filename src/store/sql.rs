@@ -173,14 +173,12 @@ where
     }
 
     async fn payment_keys(&self) -> Result<HashSet<Payment>> {
-        let mut conn = self.pool.acquire().await?;
+        let mut tx = self.pool.begin_with(DB::BEGIN_SNAPSHOT).await?;
+        let sql = snapshot::payment_keys_page_sql();
         let mut keys = HashSet::new();
-        let query = sqlx::query("SELECT invoice, amount, date, reference FROM payments");
-        Self::for_each_row(&mut conn, query, |row| {
-            keys.insert(rows::payment(row)?);
-            Ok(())
-        })
-        .await?;
+        Self::for_each_page(&mut tx, &sql, None, "", Scope::All, |row| snapshot::add_payment_keys(&mut keys, row))
+            .await?;
+        tx.commit().await?;
         Ok(keys)
     }
 

@@ -131,6 +131,36 @@ async fn a_large_invoice_import_spans_several_batches() {
 }
 
 #[tokio::test]
+async fn reads_of_several_pages_see_every_client_once_in_order() {
+    for t in test_stores().await {
+        let store = t.store.as_ref();
+        // More clients than one page holds (1,000), numbered so that byte order differs from numeric order.
+        let ids: Vec<String> = (0..2345).map(|i| format!("C{i}")).collect();
+        let clients: Vec<_> = ids.iter().map(|id| client(id)).collect();
+        store.import_clients(&clients, &actor(), "clients.csv").await.unwrap();
+        let invoices: Vec<_> = ids.iter().map(|id| invoice(&format!("F-{id}"), id, "2026-02-01", "100")).collect();
+        store.import_invoices(&invoices, &actor(), "invoices.csv").await.unwrap();
+        let payments: Vec<_> =
+            ids.iter().step_by(3).map(|id| payment(&format!("F-{id}"), "40", "2026-02-10")).collect();
+        store.import_payments(&payments, &actor(), "bank.csv").await.unwrap();
+
+        let mut sorted = ids.clone();
+        sorted.sort();
+        let ledger = store.ledger(d("2026-03-01")).await.unwrap();
+        let read: Vec<&str> = ledger.accounts.iter().map(|a| a.client.id.as_str()).collect();
+        assert_eq!(read, sorted.iter().map(String::as_str).collect::<Vec<_>>(), "{}", t.name);
+        let due: rust_decimal::Decimal = ledger.accounts.iter().flat_map(|a| &a.invoices).map(|i| i.amount_due()).sum();
+        assert_eq!(due, dec("234500") - dec("40") * rust_decimal::Decimal::from(payments.len()), "{}", t.name);
+
+        let listed: Vec<String> = store.clients().await.unwrap().into_iter().map(|c| c.id.to_string()).collect();
+        assert_eq!(listed, sorted, "{}", t.name);
+        let balances = store.invoice_balances().await.unwrap();
+        assert_eq!((balances.len(), balances[&num("F-C3")].paid), (2345, dec("40")), "{}", t.name);
+        assert_eq!(store.payment_keys().await.unwrap().len(), payments.len(), "{}", t.name);
+    }
+}
+
+#[tokio::test]
 async fn payments_are_recorded_once_however_often_the_file_is_imported() {
     for t in test_stores().await {
         let store = t.store.as_ref();

@@ -132,17 +132,13 @@ where
         let now = rows::now();
         let mut tx = conn.begin_with(DB::BEGIN_WRITE).await?;
         let before = Self::count(&mut tx, "invoices").await?;
-        let any_payment = Self::count(&mut tx, "(SELECT 1 FROM payments LIMIT 1) AS any_payment").await? > 0;
+        // Without any payment recorded (a first import), no batch needs to look for some.
+        let any_payment = Self::count(&mut tx, "(SELECT 1 FROM payments LIMIT 1) AS one_payment").await? > 0;
         let mut upsert = rows::invoice_upsert(DB::PARAMS);
         let mut written = 0;
         for batch in rows::batches(&rows::in_client_order(invoices), BATCH_ROWS, |i| i.number.as_str()) {
-            // Only an invoice already known can have payments (foreign key).
-            let paid = match any_payment {
-                true => {
-                    Self::payments_of(&mut tx, &batch.iter().map(|i| i.number.as_str()).collect::<Vec<_>>()).await?
-                }
-                false => HashMap::new(),
-            };
+            let numbers: Vec<&str> = batch.iter().map(|i| i.number.as_str()).collect();
+            let paid = if any_payment { Self::payments_of(&mut tx, &numbers).await? } else { HashMap::new() };
             let mut query = sqlx::query::<DB>(upsert.sql(batch.len()));
             for invoice in batch {
                 let payments = paid.get(invoice.number.as_str()).map(Vec::as_slice).unwrap_or_default();

@@ -24,6 +24,22 @@ CREATE TABLE clients (
     updated_at   TIMESTAMPTZ NOT NULL
 );
 
+-- One row per import, written in the import's transaction. Invoices and
+-- payments name the import that last wrote them (import_id): the file a
+-- figure came from, without storing timestamps on a million rows.
+CREATE TABLE imports (
+    id        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind      TEXT NOT NULL CHECK (kind IN ('clients', 'invoices', 'payments')),
+    file      TEXT NOT NULL,
+    at        TIMESTAMPTZ NOT NULL,
+    actor     TEXT NOT NULL,
+    inserted  BIGINT NOT NULL,
+    updated   BIGINT NOT NULL,
+    unchanged BIGINT NOT NULL
+);
+
+CREATE INDEX imports_kind ON imports (kind, id);
+
 CREATE TABLE invoices (
     number        TEXT COLLATE "C" NOT NULL PRIMARY KEY,
     client_id     TEXT COLLATE "C" NOT NULL REFERENCES clients (client_id),
@@ -44,8 +60,7 @@ CREATE TABLE invoices (
     settled_on    DATE,
     last_stage    TEXT CHECK (last_stage IN ('pre_due', 'first', 'second', 'final', 'formal_notice')),
     last_stage_on DATE,
-    created_at    TIMESTAMPTZ NOT NULL,
-    updated_at    TIMESTAMPTZ NOT NULL
+    import_id     BIGINT NOT NULL REFERENCES imports (id)
 );
 
 CREATE INDEX invoices_client ON invoices (client_id, number);
@@ -59,7 +74,7 @@ CREATE TABLE payments (
     amount     NUMERIC(18, 4) NOT NULL,
     date       DATE NOT NULL,
     reference  TEXT NOT NULL,
-    created_at TIMESTAMPTZ NOT NULL,
+    import_id  BIGINT NOT NULL REFERENCES imports (id),
     -- The same bank line imported twice is one payment; also the index for
     -- "payments of an invoice, by date".
     UNIQUE (invoice, date, amount, reference)
@@ -92,19 +107,6 @@ CREATE TABLE reminder_invoices (
     -- An invoice never receives the same stage twice, whatever the instance.
     UNIQUE (invoice, stage)
 );
-
-CREATE TABLE imports (
-    id        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    kind      TEXT NOT NULL CHECK (kind IN ('clients', 'invoices', 'payments')),
-    file      TEXT NOT NULL,
-    at        TIMESTAMPTZ NOT NULL,
-    actor     TEXT NOT NULL,
-    inserted  BIGINT NOT NULL,
-    updated   BIGINT NOT NULL,
-    unchanged BIGINT NOT NULL
-);
-
-CREATE INDEX imports_kind ON imports (kind, id);
 
 CREATE TABLE audit_log (
     id        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -30,6 +30,22 @@ CREATE TABLE clients (
     updated_at   TEXT NOT NULL
 ) STRICT, WITHOUT ROWID;
 
+-- One row per import, written in the import's transaction. Invoices and
+-- payments name the import that last wrote them (import_id): the file a
+-- figure came from, without storing timestamps on a million rows.
+CREATE TABLE imports (
+    id        INTEGER PRIMARY KEY,
+    kind      TEXT NOT NULL CHECK (kind IN ('clients', 'invoices', 'payments')),
+    file      TEXT NOT NULL,
+    at        TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    inserted  INTEGER NOT NULL,
+    updated   INTEGER NOT NULL,
+    unchanged INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX imports_kind ON imports (kind, id);
+
 CREATE TABLE invoices (
     number        TEXT NOT NULL,
     client_id     TEXT NOT NULL REFERENCES clients (client_id),
@@ -52,8 +68,7 @@ CREATE TABLE invoices (
     settled_on    TEXT,
     last_stage    TEXT CHECK (last_stage IN ('pre_due', 'first', 'second', 'final', 'formal_notice')),
     last_stage_on TEXT,
-    created_at    TEXT NOT NULL,
-    updated_at    TEXT NOT NULL,
+    import_id     INTEGER NOT NULL REFERENCES imports (id),
     PRIMARY KEY (client_id, number)
 ) STRICT, WITHOUT ROWID;
 
@@ -68,7 +83,7 @@ CREATE TABLE payments (
     amount     TEXT NOT NULL,
     date       TEXT NOT NULL,
     reference  TEXT NOT NULL,
-    created_at TEXT NOT NULL,
+    import_id  INTEGER NOT NULL REFERENCES imports (id),
     -- The same bank line imported twice is one payment. Also the index for
     -- "payments of an invoice, by date".
     UNIQUE (invoice, date, amount, reference)
@@ -101,19 +116,6 @@ CREATE TABLE reminder_invoices (
     -- An invoice never receives the same stage twice, whatever the instance.
     UNIQUE (invoice, stage)
 ) STRICT;
-
-CREATE TABLE imports (
-    id        INTEGER PRIMARY KEY,
-    kind      TEXT NOT NULL CHECK (kind IN ('clients', 'invoices', 'payments')),
-    file      TEXT NOT NULL,
-    at        TEXT NOT NULL,
-    actor     TEXT NOT NULL,
-    inserted  INTEGER NOT NULL,
-    updated   INTEGER NOT NULL,
-    unchanged INTEGER NOT NULL
-) STRICT;
-
-CREATE INDEX imports_kind ON imports (kind, id);
 
 CREATE TABLE audit_log (
     id        INTEGER PRIMARY KEY,

@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use std::fmt::{Display, Write};
 use std::str::FromStr;
 
-/// Rows per multi-row INSERT: 500 × 13 columns stays far below SQLite's
+/// Rows per multi-row INSERT: 500 × 12 columns stays far below SQLite's
 /// 32,766 and PostgreSQL's 65,535 bound parameters, and is large enough that
 /// per-statement overhead vanishes.
 pub const BATCH_ROWS: usize = 500;
@@ -27,7 +27,7 @@ pub fn corrupt(what: impl Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
 }
 
-/// The store's clock, for created_at/updated_at and import times. Whole
+/// The store's clock, for the clients' created_at/updated_at and import times. Whole
 /// microseconds: what PostgreSQL keeps, so a value reads back equal.
 pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
@@ -219,7 +219,7 @@ impl Settlement {
 }
 
 pub fn invoice_upsert(style: ParamStyle) -> BatchInsert {
-    const COLUMNS: [&str; 13] = [
+    const COLUMNS: [&str; 12] = [
         "number",
         "client_id",
         "issue_date",
@@ -231,10 +231,9 @@ pub fn invoice_upsert(style: ParamStyle) -> BatchInsert {
         "pdf",
         "is_open",
         "settled_on",
-        "created_at",
-        "updated_at",
+        "import_id",
     ];
-    BatchInsert::upsert(style, "invoices", &COLUMNS, "number", &COLUMNS[1..9], &["is_open", "settled_on", "updated_at"])
+    BatchInsert::upsert(style, "invoices", &COLUMNS, "number", &COLUMNS[1..9], &["is_open", "settled_on", "import_id"])
 }
 
 /// The invoices in the order SQLite clusters them (client, then number), so a
@@ -246,7 +245,8 @@ pub fn in_client_order(invoices: &[Invoice]) -> Vec<&Invoice> {
     sorted
 }
 
-pub fn bind_invoice<'q, B: Binds<'q>>(q: B, i: &'q Invoice, s: Settlement, now: DateTime<Utc>) -> B {
+/// Binds an invoice written by import `import_id`.
+pub fn bind_invoice<'q, B: Binds<'q>>(q: B, i: &'q Invoice, s: Settlement, import_id: i64) -> B {
     q.text(i.number.as_str())
         .text(i.client_id.as_str())
         .date(i.issue_date)
@@ -258,8 +258,7 @@ pub fn bind_invoice<'q, B: Binds<'q>>(q: B, i: &'q Invoice, s: Settlement, now: 
         .opt_text(i.pdf.as_deref())
         .flag(s.is_open)
         .opt_date(s.settled_on)
-        .time(now)
-        .time(now)
+        .int(import_id)
 }
 
 /// `CASE column WHEN 'pre_due' THEN 0 … END`: a stage's rank on the ladder, in SQL.
@@ -282,13 +281,14 @@ pub fn payment_insert(style: ParamStyle) -> BatchInsert {
     BatchInsert::new(
         style,
         "payments",
-        &["invoice", "amount", "date", "reference", "created_at"],
+        &["invoice", "amount", "date", "reference", "import_id"],
         " ON CONFLICT (invoice, date, amount, reference) DO NOTHING RETURNING invoice".into(),
     )
 }
 
-pub fn bind_payment<'q, B: Binds<'q>>(q: B, p: &'q Payment, now: DateTime<Utc>) -> B {
-    q.text(p.invoice.as_str()).money(p.amount).date(p.date).text(&p.reference).time(now)
+/// Binds a payment recorded by import `import_id`.
+pub fn bind_payment<'q, B: Binds<'q>>(q: B, p: &'q Payment, import_id: i64) -> B {
+    q.text(p.invoice.as_str()).money(p.amount).date(p.date).text(&p.reference).int(import_id)
 }
 
 // ---------------------------------------------------------------- reminders

@@ -185,6 +185,7 @@ where
     async fn import_clients(&self, clients: &[Client], actor: &Actor, file: &str) -> Result<ImportCounts> {
         let now = rows::now();
         let mut tx = self.begin_write().await?;
+        let import_id = Self::start_import(&mut tx, "clients", file, actor, now).await?;
         let before = Self::count(&mut tx, "clients").await?;
         let mut upsert = rows::client_upsert(DB::PARAMS);
         let mut written = 0;
@@ -197,7 +198,7 @@ where
         }
         let after = Self::count(&mut tx, "clients").await?;
         let counts = ImportCounts::from_totals(clients.len(), before, after, written);
-        Self::record_import(&mut tx, "clients", file, clients.len(), counts, actor, now).await?;
+        Self::finish_import(&mut tx, import_id, file, clients.len(), counts, actor).await?;
         tx.commit().await?;
         Ok(counts)
     }
@@ -211,15 +212,15 @@ where
     }
 
     async fn import_payments(&self, payments: &[Payment], actor: &Actor, file: &str) -> Result<ImportCounts> {
-        let now = rows::now();
         let mut tx = self.begin_write().await?;
+        let import_id = Self::start_import(&mut tx, "payments", file, actor, rows::now()).await?;
         let mut insert = rows::payment_insert(DB::PARAMS);
         let mut touched = BTreeSet::new();
         let mut inserted = 0;
         for batch in payments.chunks(BATCH_ROWS) {
             let mut query = sqlx::query::<DB>(insert.sql(batch.len()));
             for payment in batch {
-                query = rows::bind_payment(query, payment, now);
+                query = rows::bind_payment(query, payment, import_id);
             }
             // RETURNING lists the rows actually inserted, not the duplicates.
             Self::for_each_row(&mut tx, query, |row| {
@@ -231,7 +232,7 @@ where
         }
         Self::refresh_settlement(&mut tx, &touched).await?;
         let counts = ImportCounts { inserted, updated: 0, unchanged: payments.len() as u64 - inserted };
-        Self::record_import(&mut tx, "payments", file, payments.len(), counts, actor, now).await?;
+        Self::finish_import(&mut tx, import_id, file, payments.len(), counts, actor).await?;
         tx.commit().await?;
         Ok(counts)
     }
@@ -244,10 +245,10 @@ where
     async fn set_hold(&self, target: &HoldTarget, hold: &Hold, actor: &Actor) -> Result<()> {
         let now = rows::now();
         let mut tx = self.begin_write().await?;
-        let set = "SET paused_until = $1, dispute = $2, promise_date = $3, updated_at = $4";
+        let set = "SET paused_until = $1, dispute = $2, promise_date = $3";
         let (client_id, subject, kind) = match target {
             HoldTarget::Client(id) => {
-                let sql = format!("UPDATE clients {set} WHERE client_id = $5");
+                let sql = format!("UPDATE clients {set}, updated_at = $4 WHERE client_id = $5");
                 let query = rows::bind_hold(sqlx::query::<DB>(&sql), hold).time(now).text(id.as_str());
                 if DB::rows_affected(&query.execute(&mut *tx).await?) == 0 {
                     return Err(StoreError::NotFound(format!("client {id}")));
@@ -255,8 +256,8 @@ where
                 (id.clone(), id.to_string(), "client")
             }
             HoldTarget::Invoice(number) => {
-                let sql = format!("UPDATE invoices {set} WHERE number = $5 RETURNING client_id");
-                let query = rows::bind_hold(sqlx::query::<DB>(&sql), hold).time(now).text(number.as_str());
+                let sql = format!("UPDATE invoices {set} WHERE number = $4 RETURNING client_id");
+                let query = rows::bind_hold(sqlx::query::<DB>(&sql), hold).text(number.as_str());
                 let Some(row) = query.fetch_optional(&mut *tx).await? else {
                     return Err(StoreError::NotFound(format!("invoice {number}")));
                 };

@@ -88,30 +88,48 @@ where
         Ok(())
     }
 
-    /// The `imports` row and the audit entry of an import.
-    pub(super) async fn record_import(
+    /// Opens the `imports` row of an import (its counts come at the end), so
+    /// that the rows it writes can name it. Returns its id.
+    pub(super) async fn start_import(
         conn: &mut Conn<DB>,
         kind: &str,
         file: &str,
-        rows: usize,
-        counts: ImportCounts,
         actor: &Actor,
         at: DateTime<Utc>,
-    ) -> Result<()> {
-        sqlx::query::<DB>(
+    ) -> Result<i64> {
+        let row = sqlx::query::<DB>(
             "INSERT INTO imports (kind, file, at, actor, inserted, updated, unchanged) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             VALUES ($1, $2, $3, $4, 0, 0, 0) RETURNING id",
         )
         .text(kind)
         .text(file)
         .time(at)
         .text(&actor.name)
+        .fetch_one(&mut *conn)
+        .await?;
+        row.int(0)
+    }
+
+    /// Records what an import changed: its counts and its audit entry.
+    pub(super) async fn finish_import(
+        conn: &mut Conn<DB>,
+        import_id: i64,
+        file: &str,
+        rows: usize,
+        counts: ImportCounts,
+        actor: &Actor,
+    ) -> Result<()> {
+        let row = sqlx::query::<DB>(
+            "UPDATE imports SET inserted = $1, updated = $2, unchanged = $3 WHERE id = $4 RETURNING kind, at",
+        )
         .int(counts.inserted as i64)
         .int(counts.updated as i64)
         .int(counts.unchanged as i64)
-        .execute(&mut *conn)
+        .int(import_id)
+        .fetch_one(&mut *conn)
         .await?;
-        Self::insert_audit(conn, &audit::import_audit(kind, file, rows, counts, actor, at)).await
+        let entry = audit::import_audit(row.text(0)?, file, rows, counts, actor, row.time(1)?);
+        Self::insert_audit(conn, &entry).await
     }
 
     /// Runs a connection setting (nothing when the backend has none).
@@ -129,8 +147,8 @@ where
         actor: &Actor,
         file: &str,
     ) -> Result<ImportCounts> {
-        let now = rows::now();
         let mut tx = conn.begin_with(DB::BEGIN_WRITE).await?;
+        let import_id = Self::start_import(&mut tx, "invoices", file, actor, rows::now()).await?;
         let before = Self::count(&mut tx, "invoices").await?;
         // Without any payment recorded (a first import), no batch needs to look for some.
         let any_payment = Self::count(&mut tx, "(SELECT 1 FROM payments LIMIT 1) AS one_payment").await? > 0;
@@ -143,13 +161,13 @@ where
             for invoice in batch {
                 let payments = paid.get(invoice.number.as_str()).map(Vec::as_slice).unwrap_or_default();
                 let settlement = Settlement::of(invoice.amount, invoice.paid, payments);
-                query = rows::bind_invoice(query, invoice, settlement, now);
+                query = rows::bind_invoice(query, invoice, settlement, import_id);
             }
             written += DB::rows_affected(&query.execute(&mut *tx).await?);
         }
         let after = Self::count(&mut tx, "invoices").await?;
         let counts = ImportCounts::from_totals(invoices.len(), before, after, written);
-        Self::record_import(&mut tx, "invoices", file, invoices.len(), counts, actor, now).await?;
+        Self::finish_import(&mut tx, import_id, file, invoices.len(), counts, actor).await?;
         tx.commit().await?;
         Ok(counts)
     }

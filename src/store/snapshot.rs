@@ -1,19 +1,15 @@
-//! The ledger snapshot (and the invoice balances): the queries that read
-//! them, and the parser that turns their answers into accounts.
+//! The large reads — the ledger snapshot, every client, every invoice
+//! balance, every payment — as paged queries, and the code that turns their
+//! answers into domain values.
 //!
-//! The snapshot is read page by page, a page being up to [`PAGE_CLIENTS`]
-//! consecutive clients. One query per page ([`accounts_page_sql`]) returns
-//! one row of six columns: the page's last client id, then its clients,
-//! invoices, payments, reminders and invoice holds, each column a list of
-//! records packed by the database. A million invoices thus cross the driver as a
-//! hundred rows, not a million: the SQLite driver copies every value and
-//! hands every row to another thread, which costs seconds at that scale.
-//!
-//! Packing: fields are separated by [`FIELD`], records by [`RECORD`] (control
-//! characters, which no identifier, date, amount, currency, stage or e-mail
-//! address can contain). Free text (a name, an owner, a dispute) is written
-//! as `length:text`, so it may contain anything. A NULL column packs as an
-//! empty field. Records come in no particular order: the parser sorts.
+//! A page is up to [`PAGE_CLIENTS`] consecutive clients. One query per page
+//! returns one row: the page's last client id, then one column per list
+//! (for the snapshot, [`accounts_page_sql`]: clients, invoices, payments,
+//! reminders, invoice holds), each a list of records packed by the database
+//! (`packed.rs`). A million invoices thus cross the driver as a hundred rows,
+//! not a million: the SQLite driver copies every value and hands every row to
+//! another thread, which costs seconds at that scale. Records come in no
+//! particular order: the parser sorts.
 
 use super::backend::Columns;
 use super::packed::{counted, packed, CurrencyCache, Cursor, RECORD};

@@ -152,6 +152,20 @@ async fn reads_of_several_pages_see_every_client_once_in_order() {
         let due: rust_decimal::Decimal = ledger.accounts.iter().flat_map(|a| &a.invoices).map(|i| i.amount_due()).sum();
         assert_eq!(due, dec("234500") - dec("40") * rust_decimal::Decimal::from(payments.len()), "{}", t.name);
 
+        // Streamed by pages: the same accounts, in the same order, never all at once.
+        let mut pages = 0;
+        let mut streamed: Vec<String> = Vec::new();
+        store
+            .ledger_pages(d("2026-03-01"), &mut |accounts| {
+                pages += 1;
+                streamed.extend(accounts.iter().map(|a| a.client.id.to_string()));
+                Ok(())
+            })
+            .await
+            .unwrap();
+        assert_eq!((streamed.len(), pages), (2345, 3), "{}", t.name);
+        assert_eq!(streamed, sorted, "{}", t.name);
+
         let listed: Vec<String> = store.clients().await.unwrap().into_iter().map(|c| c.id.to_string()).collect();
         assert_eq!(listed, sorted, "{}", t.name);
         let balances = store.invoice_balances().await.unwrap();

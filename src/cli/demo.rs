@@ -1,7 +1,7 @@
 //! `relance demo`: a realistic ledger in a local SQLite file, and today's digest.
 
 use super::app::{clock, load_config, open_store};
-use super::plan::terminal_digest;
+use super::plan::{plan_day, terminal_digest};
 use super::Cli;
 use crate::import::{import_file, ImportKind};
 use crate::policy::{plan, Policy};
@@ -48,8 +48,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
     for (target, hold) in &demo.holds {
         store.set_hold(target, hold, &actor).await?;
     }
-    let ledger = store.ledger(today).await?;
-    let proposals = plan(&ledger, &config.policy, today);
+    let day = plan_day(store.as_ref(), &config.policy, today).await?;
     if today != clock.today() {
         let day = format::date_long(clock.today(), config.digest.language);
         println!("({day} : jour non ouvré — voici le digest du prochain jour ouvré)\n");
@@ -60,7 +59,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
         demo.invoice_count,
         store::redact(&url)
     );
-    print!("{}", terminal_digest(config, loaded.tz, today, &ledger, &proposals)?);
+    print!("{}", terminal_digest(config, loaded.tz, today, &day)?);
     println!("\nÀ explorer :");
     let env = format!("DATABASE_URL={url}");
     println!("  {env} cargo run --release -- --date {today} status ACME");

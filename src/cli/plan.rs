@@ -3,12 +3,14 @@
 use super::App;
 use crate::config::Config;
 use crate::domain::Language;
-use crate::ledger::Ledger;
-use crate::policy::{aged, plan, Proposal};
+use crate::policy::aged::Figures;
+use crate::policy::planner::Planner;
+use crate::policy::{Policy, Proposal};
 use crate::render::digest_text::{render_digest, DigestView};
 use crate::render::format;
 use crate::render::message::{render_message, Message, Templates};
-use chrono::NaiveDate;
+use crate::store::Store;
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 /// The DSO window: one quarter.
@@ -16,14 +18,35 @@ pub const DSO_PERIOD_DAYS: u32 = 90;
 
 pub async fn run(app: &App, json: bool) -> anyhow::Result<()> {
     let today = app.today();
-    let ledger = app.store.ledger(today).await?;
-    let proposals = plan(&ledger, &app.loaded.config.policy, today);
+    let day = plan_day(app.store.as_ref(), &app.loaded.config.policy, today).await?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&proposals)?);
+        println!("{}", serde_json::to_string_pretty(&day.proposals)?);
     } else {
-        print!("{}", terminal_digest(&app.loaded.config, app.loaded.tz, today, &ledger, &proposals)?);
+        print!("{}", terminal_digest(&app.loaded.config, app.loaded.tz, today, &day)?);
     }
     Ok(())
+}
+
+/// A day's plan and the ledger's figures, read in one pass.
+pub struct Day {
+    pub proposals: Vec<Proposal>,
+    pub figures: Figures,
+    pub last_import_at: Option<DateTime<Utc>>,
+}
+
+/// Streams the ledger page by page through the planner and the figures, so
+/// that a million invoices are never all in memory at once.
+pub async fn plan_day(store: &dyn Store, policy: &Policy, today: NaiveDate) -> anyhow::Result<Day> {
+    let mut planner = Planner::new(policy, today);
+    let mut figures = Figures::new(today, DSO_PERIOD_DAYS);
+    let last_import_at = store
+        .ledger_pages(today, &mut |accounts| {
+            planner.add(&accounts);
+            figures.add(&accounts);
+            Ok(())
+        })
+        .await?;
+    Ok(Day { proposals: planner.finish(), figures, last_import_at })
 }
 
 /// The configured templates: the built-in ones, overridden by `templates_dir`.
@@ -35,27 +58,20 @@ pub fn templates(config: &Config) -> anyhow::Result<Templates> {
 }
 
 /// The digest printed in a terminal: totals, aged balance, each proposal with a preview.
-pub fn terminal_digest(
-    config: &Config,
-    tz: Tz,
-    today: NaiveDate,
-    ledger: &Ledger,
-    proposals: &[Proposal],
-) -> anyhow::Result<String> {
+pub fn terminal_digest(config: &Config, tz: Tz, today: NaiveDate, day: &Day) -> anyhow::Result<String> {
     let templates = templates(config)?;
     let messages: Vec<Message> =
-        proposals.iter().map(|p| render_message(p, &config.company, &templates)).collect::<Result<_, _>>()?;
-    let aged = aged::aged_balance(ledger.accounts.iter(), today);
-    let dso = aged::dso(ledger.accounts.iter(), today, DSO_PERIOD_DAYS);
+        day.proposals.iter().map(|p| render_message(p, &config.company, &templates)).collect::<Result<_, _>>()?;
+    let (aged, dso) = (day.figures.aged(), day.figures.dso());
     let view = DigestView {
         today,
         lang: config.digest.language,
         company: &config.company,
-        proposals,
+        proposals: &day.proposals,
         messages: &messages,
         aged: &aged,
         dso: &dso,
-        last_import_at: ledger.last_import_at,
+        last_import_at: day.last_import_at,
         tz,
         non_business_day: non_business_day(config, today),
     };

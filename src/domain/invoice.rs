@@ -23,7 +23,7 @@ pub struct Invoice {
 
 /// A payment received against one invoice. Identified by invoice, date,
 /// amount and reference, so importing the same bank export twice adds nothing.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Payment {
     pub invoice: InvoiceNumber,
     pub amount: Decimal,

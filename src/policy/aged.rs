@@ -78,15 +78,9 @@ impl AgedBalance {
 /// The aged balance on `today`, one row per currency with something open,
 /// euros first, then by currency code. Empty when nothing is open.
 pub fn aged_balance<'a>(accounts: impl IntoIterator<Item = &'a Account>, today: NaiveDate) -> Vec<AgedBalance> {
-    let mut by_currency: BTreeMap<Currency, AgedBalance> = BTreeMap::new();
-    for invoice in accounts.into_iter().flat_map(|account| &account.invoices) {
-        let due = amount_due_at_end_of(invoice, today);
-        if due > Decimal::ZERO {
-            let row = by_currency.entry(invoice.currency).or_insert_with(|| AgedBalance::empty(invoice.currency));
-            row.add(due, invoice.days_late(today));
-        }
-    }
-    euros_first(by_currency)
+    let mut figures = Figures::new(today, 0);
+    figures.add(accounts);
+    figures.aged()
 }
 
 /// Days sales outstanding per currency, by the simple (not countback) method:
@@ -107,24 +101,62 @@ pub fn dso<'a>(
     today: NaiveDate,
     period_days: u32,
 ) -> Vec<(Currency, Option<Decimal>)> {
-    let period_start = today.checked_sub_days(Days::new(u64::from(period_days))).unwrap_or(NaiveDate::MIN);
-    let mut by_currency: BTreeMap<Currency, (Decimal, Decimal)> = BTreeMap::new();
-    for invoice in accounts.into_iter().flat_map(|account| &account.invoices) {
-        let receivable = amount_due_at_end_of(invoice, today);
-        let revenue = if issued_in(invoice, period_start, today) { invoice.amount } else { Decimal::ZERO };
-        if receivable > Decimal::ZERO || revenue > Decimal::ZERO {
-            let entry = by_currency.entry(invoice.currency).or_default();
-            entry.0 += receivable;
-            entry.1 += revenue;
+    let mut figures = Figures::new(today, period_days);
+    figures.add(accounts);
+    figures.dso()
+}
+
+/// The aged balance and the DSO's sums, accumulated over pages of accounts
+/// (the store streams a large ledger page by page; see `planner::Planner`).
+#[derive(Debug, Clone)]
+pub struct Figures {
+    today: NaiveDate,
+    period_days: u32,
+    period_start: NaiveDate,
+    aged: BTreeMap<Currency, AgedBalance>,
+    /// Receivables and revenue of the DSO period, per currency.
+    dso_sums: BTreeMap<Currency, (Decimal, Decimal)>,
+}
+
+impl Figures {
+    pub fn new(today: NaiveDate, period_days: u32) -> Self {
+        let period_start = today.checked_sub_days(Days::new(u64::from(period_days))).unwrap_or(NaiveDate::MIN);
+        Self { today, period_days, period_start, aged: BTreeMap::new(), dso_sums: BTreeMap::new() }
+    }
+
+    /// Adds these accounts' invoices.
+    pub fn add<'a>(&mut self, accounts: impl IntoIterator<Item = &'a Account>) {
+        for invoice in accounts.into_iter().flat_map(|account| &account.invoices) {
+            let due = amount_due_at_end_of(invoice, self.today);
+            let revenue =
+                if issued_in(invoice, self.period_start, self.today) { invoice.amount } else { Decimal::ZERO };
+            if due > Decimal::ZERO {
+                let row = self.aged.entry(invoice.currency).or_insert_with(|| AgedBalance::empty(invoice.currency));
+                row.add(due, invoice.days_late(self.today));
+            }
+            if due > Decimal::ZERO || revenue > Decimal::ZERO {
+                let entry = self.dso_sums.entry(invoice.currency).or_default();
+                entry.0 += due;
+                entry.1 += revenue;
+            }
         }
     }
-    let dso_of = |(receivables, revenue): (Decimal, Decimal)| {
-        (revenue > Decimal::ZERO).then(|| {
-            (receivables * Decimal::from(period_days) / revenue)
-                .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
-        })
-    };
-    euros_first(by_currency.into_iter().map(|(currency, sums)| (currency, (currency, dso_of(sums)))).collect())
+
+    /// The aged balance, euros first.
+    pub fn aged(&self) -> Vec<AgedBalance> {
+        euros_first(self.aged.clone())
+    }
+
+    /// The DSO per currency, euros first.
+    pub fn dso(&self) -> Vec<(Currency, Option<Decimal>)> {
+        let dso_of = |(receivables, revenue): (Decimal, Decimal)| {
+            (revenue > Decimal::ZERO).then(|| {
+                (receivables * Decimal::from(self.period_days) / revenue)
+                    .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
+            })
+        };
+        euros_first(self.dso_sums.iter().map(|(currency, sums)| (*currency, (*currency, dso_of(*sums)))).collect())
+    }
 }
 
 /// Issued in `(period_start, today]`.

@@ -90,16 +90,42 @@ pub fn proposal_id(client: &ClientId, currency: Currency, today: NaiveDate) -> P
 /// compares day counts and never asks the calendar, which keeps a million
 /// invoices fast; [`next_step`] computes the moved dates themselves.
 pub fn plan(ledger: &crate::ledger::Ledger, policy: &Policy, today: NaiveDate) -> Vec<Proposal> {
-    if !policy.calendar.is_business_day(today) {
-        return Vec::new();
+    let mut planner = Planner::new(policy, today);
+    planner.add(&ledger.accounts);
+    planner.finish()
+}
+
+/// [`plan`] fed page by page: the store hands over a few hundred accounts at
+/// a time and drops them once planned, so a million invoices are never all in
+/// memory. Same result as `plan` over the concatenated pages.
+pub struct Planner<'p> {
+    ladder: Ladder<'p>,
+    today: NaiveDate,
+    business_day: bool,
+    proposals: Vec<Proposal>,
+    due: Vec<Due>,
+}
+
+impl<'p> Planner<'p> {
+    pub fn new(policy: &'p Policy, today: NaiveDate) -> Self {
+        let business_day = policy.calendar.is_business_day(today);
+        Self { ladder: Ladder::new(policy), today, business_day, proposals: Vec::new(), due: Vec::new() }
     }
-    let ladder = Ladder::new(policy);
-    let mut proposals = Vec::new();
-    let mut due = Vec::new();
-    for account in &ledger.accounts {
-        plan_account(account, &ladder, today, &mut due, &mut proposals);
+
+    /// Plans these accounts (nothing on a non-business day).
+    pub fn add(&mut self, accounts: &[Account]) {
+        if !self.business_day {
+            return;
+        }
+        for account in accounts {
+            plan_account(account, &self.ladder, self.today, &mut self.due, &mut self.proposals);
+        }
     }
-    strongest_first(proposals)
+
+    /// The day's proposals, strongest first.
+    pub fn finish(self) -> Vec<Proposal> {
+        strongest_first(self.proposals)
+    }
 }
 
 /// Sorts by stage descending, total due descending, client id, currency.

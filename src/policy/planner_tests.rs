@@ -358,6 +358,28 @@ fn one_proposal_lists_every_due_invoice_in_the_tone_of_the_most_advanced() {
 }
 
 #[test]
+fn planning_page_by_page_gives_the_same_proposals_in_the_same_order() {
+    let accounts: Vec<Account> = (0..7)
+        .map(|i| {
+            let due = if i % 2 == 0 { "2026-03-09" } else { "2026-02-02" };
+            let invoice = invoice(&format!("F-{i}"), due, Decimal::from(100 + i * 37));
+            let invoice = if i % 2 == 0 { invoice } else { sent(invoice, Stage::First, "2026-02-09") };
+            account(client(&format!("C{i}")), vec![invoice])
+        })
+        .collect();
+    let whole = plan_for(accounts.clone(), &policy(), "2026-03-16");
+    let policy = policy();
+    let mut planner = Planner::new(&policy, d("2026-03-16"));
+    for page in accounts.chunks(3) {
+        planner.add(page);
+    }
+    let paged = planner.finish();
+    assert_eq!(paged, whole);
+    assert_eq!(paged.len(), 7);
+    assert_eq!(paged[0].stage, Stage::Second, "strongest first across pages");
+}
+
+#[test]
 fn the_proposal_carries_the_client_and_today() {
     let mut english = client("ACME");
     english.language = Language::En;

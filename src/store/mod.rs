@@ -153,6 +153,15 @@ pub trait Store: Send + Sync {
     /// The snapshot the planner reads: every client, its open invoices and
     /// those issued or settled within the year before `today`.
     async fn ledger(&self, today: NaiveDate) -> Result<Ledger>;
+    /// The same snapshot as `ledger`, handed to `page` a few hundred accounts
+    /// at a time (in client order), so that a caller folding it — the planner,
+    /// the aged balance — never holds a million invoices at once. Returns
+    /// `last_import_at`. One consistent read, like `ledger`.
+    async fn ledger_pages(
+        &self,
+        today: NaiveDate,
+        page: &mut (dyn FnMut(Vec<Account>) -> Result<()> + Send),
+    ) -> Result<Option<DateTime<Utc>>>;
     /// One client's account (same content as in `ledger`).
     async fn account(&self, client: &ClientId, today: NaiveDate) -> Result<Option<Account>>;
     /// Every client (for matching a name typed in a command).

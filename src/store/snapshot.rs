@@ -229,12 +229,6 @@ pub struct AccountsBuilder {
 }
 
 impl AccountsBuilder {
-    /// A builder with room for `clients` accounts (the vector is large, and
-    /// growing it by doubling would briefly hold two copies).
-    pub fn with_capacity(clients: usize) -> Self {
-        Self { accounts: Vec::with_capacity(clients), currencies: CurrencyCache::default() }
-    }
-
     /// Adds a page's accounts. Pages must come in client-id order.
     pub fn add_page(&mut self, page: Page<'_>) -> Result<()> {
         let first = self.accounts.len();
@@ -294,8 +288,9 @@ impl AccountsBuilder {
         Ok(())
     }
 
-    pub fn finish(self) -> Vec<Account> {
-        self.accounts
+    /// The accounts added so far, leaving the builder empty for the next pages.
+    pub fn take(&mut self) -> Vec<Account> {
+        std::mem::take(&mut self.accounts)
     }
 
     fn add_clients(&mut self, list: &str) -> Result<()> {
@@ -424,7 +419,7 @@ mod tests {
             holds: Some(&holds),
         };
         builder.add_page(page).unwrap();
-        let accounts = builder.finish();
+        let accounts = builder.take();
         assert_eq!(accounts.iter().map(|a| a.client.id.as_str()).collect::<Vec<_>>(), vec!["C1", "C2"]);
         let c1 = &accounts[0];
         assert_eq!(c1.client.name, "Dupont\u{1f}\u{1e}& Fils");

@@ -79,6 +79,32 @@ where
 
     /// Accounts (all, or one client's) and the last import time, read in one snapshot.
     async fn load(&self, today: NaiveDate, client: Option<&ClientId>) -> Result<(Vec<Account>, Option<DateTime<Utc>>)> {
+        let clients = match client {
+            None => {
+                let mut conn = self.pool.acquire().await?;
+                Self::count(&mut conn, "clients").await?
+            }
+            Some(_) => 1,
+        };
+        // Reserved once: growing a vector this large by doubling would briefly hold two copies.
+        let mut accounts = Vec::with_capacity(usize::try_from(clients).unwrap_or_default());
+        let last_import = self
+            .load_pages(today, client, |page| {
+                accounts.extend(page);
+                Ok(())
+            })
+            .await?;
+        Ok((accounts, last_import))
+    }
+
+    /// Reads the snapshot (all clients, or one) in one transaction and hands
+    /// each page's accounts to `sink` as soon as they are complete.
+    async fn load_pages(
+        &self,
+        today: NaiveDate,
+        client: Option<&ClientId>,
+        mut sink: impl FnMut(Vec<Account>) -> Result<()> + Send,
+    ) -> Result<Option<DateTime<Utc>>> {
         let mut tx = self.pool.begin_with(DB::BEGIN_SNAPSHOT).await?;
         let (scope, start) = match client {
             Some(id) => (Scope::One, id.as_str()),
@@ -86,16 +112,15 @@ where
         };
         let sql = snapshot::accounts_page_sql(scope);
         let cutoff = Some(rows::history_cutoff(today));
-        let clients = match scope {
-            Scope::All => Self::count(&mut tx, "clients").await?,
-            Scope::One => 1,
-        };
-        let mut builder = AccountsBuilder::with_capacity(usize::try_from(clients).unwrap_or_default());
-        Self::for_each_page(&mut tx, &sql, cutoff, start, scope, |row| builder.add_page(snapshot::accounts_page(row)?))
-            .await?;
+        let mut builder = AccountsBuilder::default();
+        Self::for_each_page(&mut tx, &sql, cutoff, start, scope, |row| {
+            builder.add_page(snapshot::accounts_page(row)?)?;
+            sink(builder.take())
+        })
+        .await?;
         let last_import = Self::last_import(&mut tx).await?;
         tx.commit().await?;
-        Ok((builder.finish(), last_import))
+        Ok(last_import)
     }
 
     /// Reads a paged query of `snapshot.rs` to its end, handing each page's
@@ -273,6 +298,14 @@ where
     async fn ledger(&self, today: NaiveDate) -> Result<Ledger> {
         let (accounts, last_import_at) = self.load(today, None).await?;
         Ok(Ledger { accounts, last_import_at })
+    }
+
+    async fn ledger_pages(
+        &self,
+        today: NaiveDate,
+        page: &mut (dyn FnMut(Vec<Account>) -> Result<()> + Send),
+    ) -> Result<Option<DateTime<Utc>>> {
+        self.load_pages(today, None, page).await
     }
 
     async fn account(&self, client: &ClientId, today: NaiveDate) -> Result<Option<Account>> {

@@ -65,6 +65,10 @@ pub struct InvoiceState {
     pub hold: Hold,
     /// The last stage this invoice received, and when.
     pub last_stage: Option<(Stage, NaiveDate)>,
+    /// What was sold: every reminder names it (the snapshot is streamed by
+    /// pages, so carrying it costs little memory).
+    #[serde(default)]
+    pub description: String,
 }
 
 /// A dated payment on an invoice.

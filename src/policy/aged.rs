@@ -189,6 +189,7 @@ mod tests {
     fn open(amount: Decimal, currency: &str, days_late: i64) -> InvoiceState {
         let due_date = days_before_today(days_late);
         InvoiceState {
+            description: String::new(),
             number: InvoiceNumber::parse(&format!("F-{currency}-{days_late}-{amount}")).unwrap(),
             issue_date: due_date - Days::new(30),
             due_date,

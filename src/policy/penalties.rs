@@ -282,6 +282,7 @@ mod tests {
             payments: payments.iter().map(|&(date, amount)| PaymentLine { date: day(date), amount }).collect(),
             hold: Hold::default(),
             last_stage: None,
+            description: String::new(),
         }
     }
 

@@ -574,6 +574,7 @@ fn proposed_invoice(invoice: &InvoiceState, due: &Due, today: NaiveDate) -> Prop
         days_late: invoice.days_late(today),
         stage: due.stage,
         penalties: None,
+        description: invoice.description.clone(),
     }
 }
 

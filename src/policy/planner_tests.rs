@@ -34,6 +34,7 @@ fn client(id: &str) -> Client {
 fn invoice(number: &str, due: &str, amount: Decimal) -> InvoiceState {
     let due_date = d(due);
     InvoiceState {
+        description: String::new(),
         number: InvoiceNumber::parse(number).unwrap(),
         issue_date: due_date - Days::new(30),
         due_date,
@@ -345,6 +346,7 @@ fn one_proposal_lists_every_due_invoice_in_the_tone_of_the_most_advanced() {
     assert_eq!(
         proposal.invoices[0],
         ProposedInvoice {
+            description: String::new(),
             number: second.number,
             issue_date: d("2026-01-03"),
             due_date: d("2026-02-02"),

@@ -59,4 +59,7 @@ pub struct ProposedInvoice {
     /// Penalties on this invoice to date, where shown.
     #[serde(with = "crate::domain::decimal_str::option")]
     pub penalties: Option<Decimal>,
+    /// What was sold (the nature of the service or the period), for the message.
+    #[serde(default)]
+    pub description: String,
 }

@@ -248,6 +248,7 @@ mod tests {
             .map(|delay| vec![PaymentLine { date: due_date + chrono::Duration::days(delay), amount }])
             .unwrap_or_default();
         InvoiceState {
+            description: String::new(),
             number: InvoiceNumber::parse(&format!("F-{due_days_ago}-{amount}")).unwrap(),
             issue_date: due_date - Days::new(30),
             due_date,

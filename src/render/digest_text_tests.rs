@@ -27,6 +27,7 @@ fn proposal(client: &str, stage: Stage, tone: Tone, lines: &[(&str, Decimal, i64
     let invoices: Vec<ProposedInvoice> = lines
         .iter()
         .map(|(number, amount, late)| ProposedInvoice {
+            description: String::new(),
             number: InvoiceNumber::parse(number).unwrap(),
             issue_date: d(2026, 1, 15),
             due_date: today - chrono::Duration::days(*late),

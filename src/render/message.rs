@@ -142,6 +142,8 @@ struct InvoiceView {
     amount: String,
     amount_due: String,
     days_late: i64,
+    /// What was sold; empty when the accounting export had no description.
+    description: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -188,6 +190,7 @@ impl Context {
                     amount: amount(i.amount),
                     amount_due: amount(i.amount_due),
                     days_late: i.days_late,
+                    description: i.description.trim().to_string(),
                 })
                 .collect(),
             count: p.invoices.len(),

@@ -36,6 +36,7 @@ fn invoice(number: &str, amount: Decimal, due: NaiveDate, days_late: i64, stage:
         days_late,
         stage,
         penalties: None,
+        description: String::new(),
     }
 }
 
@@ -345,4 +346,16 @@ fn every_stage_and_tone_renders_in_both_languages() {
             }
         }
     }
+}
+
+#[test]
+fn the_nature_of_the_service_is_named_when_known() {
+    let mut p = proposal(Stage::First, Tone::Courteous);
+    p.invoices[0].description = "Maintenance annuelle — mars 2026".into();
+    let m = render_message(&p, &company(), &Templates::builtin()).unwrap();
+    assert!(
+        m.body.contains("facture n° F-2026-0042 du 30/01/2026 (Maintenance annuelle — mars 2026), échéance le"),
+        "{}",
+        m.body
+    );
 }

@@ -133,6 +133,7 @@ pub fn accounts_page_sql(scope: Scope) -> String {
             "i.paid",
             "i.last_stage",
             "i.last_stage_on",
+            &counted("i.description"),
         ]),
         "invoices i",
         format!("{} AND {in_snapshot}", in_page("i.client_id")),
@@ -348,6 +349,7 @@ fn invoice(rows: &mut Cursor<'_>, currencies: &mut CurrencyCache) -> Result<Invo
         (Some(stage), Some(on)) => Some((stage, on)),
         _ => None,
     };
+    let description = rows.counted()?.unwrap_or_default().to_string();
     Ok(InvoiceState {
         number,
         issue_date,
@@ -358,6 +360,7 @@ fn invoice(rows: &mut Cursor<'_>, currencies: &mut CurrencyCache) -> Result<Invo
         payments: Vec::new(),
         hold: Hold::default(),
         last_stage,
+        description,
     })
 }
 
@@ -397,8 +400,19 @@ mod tests {
             ],
         ]);
         let invoices = list(&[
-            &["C1", "F-2", "2026-01-02", "2026-02-01", "80", "USD", "0", "", ""],
-            &["C1", "F-1", "2026-01-02", "2026-02-01", "1200.5000", "EUR", "0.10", "second", "2026-02-16"],
+            &["C1", "F-2", "2026-01-02", "2026-02-01", "80", "USD", "0", "", "", ":"],
+            &[
+                "C1",
+                "F-1",
+                "2026-01-02",
+                "2026-02-01",
+                "1200.5000",
+                "EUR",
+                "0.10",
+                "second",
+                "2026-02-16",
+                "10:Audit\u{1e}mars",
+            ],
         ]);
         let payments = list(&[&["C1", "F-1", "2026-02-20", "100"], &["C1", "F-1", "2026-02-10", "0.10"]]);
         let reminders =
@@ -431,6 +445,7 @@ mod tests {
         assert_eq!(f1.last_stage, Some((Stage::Second, d("2026-02-16"))));
         assert_eq!(f1.payments.iter().map(|p| p.date).collect::<Vec<_>>(), vec![d("2026-02-10"), d("2026-02-20")]);
         assert_eq!(f1.amount_due(), dec!(1100.30));
+        assert_eq!((f1.description.as_str(), c1.invoices[1].description.as_str()), ("Audit\u{1e}mars", ""));
         assert_eq!(c1.invoices[1].hold.promise_date, Some(d("2026-03-10")));
         assert_eq!(c1.reminders.iter().map(|r| r.stage).collect::<Vec<_>>(), vec![Stage::First, Stage::Second]);
         let c2 = &accounts[1];

@@ -129,6 +129,8 @@ async fn a_dispute_a_promise_and_a_pause_remove_proposals_and_are_audited() {
         let audit = backend.store.audit_log(None, 50).await.unwrap();
         let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
         assert!(actions.iter().filter(|a| a.starts_with("hold")).count() >= 3, "{actions:?}");
+        let unknown = relance(&backend.url).args(["dispute", "--invoice", "F-404", "--reason", "?"]).assert().code(2);
+        assert!(String::from_utf8_lossy(&unknown.get_output().stderr).contains("no invoice F-404"));
         relance(&backend.url).args(["resolve", "--invoice", "F-1"]).assert().success();
         let plan = json(relance(&backend.url).args(["plan", "--json"]));
         assert_eq!(plan[0]["client_id"], "ACME");

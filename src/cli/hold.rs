@@ -81,9 +81,9 @@ async fn change(app: &App, args: &TargetArgs, edit: impl FnOnce(&mut Hold)) -> a
 async fn current(app: &App, args: &TargetArgs, today: NaiveDate) -> anyhow::Result<(HoldTarget, Hold, String)> {
     if let Some(number) = &args.invoice {
         let number = InvoiceNumber::parse(number).map_err(|e| UserError(e.to_string()))?;
-        let balances = app.store.invoice_balances().await?;
-        let balance = balances.get(&number).ok_or_else(|| UserError(format!("no invoice {number}")))?;
-        let account = app.store.account(&balance.client_id, today).await?;
+        let client =
+            app.store.invoice_client(&number).await?.ok_or_else(|| UserError(format!("no invoice {number}")))?;
+        let account = app.store.account(&client, today).await?;
         let hold = account
             .and_then(|a| a.invoices.into_iter().find(|i| i.number == number).map(|i| i.hold))
             .unwrap_or_default();

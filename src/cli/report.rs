@@ -3,7 +3,8 @@
 use super::plan::DSO_PERIOD_DAYS;
 use super::App;
 use crate::domain::{ClientId, Currency, Language};
-use crate::policy::aged::{aged_balance, dso, AgedBalance};
+use crate::ledger::Account;
+use crate::policy::aged::{aged_balance, AgedBalance, Figures};
 use crate::render::format::{money, plain_spaces};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -34,26 +35,22 @@ pub struct ClientAged {
 
 pub async fn aged(app: &App, json: bool) -> anyhow::Result<()> {
     let today = app.today();
-    let ledger = app.store.ledger(today).await?;
-    let mut clients: Vec<ClientAged> = ledger
-        .accounts
-        .iter()
-        .map(|a| ClientAged {
-            client_id: a.client.id.clone(),
-            name: a.client.name.clone(),
-            balances: aged_balance(std::iter::once(a), today),
+    let mut figures = Figures::new(today, DSO_PERIOD_DAYS);
+    let mut clients: Vec<ClientAged> = Vec::new();
+    // Streamed: a client's row is all the report keeps of its account.
+    app.store
+        .ledger_pages(today, &mut |accounts| {
+            figures.add(&accounts);
+            clients.extend(accounts.iter().filter_map(|a| client_row(a, today)));
+            Ok(())
         })
-        .filter(|c| c.balances.iter().any(|b| b.total > Decimal::ZERO))
-        .collect();
+        .await?;
     // The most overdue first: that is who finance calls.
     clients.sort_by(|a, b| overdue(b).cmp(&overdue(a)).then_with(|| a.client_id.cmp(&b.client_id)));
     let report = AgedReport {
         as_of: today,
-        totals: aged_balance(ledger.accounts.iter(), today),
-        dso_days: dso(ledger.accounts.iter(), today, DSO_PERIOD_DAYS)
-            .into_iter()
-            .map(|(currency, days)| DsoLine { currency, days })
-            .collect(),
+        totals: figures.aged(),
+        dso_days: figures.dso().into_iter().map(|(currency, days)| DsoLine { currency, days }).collect(),
         clients,
     };
     if json {
@@ -62,6 +59,16 @@ pub async fn aged(app: &App, json: bool) -> anyhow::Result<()> {
         print!("{}", plain_spaces(&render(&report, app.loaded.config.digest.language)));
     }
     Ok(())
+}
+
+/// A client's line, when it owes something.
+fn client_row(account: &Account, today: NaiveDate) -> Option<ClientAged> {
+    let balances = aged_balance(std::iter::once(account), today);
+    balances.iter().any(|b| b.total > Decimal::ZERO).then(|| ClientAged {
+        client_id: account.client.id.clone(),
+        name: account.client.name.clone(),
+        balances,
+    })
 }
 
 fn overdue(c: &ClientAged) -> Decimal {

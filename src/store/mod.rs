@@ -164,6 +164,8 @@ pub trait Store: Send + Sync {
     ) -> Result<Option<DateTime<Utc>>>;
     /// One client's account (same content as in `ledger`).
     async fn account(&self, client: &ClientId, today: NaiveDate) -> Result<Option<Account>>;
+    /// The client an invoice belongs to, if the invoice exists.
+    async fn invoice_client(&self, number: &InvoiceNumber) -> Result<Option<ClientId>>;
     /// Every client (for matching a name typed in a command).
     async fn clients(&self) -> Result<Vec<Client>>;
 

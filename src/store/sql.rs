@@ -187,6 +187,15 @@ where
         Ok(ids)
     }
 
+    async fn invoice_client(&self, number: &InvoiceNumber) -> Result<Option<ClientId>> {
+        let mut conn = self.pool.acquire().await?;
+        let query = sqlx::query::<DB>("SELECT client_id FROM invoices WHERE number = $1").text(number.as_str());
+        match query.fetch_optional(&mut *conn).await? {
+            Some(row) => Ok(Some(rows::client_id(row.text(0)?)?)),
+            None => Ok(None),
+        }
+    }
+
     async fn invoice_balances(&self) -> Result<HashMap<InvoiceNumber, InvoiceBalance>> {
         let mut tx = self.pool.begin_with(DB::BEGIN_SNAPSHOT).await?;
         let sql = snapshot::balances_page_sql();

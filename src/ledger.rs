@@ -30,6 +30,13 @@ pub struct Account {
     pub invoices: Vec<InvoiceState>,
 }
 
+impl Account {
+    /// A client with these invoices, no hold and no reminder yet.
+    pub fn new(client: Client, invoices: Vec<InvoiceState>) -> Self {
+        Self { client, hold: Hold::default(), reminders: Vec::new(), invoices }
+    }
+}
+
 /// What stops or delays reminders, on a client or on one invoice.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hold {

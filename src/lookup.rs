@@ -58,21 +58,12 @@ pub fn find_client<'a>(clients: &'a [Client], query: &str) -> Found<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{ClientId, ClientKind, Language, Segment, Siren};
+    use crate::domain::{ClientId, Siren};
 
     fn client(id: &str, name: &str, siren: Option<&str>) -> Client {
-        Client {
-            id: ClientId::parse(id).unwrap(),
-            name: name.into(),
-            email: None,
-            cc: None,
-            phone: None,
-            segment: Segment::Standard,
-            owner: None,
-            language: Language::Fr,
-            kind: ClientKind::B2b,
-            siren: siren.map(|s| Siren::parse(s).unwrap()),
-        }
+        let mut client = Client::new(ClientId::parse(id).unwrap(), name);
+        client.siren = siren.map(|s| Siren::parse(s).unwrap());
+        client
     }
 
     fn ledger() -> Vec<Client> {

@@ -230,6 +230,25 @@ pub struct Client {
     pub siren: Option<Siren>,
 }
 
+impl Client {
+    /// A standard business client written to in French, with no contact
+    /// details yet: the defaults an import applies to empty cells.
+    pub fn new(id: ClientId, name: impl Into<String>) -> Self {
+        Self {
+            id,
+            name: name.into(),
+            email: None,
+            cc: None,
+            phone: None,
+            segment: Segment::Standard,
+            owner: None,
+            language: Language::Fr,
+            kind: ClientKind::B2b,
+            siren: None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -173,7 +173,7 @@ fn euros_first<T>(mut by_currency: BTreeMap<Currency, T>) -> Vec<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Client, ClientId, ClientKind, InvoiceNumber, Language, Segment};
+    use crate::domain::{Client, ClientId, InvoiceNumber};
     use crate::ledger::{Hold, PaymentLine};
     use rust_decimal_macros::dec;
 
@@ -212,23 +212,7 @@ mod tests {
     }
 
     fn account(id: &str, invoices: Vec<InvoiceState>) -> Account {
-        Account {
-            client: Client {
-                id: ClientId::parse(id).unwrap(),
-                name: format!("Client {id}"),
-                email: None,
-                cc: None,
-                phone: None,
-                segment: Segment::Standard,
-                owner: None,
-                language: Language::Fr,
-                kind: ClientKind::B2b,
-                siren: None,
-            },
-            hold: Hold::default(),
-            reminders: Vec::new(),
-            invoices,
-        }
+        Account::new(Client::new(ClientId::parse(id).unwrap(), format!("Client {id}")), invoices)
     }
 
     /// (not due, 1–30, 31–60, 61–90, > 90, total, overdue total, overdue count, open count)

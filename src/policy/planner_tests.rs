@@ -17,18 +17,7 @@ fn d(text: &str) -> NaiveDate {
 }
 
 fn client(id: &str) -> Client {
-    Client {
-        id: ClientId::parse(id).unwrap(),
-        name: format!("{id} SARL"),
-        email: None,
-        cc: None,
-        phone: None,
-        segment: Segment::Standard,
-        owner: None,
-        language: Language::Fr,
-        kind: ClientKind::B2b,
-        siren: None,
-    }
+    Client::new(ClientId::parse(id).unwrap(), format!("{id} SARL"))
 }
 
 fn invoice(number: &str, due: &str, amount: Decimal) -> InvoiceState {
@@ -59,7 +48,7 @@ fn sent(mut invoice: InvoiceState, stage: Stage, on: &str) -> InvoiceState {
 }
 
 fn account(client: Client, invoices: Vec<InvoiceState>) -> Account {
-    Account { client, hold: Hold::default(), reminders: Vec::new(), invoices }
+    Account::new(client, invoices)
 }
 
 /// Adds a reminder already sent to the client.

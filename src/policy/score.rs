@@ -226,7 +226,7 @@ impl OpenBalance {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Client, ClientId, ClientKind, InvoiceNumber, Language, Segment};
+    use crate::domain::{Client, ClientId, InvoiceNumber};
     use crate::ledger::{Hold, PaymentLine};
     use chrono::Days;
 
@@ -262,23 +262,7 @@ mod tests {
     }
 
     fn account(invoices: Vec<InvoiceState>) -> Account {
-        Account {
-            client: Client {
-                id: ClientId::parse("C001").unwrap(),
-                name: "Boulangerie Martin".into(),
-                email: None,
-                cc: None,
-                phone: None,
-                segment: Segment::Standard,
-                owner: None,
-                language: Language::Fr,
-                kind: ClientKind::B2b,
-                siren: None,
-            },
-            hold: Hold::default(),
-            reminders: Vec::new(),
-            invoices,
-        }
+        Account::new(Client::new(ClientId::parse("C001").unwrap(), "Boulangerie Martin"), invoices)
     }
 
     /// (score, label, average days late, late invoices, open, overdue)

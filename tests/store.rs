@@ -168,9 +168,10 @@ async fn reads_of_several_pages_see_every_client_once_in_order() {
 
         let listed: Vec<String> = store.clients().await.unwrap().into_iter().map(|c| c.id.to_string()).collect();
         assert_eq!(listed, sorted, "{}", t.name);
-        let balances = store.invoice_balances().await.unwrap();
+        let every: Vec<InvoiceNumber> = invoices.iter().map(|i| i.number.clone()).collect();
+        let balances = store.invoice_balances(&every).await.unwrap();
         assert_eq!((balances.len(), balances[&num("F-C3")].paid), (2345, dec("40")), "{}", t.name);
-        assert_eq!(store.payment_keys().await.unwrap().len(), payments.len(), "{}", t.name);
+        assert_eq!(store.payment_keys(&every).await.unwrap().len(), payments.len(), "{}", t.name);
     }
 }
 
@@ -194,14 +195,65 @@ async fn payments_are_recorded_once_however_often_the_file_is_imported() {
             t.name
         );
 
-        let keys = store.payment_keys().await.unwrap();
+        let all = [num("F1"), num("F2"), num("F3")];
+        let keys = store.payment_keys(&all).await.unwrap();
         assert_eq!(keys.len(), 4, "{}", t.name);
         assert!(keys.contains(&wire), "{}", t.name);
-        let balances = store.invoice_balances().await.unwrap();
+        let balances = store.invoice_balances(&all).await.unwrap();
         assert_eq!(balances[&num("F1")].paid, dec("500"), "{}", t.name);
         assert_eq!(balances[&num("F1")].amount, dec("1200"), "{}", t.name);
         assert_eq!(balances[&num("F2")].paid, dec("0"), "{}", t.name);
         assert_eq!(balances[&num("F3")].client_id, cid("C2"), "{}", t.name);
+    }
+}
+
+#[tokio::test]
+async fn balances_and_payments_are_read_for_the_named_invoices_only() {
+    for t in test_stores().await {
+        let store = t.store.as_ref();
+        seed(store).await;
+        let file =
+            [payment("F1", "200", "2026-02-10"), payment("F1", "100", "2026-02-20"), payment("F3", "80", "2026-02-12")];
+        store.import_payments(&file, &actor(), "bank.csv").await.unwrap();
+
+        // F1 named twice, F3 paid but not named, F-404 unknown.
+        let named = [num("F1"), num("F-404"), num("F1"), num("F2")];
+        let balances = store.invoice_balances(&named).await.unwrap();
+        let mut read: Vec<(&str, String)> =
+            balances.iter().map(|(n, b)| (n.as_str(), format!("{} {} {}", b.client_id, b.amount, b.paid))).collect();
+        read.sort();
+        assert_eq!(read, [("F1", "C1 1200 300".to_string()), ("F2", "C1 300.5 0".to_string())], "{}", t.name);
+        let keys = store.payment_keys(&named).await.unwrap();
+        assert_eq!(keys, file[..2].iter().cloned().collect(), "{}", t.name);
+        assert!(store.invoice_balances(&[]).await.unwrap().is_empty(), "{}", t.name);
+        assert!(store.payment_keys(&[num("F2")]).await.unwrap().is_empty(), "{}", t.name);
+    }
+}
+
+#[tokio::test]
+async fn a_file_naming_more_invoices_than_one_in_list_holds_reads_them_all() {
+    for t in test_stores().await {
+        let store = t.store.as_ref();
+        store.import_clients(&[client("C1")], &actor(), "clients.csv").await.unwrap();
+        // 2,500 invoices: five IN lists of 500. Every other one is named, plus 500 unknown numbers.
+        let invoices: Vec<_> = (0..2500).map(|i| invoice(&format!("F{i:05}"), "C1", "2026-02-01", "100")).collect();
+        store.import_invoices(&invoices, &actor(), "invoices.csv").await.unwrap();
+        let payments: Vec<_> = (0..2500).map(|i| payment(&format!("F{i:05}"), "0.01", "2026-02-10")).collect();
+        store.import_payments(&payments, &actor(), "bank.csv").await.unwrap();
+
+        let mut named: Vec<InvoiceNumber> = (0..2500).step_by(2).map(|i| num(&format!("F{i:05}"))).collect();
+        named.extend((0..500).map(|i| num(&format!("X{i:05}"))));
+        let balances = store.invoice_balances(&named).await.unwrap();
+        assert_eq!(balances.len(), 1250, "{}", t.name);
+        assert!(balances.keys().all(|n| n.as_str().starts_with('F')), "{}", t.name);
+        assert!(!balances.contains_key(&num("F00001")), "{}", t.name);
+        let paid: rust_decimal::Decimal = balances.values().map(|b| b.paid).sum();
+        assert_eq!(paid, dec("12.50"), "{}", t.name);
+        assert_eq!(balances[&num("F02498")].paid, dec("0.01"), "{}", t.name);
+
+        let keys = store.payment_keys(&named).await.unwrap();
+        assert_eq!(keys.len(), 1250, "{}", t.name);
+        assert_eq!(keys, payments.iter().step_by(2).cloned().collect(), "{}", t.name);
     }
 }
 
@@ -219,7 +271,7 @@ async fn money_stays_exact() {
         assert_eq!(f1.amount_due(), dec("0"), "{}", t.name);
         assert!(!f1.is_open(), "{}", t.name);
         assert_eq!(f1.settled_on(), Some(d("2026-02-03")), "{}", t.name);
-        assert_eq!(store.invoice_balances().await.unwrap()[&num("F1")].paid, dec("0.30"), "{}", t.name);
+        assert_eq!(store.invoice_balances(&[num("F1")]).await.unwrap()[&num("F1")].paid, dec("0.30"), "{}", t.name);
     }
 }
 

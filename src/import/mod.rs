@@ -23,8 +23,9 @@ pub use invoices::{check_invoices, parse_invoices};
 pub use payments::{check_payments, parse_payments};
 pub use values::{parse_amount, parse_date};
 
-use crate::domain::Currency;
+use crate::domain::{Currency, InvoiceNumber, Payment};
 use crate::store::{Actor, ImportCounts, Store, StoreError};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::hash::Hash;
 use std::path::Path;
@@ -263,8 +264,11 @@ pub async fn import_file(
         }
         ImportKind::Payments => {
             let mut parsed = off_thread(move || parse_payments(&bytes)).await.map_err(unreadable)?;
-            let balances = store.invoice_balances().await?;
-            let existing = store.payment_keys().await?;
+            // Only the invoices the file names: a bank file of fifty payments
+            // must not read a ledger of a million invoices.
+            let named = named_invoices(&parsed.rows);
+            let balances = store.invoice_balances(&named).await?;
+            let existing = store.payment_keys(&named).await?;
             let errors = all_errors(std::mem::take(&mut parsed.errors), check_payments(&parsed, &balances, &existing));
             if !errors.is_empty() {
                 return Err(bad_rows(errors));
@@ -273,6 +277,12 @@ pub async fn import_file(
         }
     };
     Ok(ImportReport { kind, rows, counts })
+}
+
+/// The distinct invoices some payments are for, each once.
+fn named_invoices(payments: &[Payment]) -> Vec<InvoiceNumber> {
+    let named: BTreeSet<&InvoiceNumber> = payments.iter().map(|p| &p.invoice).collect();
+    named.into_iter().cloned().collect()
 }
 
 /// Runs CPU-bound work on tokio's blocking pool; a panic there stays a panic.

@@ -133,10 +133,16 @@ pub trait Store: Send + Sync {
 
     /// Every client id, for validating an invoices file.
     async fn client_ids(&self) -> Result<HashSet<ClientId>>;
-    /// Every invoice's balance, for validating a payments file.
-    async fn invoice_balances(&self) -> Result<HashMap<InvoiceNumber, InvoiceBalance>>;
-    /// Payments already recorded, so re-importing a file counts none twice.
-    async fn payment_keys(&self) -> Result<HashSet<Payment>>;
+    /// The balances of the invoices a payments file names, for validating it.
+    /// Only those: a daily bank file names a few dozen invoices, and reading
+    /// all of a million-invoice ledger to check them would cost half a
+    /// gigabyte and seconds. An unknown number is simply absent from the map;
+    /// a number named twice is read once.
+    async fn invoice_balances(&self, numbers: &[InvoiceNumber]) -> Result<HashMap<InvoiceNumber, InvoiceBalance>>;
+    /// The payments already recorded on the invoices a payments file names,
+    /// so re-importing a file counts none twice. Only those invoices' payments,
+    /// for the same reason as [`Store::invoice_balances`].
+    async fn payment_keys(&self, numbers: &[InvoiceNumber]) -> Result<HashSet<Payment>>;
 
     /// Upserts by client id, in one transaction with its audit entry.
     async fn import_clients(&self, clients: &[Client], actor: &Actor, file: &str) -> Result<ImportCounts>;

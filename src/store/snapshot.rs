@@ -1,6 +1,5 @@
-//! The large reads — the ledger snapshot, every client, every invoice
-//! balance, every payment — as paged queries, and the code that turns their
-//! answers into domain values.
+//! The large reads — the ledger snapshot, every client — as paged queries,
+//! and the code that turns their answers into domain values.
 //!
 //! A page is up to [`PAGE_CLIENTS`] consecutive clients. One query per page
 //! returns one row: the page's last client id, then one column per list
@@ -14,10 +13,9 @@
 use super::backend::Columns;
 use super::packed::{counted, packed, CurrencyCache, Cursor, RECORD};
 use super::rows::corrupt;
-use super::{InvoiceBalance, Result};
-use crate::domain::{Client, ClientId, EmailAddress, InvoiceNumber, Payment, PhoneE164, Siren, Stage};
+use super::Result;
+use crate::domain::{Client, ClientId, EmailAddress, InvoiceNumber, PhoneE164, Siren, Stage};
 use crate::ledger::{Account, Hold, InvoiceState, PaymentLine, SentReminder};
-use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 
 /// Clients per page: large enough that per-query costs vanish, small enough
@@ -94,29 +92,6 @@ pub fn add_clients(clients: &mut Vec<Client>, row: &impl Columns) -> Result<()> 
     Ok(())
 }
 
-/// Every recorded payment, by pages of clients after `$1`:
-/// `invoice, date, amount, reference`.
-pub fn payment_keys_page_sql() -> String {
-    let payments = list(
-        packed(&["p.invoice", "p.date", "p.amount", &counted("p.reference")]),
-        "invoices i JOIN payments p ON p.invoice = i.number",
-        in_page("i.client_id"),
-    );
-    format!("{} SELECT (SELECT hi FROM bounds), {payments}", page_of_clients(Scope::All, 1))
-}
-
-/// Adds the payments of a row of [`payment_keys_page_sql`].
-pub fn add_payment_keys(keys: &mut HashSet<Payment>, row: &impl Columns) -> Result<()> {
-    let mut rows = Cursor::new(row.opt_text(1)?.unwrap_or_default());
-    while rows.next_record()? {
-        let invoice = rows.parsed(InvoiceNumber::parse)?;
-        let (date, amount) = (rows.date()?, rows.money()?);
-        let reference = rows.counted()?.unwrap_or_default().to_string();
-        keys.insert(Payment { invoice, amount, date, reference });
-    }
-    Ok(())
-}
-
 /// The accounts page query. `$1` is the cut-off date of settled invoices,
 /// `$2` the client id the page starts after ([`Scope::All`]) or the one client.
 pub fn accounts_page_sql(scope: Scope) -> String {
@@ -170,47 +145,6 @@ pub fn accounts_page(row: &impl Columns) -> Result<Page<'_>> {
         reminders: row.opt_text(4)?,
         holds: row.opt_text(5)?,
     })
-}
-
-/// Every invoice's balance, by pages of clients after `$1`: the page's last
-/// client id, its invoices (`number, client_id, amount, paid, currency`) and
-/// their payments (`invoice, amount`).
-pub fn balances_page_sql() -> String {
-    let invoices = list(
-        packed(&["i.number", "i.client_id", "i.amount", "i.paid", "i.currency"]),
-        "invoices i",
-        in_page("i.client_id"),
-    );
-    let payments = list(
-        packed(&["p.invoice", "p.amount"]),
-        "invoices i JOIN payments p ON p.invoice = i.number",
-        in_page("i.client_id"),
-    );
-    format!("{} SELECT (SELECT hi FROM bounds), {invoices}, {payments}", page_of_clients(Scope::All, 1))
-}
-
-/// Adds a row of [`balances_page_sql`] to the balances: paid is the amount
-/// paid at import plus every payment.
-pub fn add_balances(balances: &mut HashMap<InvoiceNumber, InvoiceBalance>, row: &impl Columns) -> Result<()> {
-    let mut currencies = CurrencyCache::default();
-    let mut rows = Cursor::new(row.opt_text(1)?.unwrap_or_default());
-    while rows.next_record()? {
-        let number = rows.parsed(InvoiceNumber::parse)?;
-        let client_id = rows.parsed(ClientId::parse)?;
-        let (amount, paid) = (rows.money()?, rows.money()?);
-        let currency = currencies.parse(rows.text()?)?;
-        balances.insert(number, InvoiceBalance { client_id, amount, paid, currency });
-    }
-    let mut rows = Cursor::new(row.opt_text(2)?.unwrap_or_default());
-    while rows.next_record()? {
-        let number = rows.parsed(InvoiceNumber::parse)?;
-        let amount = rows.money()?;
-        let balance = balances
-            .get_mut(&number)
-            .ok_or_else(|| corrupt(format!("a payment names invoice {number}, which is not in its page")))?;
-        balance.paid += amount;
-    }
-    Ok(())
 }
 
 /// The columns of one page row, as text (`None` for an empty list).

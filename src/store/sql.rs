@@ -7,19 +7,22 @@
 //!
 //! Writes: one transaction per call, holding the change, its audit entry and,
 //! for imports, its `imports` row (helpers in `writes.rs`). Imports send
-//! multi-row statements of [`BATCH_ROWS`] rows. The ledger, the clients and
-//! the invoice balances are read by pages of packed records (`snapshot.rs`).
+//! multi-row statements of [`BATCH_ROWS`] rows. The ledger and the clients
+//! are read by pages of packed records (`snapshot.rs`); the balances and
+//! payments a payments file needs, by IN lists of [`BATCH_ROWS`] invoice
+//! numbers (never the whole ledger for a file of fifty payments).
 
 use super::audit;
 use super::backend::{Backend, Binds, Columns, Conn, Q};
 use super::rows::{self, BATCH_ROWS};
 use super::snapshot::{self, AccountsBuilder, Scope};
 use super::{Actor, AuditEntry, HoldTarget, ImportCounts, InvoiceBalance, ReminderRecord, Result, Store, StoreError};
-use crate::domain::{Client, ClientId, Invoice, InvoiceNumber, Payment};
+use crate::domain::{Client, ClientId, Currency, Invoice, InvoiceNumber, Payment};
 use crate::ledger::{Account, Hold, Ledger};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::TryStreamExt;
+use rust_decimal::Decimal;
 use sqlx::{Database, Executor, Pool};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
@@ -45,6 +48,13 @@ impl<DB: Backend> fmt::Debug for SqlStore<DB> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "SqlStore({})", <DB as Database>::NAME)
     }
+}
+
+/// The distinct invoice numbers among `numbers`, as an IN list binds them:
+/// a file naming an invoice on many rows asks for it once.
+fn distinct(numbers: &[InvoiceNumber]) -> Vec<&str> {
+    let set: BTreeSet<&str> = numbers.iter().map(InvoiceNumber::as_str).collect();
+    set.into_iter().collect()
 }
 
 /// The kinds of import that make the ledger's payment data fresher.
@@ -196,22 +206,59 @@ where
         }
     }
 
-    async fn invoice_balances(&self) -> Result<HashMap<InvoiceNumber, InvoiceBalance>> {
+    async fn invoice_balances(&self, numbers: &[InvoiceNumber]) -> Result<HashMap<InvoiceNumber, InvoiceBalance>> {
+        let numbers = distinct(numbers);
+        let mut balances = HashMap::with_capacity(numbers.len());
+        if numbers.is_empty() {
+            return Ok(balances);
+        }
+        // One snapshot, so that an invoice's payments and its row agree.
         let mut tx = self.pool.begin_with(DB::BEGIN_SNAPSHOT).await?;
-        let sql = snapshot::balances_page_sql();
-        let mut balances = HashMap::new();
-        Self::for_each_page(&mut tx, &sql, None, "", Scope::All, |row| snapshot::add_balances(&mut balances, row))
+        for chunk in numbers.chunks(BATCH_ROWS) {
+            // Summed here, not in SQL: SQLite stores money as text and would sum it as floats.
+            let payments = Self::payments_of(&mut tx, chunk).await?;
+            let select = "SELECT number, client_id, amount, paid, currency FROM invoices WHERE number";
+            let sql = Self::where_in(select, chunk.len());
+            Self::for_each_row(&mut tx, Self::bind_texts(sqlx::query(&sql), chunk), |row| {
+                let number = rows::invoice_number(row.text(0)?)?;
+                let since_import: Decimal =
+                    payments.get(number.as_str()).into_iter().flatten().map(|(_, amount)| *amount).sum();
+                let balance = InvoiceBalance {
+                    client_id: rows::client_id(row.text(1)?)?,
+                    amount: row.money(2)?,
+                    paid: row.money(3)? + since_import,
+                    currency: rows::parse(row.text(4)?, Currency::parse)?,
+                };
+                balances.insert(number, balance);
+                Ok(())
+            })
             .await?;
+        }
         tx.commit().await?;
         Ok(balances)
     }
 
-    async fn payment_keys(&self) -> Result<HashSet<Payment>> {
-        let mut tx = self.pool.begin_with(DB::BEGIN_SNAPSHOT).await?;
-        let sql = snapshot::payment_keys_page_sql();
+    async fn payment_keys(&self, numbers: &[InvoiceNumber]) -> Result<HashSet<Payment>> {
+        let numbers = distinct(numbers);
         let mut keys = HashSet::new();
-        Self::for_each_page(&mut tx, &sql, None, "", Scope::All, |row| snapshot::add_payment_keys(&mut keys, row))
+        if numbers.is_empty() {
+            return Ok(keys);
+        }
+        let mut tx = self.pool.begin_with(DB::BEGIN_SNAPSHOT).await?;
+        for chunk in numbers.chunks(BATCH_ROWS) {
+            let select = "SELECT p.invoice, p.date, p.amount, p.reference FROM payments p WHERE p.invoice";
+            let sql = Self::where_in(select, chunk.len());
+            Self::for_each_row(&mut tx, Self::bind_texts(sqlx::query(&sql), chunk), |row| {
+                keys.insert(Payment {
+                    invoice: rows::invoice_number(row.text(0)?)?,
+                    date: row.date(1)?,
+                    amount: row.money(2)?,
+                    reference: row.text(3)?.to_string(),
+                });
+                Ok(())
+            })
             .await?;
+        }
         tx.commit().await?;
         Ok(keys)
     }

@@ -33,12 +33,14 @@ where
     }
 
     /// `{select} IN (…)`, with `count` placeholders in this backend's style.
-    fn where_in(select: &str, count: usize) -> String {
+    /// Callers pass at most [`BATCH_ROWS`] values, far below SQLite's limit on
+    /// bound parameters.
+    pub(super) fn where_in(select: &str, count: usize) -> String {
         format!("{select} IN ({})", rows::placeholders(DB::PARAMS, 1, count))
     }
 
     /// Binds each text in order.
-    fn bind_texts<'q>(query: Q<'q, DB>, texts: &[&'q str]) -> Q<'q, DB> {
+    pub(super) fn bind_texts<'q>(query: Q<'q, DB>, texts: &[&'q str]) -> Q<'q, DB> {
         texts.iter().fold(query, |query, text| query.text(text))
     }
 

@@ -531,11 +531,15 @@ fn build_proposal(
     } else {
         (None, None)
     };
+    let in_currency = || account.reminders.iter().filter(|r| r.currency == currency);
+    // The message cites earlier reminders as "our reminders of …": only those
+    // sent since the oldest listed invoice was issued can concern it.
+    let oldest_issue = group.iter().map(|c| account.invoices[c.index].issue_date).min().unwrap_or(today);
     let previous_reminders: Vec<(Stage, NaiveDate)> =
-        account.reminders.iter().filter(|r| r.currency == currency).map(|r| (r.stage, r.on)).collect();
+        in_currency().filter(|r| r.on >= oldest_issue).map(|r| (r.stage, r.on)).collect();
     let score = score.get();
     let accelerated = score < policy.bad_payers.score_below && group.iter().any(|c| ladder.has_bad_offset(c.stage));
-    let last = previous_reminders.iter().copied().max_by_key(|(_, on)| *on);
+    let last = in_currency().map(|r| (r.stage, r.on)).max_by_key(|(_, on)| *on);
     let strategic = client.segment == Segment::Strategic;
     Proposal {
         id: proposal_id(&client.id, currency, today),

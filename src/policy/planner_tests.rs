@@ -729,3 +729,14 @@ fn blocked_reasons_speak_english_too() {
         ]
     );
 }
+
+#[test]
+fn reminders_older_than_the_listed_invoices_are_not_cited() {
+    // A reminder in January was about an invoice since paid; today's lists an invoice issued in February.
+    let paid_long_ago = reminded(account(client("ACME"), vec![]), Stage::Final, "2026-01-12", Currency::EUR);
+    let mut account = reminded(paid_long_ago, Stage::First, "2026-03-09", Currency::EUR);
+    account.invoices.push(sent(invoice("F-9", "2026-03-02", dec!(900)), Stage::First, "2026-03-09"));
+    let proposals = plan_for(vec![account], &policy(), "2026-03-17");
+    assert_eq!(proposals[0].stage, Stage::Second);
+    assert_eq!(proposals[0].previous_reminders, vec![(Stage::First, d("2026-03-09"))]);
+}

@@ -1,7 +1,7 @@
 //! `relance status CLIENT`: everything about one client, in one screen.
 
 use super::{App, UserError};
-use crate::domain::{Client, Currency, Language};
+use crate::domain::{Client, Currency, Language, Stage};
 use crate::ledger::{Account, Hold, InvoiceState, Ledger};
 use crate::lookup::{find_client, Found};
 use crate::policy::aged::{aged_balance, AgedBalance};
@@ -40,7 +40,8 @@ pub struct OpenInvoice {
     pub amount: Decimal,
     #[serde(with = "crate::domain::decimal_str")]
     pub amount_due: Decimal,
-    pub last_stage: Option<String>,
+    /// The last stage this invoice received, and when.
+    pub last_stage: Option<(Stage, NaiveDate)>,
     pub hold: Hold,
 }
 
@@ -112,10 +113,18 @@ fn open_invoices(account: &Account, today: NaiveDate) -> Vec<OpenInvoice> {
             currency: i.currency,
             amount: i.amount,
             amount_due: i.amount_due(),
-            last_stage: i.last_stage.map(|(stage, on)| format!("{stage} ({on})")),
+            last_stage: i.last_stage,
             hold: i.hold.clone(),
         })
         .collect()
+}
+
+/// `27,8` in French, `27.8` in English.
+fn decimal(value: Decimal, lang: Language) -> String {
+    match lang {
+        Language::Fr => value.to_string().replace('.', ","),
+        Language::En => value.to_string(),
+    }
 }
 
 /// Picks the French or the English text.
@@ -155,7 +164,7 @@ pub fn render(r: &StatusReport, lang: Language) -> String {
         s.score,
         if lang == Language::Fr { s.label.label_fr() } else { s.label.as_str() },
         t(lang, "retard moyen", "average delay"),
-        s.average_days_late,
+        decimal(s.average_days_late, lang),
         s.late_invoices_12m,
         t(lang, "factures en retard sur 12 mois", "late invoices in 12 months"),
     );
@@ -202,7 +211,9 @@ fn write_invoices(out: &mut String, r: &StatusReport, lang: Language) {
             money(i.amount_due, i.currency, lang),
             t(lang, "sur", "of"),
             money(i.amount, i.currency, lang),
-            i.last_stage.as_ref().map(|s| format!("  [{s}]")).unwrap_or_default(),
+            i.last_stage
+                .map(|(stage, on)| format!("  [{} {}]", format::stage_label(stage, lang), format::date(on, lang)))
+                .unwrap_or_default(),
         );
         write_hold(out, &i.hold, lang, "      ");
     }
@@ -233,7 +244,7 @@ fn write_reminders(out: &mut String, reminders: &[ReminderRecord], lang: Languag
         let channels: Vec<&str> = rem.channels.iter().map(|c| format::channel_label(*c, lang)).collect();
         let _ = writeln!(
             out,
-            "  {}  {:<26} {:<18} {}",
+            "  {}  {:<26} {:<20} {}",
             format::date(rem.on, lang),
             format::stage_label(rem.stage, lang),
             channels.join(" + "),

@@ -157,7 +157,7 @@ pub fn next_step(account: &Account, policy: &Policy, today: NaiveDate) -> Option
     let ladder = Ladder::new(policy);
     let mut score = LazyScore::new(account, today);
     let client_floor = resume_date(&account.hold, today);
-    let mut best: Option<NextStep> = None;
+    let mut candidates: Vec<(NaiveDate, Stage, &InvoiceNumber)> = Vec::new();
     for invoice in account.invoices.iter().filter(|inv| inv.is_open() && inv.hold.dispute.is_none()) {
         let floor = client_floor.max(resume_date(&invoice.hold, today)).max(cooldown_resumes_on(
             &account.reminders,
@@ -165,17 +165,18 @@ pub fn next_step(account: &Account, policy: &Policy, today: NaiveDate) -> Option
             today,
             policy.cooldown_days,
         ));
-        let Some((stage, date)) = ladder.next_date(invoice, floor, &mut score) else { continue };
-        match &mut best {
-            Some(step) if date > step.date => {}
-            Some(step) if date == step.date => {
-                step.stage = step.stage.max(stage);
-                step.invoices.push(invoice.number.clone());
-            }
-            _ => best = Some(NextStep { stage, date, invoices: vec![invoice.number.clone()] }),
+        if let Some((stage, date)) = ladder.next_date(invoice, floor, &mut score) {
+            candidates.push((date, stage, &invoice.number));
         }
     }
-    best
+    let date = candidates.iter().map(|c| c.0).min()?;
+    candidates.retain(|c| c.0 == date);
+    // As in `plan`: a not-yet-due invoice does not ride along with late ones.
+    if candidates.iter().any(|c| c.1 != Stage::PreDue) {
+        candidates.retain(|c| c.1 != Stage::PreDue);
+    }
+    let stage = candidates.iter().map(|c| c.1).max()?;
+    Some(NextStep { stage, date, invoices: candidates.into_iter().map(|c| c.2.clone()).collect() })
 }
 
 /// Everything that keeps reminders from leaving today for this client:

@@ -740,3 +740,14 @@ fn reminders_older_than_the_listed_invoices_are_not_cited() {
     assert_eq!(proposals[0].stage, Stage::Second);
     assert_eq!(proposals[0].previous_reminders, vec![(Stage::First, d("2026-03-09"))]);
 }
+
+#[test]
+fn next_step_leaves_a_not_yet_due_invoice_out_of_a_late_reminder() {
+    // On Friday 13 March: A's first falls on Monday 16 (J+5 from 11 March), and
+    // B's pre-due reminder too (J-3 from Thursday 19): B is not listed with A.
+    let a = invoice("A-1", "2026-03-11", dec!(100));
+    let b = invoice("B-2", "2026-03-19", dec!(100));
+    let step = next_step(&account(client("ACME"), vec![a, b]), &policy(), d("2026-03-13")).unwrap();
+    assert_eq!((step.stage, step.date), (Stage::First, d("2026-03-16")));
+    assert_eq!(step.invoices.iter().map(InvoiceNumber::as_str).collect::<Vec<_>>(), vec!["A-1"]);
+}

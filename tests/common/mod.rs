@@ -11,9 +11,7 @@
 #![allow(dead_code)] // each test crate uses its own subset of the helpers
 
 use chrono::{Days, NaiveDate};
-use relance::domain::{
-    Client, ClientId, ClientKind, Currency, EmailAddress, Invoice, InvoiceNumber, Language, Payment, Segment,
-};
+use relance::domain::{Client, ClientId, Currency, EmailAddress, Invoice, InvoiceNumber, Payment};
 use relance::store::{Actor, PgStore, SqliteStore, Store};
 use rust_decimal::Decimal;
 use sqlx::{Connection, Executor, PgConnection, SqliteConnection};
@@ -155,18 +153,9 @@ pub fn actor() -> Actor {
 
 /// A standard B2B client writing in French, with an e-mail address.
 pub fn client(id: &str) -> Client {
-    Client {
-        id: ClientId::parse(id).expect("client id"),
-        name: format!("Client {id}"),
-        email: Some(EmailAddress::parse(&format!("compta@{}.example.fr", id.to_lowercase())).expect("e-mail")),
-        cc: None,
-        phone: None,
-        segment: Segment::Standard,
-        owner: None,
-        language: Language::Fr,
-        kind: ClientKind::B2b,
-        siren: None,
-    }
+    let mut client = Client::new(ClientId::parse(id).expect("client id"), format!("Client {id}"));
+    client.email = Some(EmailAddress::parse(&format!("compta@{}.example.fr", id.to_lowercase())).expect("e-mail"));
+    client
 }
 
 /// An unpaid invoice in euros, issued 30 days before it falls due.

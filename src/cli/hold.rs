@@ -61,6 +61,9 @@ pub async fn dispute(app: &App, args: &DisputeArgs) -> anyhow::Result<()> {
 }
 
 pub async fn promise(app: &App, args: &PromiseArgs) -> anyhow::Result<()> {
+    if args.date < app.today() {
+        return Err(UserError(format!("--date {}: a promise to pay is for a day to come", args.date)).into());
+    }
     change(app, &args.target, |hold| hold.promise_date = Some(args.date)).await
 }
 

@@ -45,6 +45,7 @@ pub enum Command {
     },
     /// Today's proposed reminders.
     Plan {
+        /// Print JSON (amounts as decimal strings) instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -52,6 +53,7 @@ pub enum Command {
     Status {
         /// Client id, SIREN or name (case and accents ignored).
         client: String,
+        /// Print JSON (amounts as decimal strings) instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -78,6 +80,7 @@ pub enum Command {
 pub enum ReportKind {
     /// The aged balance (balance âgée) per client, with totals and DSO.
     Aged {
+        /// Print JSON (amounts as decimal strings) instead of text.
         #[arg(long)]
         json: bool,
     },

@@ -5,10 +5,12 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
-/// A point in time in the company's timezone: real, or replayed.
+/// The time in the company's timezone: real (it ticks), or replayed (fixed
+/// at the instant asked for, so a whole command sees one moment).
 #[derive(Debug, Clone, Copy)]
 pub struct Clock {
-    now: DateTime<Utc>,
+    /// `None`: the real time, read at each call.
+    replayed: Option<DateTime<Utc>>,
     tz: Tz,
 }
 
@@ -19,20 +21,25 @@ impl Clock {
     /// The real time, unless `replay` (an RFC 3339 instant or a `YYYY-MM-DD`
     /// day, read as 09:00 local time) says otherwise.
     pub fn new(tz: Tz, replay: Option<&str>) -> Result<Self, String> {
-        let now = match replay {
-            None => Utc::now(),
-            Some(text) => parse_instant(text.trim(), tz)?,
+        let replayed = match replay {
+            None => None,
+            Some(text) => Some(parse_instant(text.trim(), tz)?),
         };
-        Ok(Self { now, tz })
+        Ok(Self { replayed, tz })
+    }
+
+    /// The real time in `tz`.
+    pub fn real(tz: Tz) -> Self {
+        Self { replayed: None, tz }
     }
 
     /// A fixed clock, for tests.
     pub fn fixed(now: DateTime<Utc>, tz: Tz) -> Self {
-        Self { now, tz }
+        Self { replayed: Some(now), tz }
     }
 
     pub fn now(&self) -> DateTime<Utc> {
-        self.now
+        self.replayed.unwrap_or_else(Utc::now)
     }
 
     pub fn tz(&self) -> Tz {
@@ -41,7 +48,7 @@ impl Clock {
 
     /// Today in the company's timezone (a 23:30 UTC instant is already tomorrow in Paris).
     pub fn today(&self) -> NaiveDate {
-        self.now.with_timezone(&self.tz).date_naive()
+        self.now().with_timezone(&self.tz).date_naive()
     }
 }
 

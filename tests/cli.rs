@@ -107,6 +107,10 @@ async fn the_text_digest_reads_in_french_with_french_amounts() {
     assert!(text.contains("2 400,00 €"), "{text}");
     assert!(text.contains("ACME Industries"), "{text}");
     assert!(text.contains("Balance âgée"), "{text}");
+    // The import was stamped by the replayed clock (16 March, 09:00 in Paris), not the real one.
+    assert!(text.contains("16/03/2026 à 09:00"), "{text}");
+    let audit = backend.store.audit_log(None, 1).await.unwrap();
+    assert_eq!(audit[0].at.to_rfc3339(), "2026-03-16T08:00:00+00:00");
 }
 
 #[tokio::test]

@@ -20,7 +20,7 @@ impl App {
     pub async fn open(cli: &Cli) -> anyhow::Result<App> {
         let loaded = load_config(&cli.config)?;
         let clock = clock(cli, &loaded)?;
-        let store = open_store(&loaded.database_url()).await?;
+        let store = open_store(&loaded.database_url(), clock).await?;
         Ok(App { loaded, clock, store })
     }
 
@@ -81,9 +81,9 @@ pub fn clock(cli: &Cli, loaded: &Loaded) -> anyhow::Result<Clock> {
 }
 
 /// Connects to the database and applies the migrations.
-pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+pub async fn open_store(url: &str, clock: Clock) -> anyhow::Result<Arc<dyn Store>> {
     let shown = store::redact(url);
-    let store = store::connect(url).await.with_context(|| format!("Failed to open the database {shown}"))?;
+    let store = store::connect(url, clock).await.with_context(|| format!("Failed to open the database {shown}"))?;
     store.migrate().await.with_context(|| format!("Failed to migrate the database {shown}"))?;
     Ok(store)
 }

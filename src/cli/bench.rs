@@ -6,6 +6,7 @@
 use super::app::open_store;
 use super::plan::plan_day;
 use super::Cli;
+use crate::clock::Clock;
 use crate::import::{import_file, ImportKind};
 use crate::policy::{plan, Policy};
 use crate::store::Actor;
@@ -94,7 +95,9 @@ fn child(dir: &Path, phase: &str) -> anyhow::Result<PhaseReport> {
 }
 
 async fn import_phase(dir: &Path) -> anyhow::Result<PhaseReport> {
-    let store = open_store(&format!("sqlite://{}", dir.join("bench.db").display())).await?;
+    let store =
+        open_store(&format!("sqlite://{}", dir.join("bench.db").display()), Clock::real(chrono_tz::Europe::Paris))
+            .await?;
     let actor = Actor { name: "bench".into(), via: "cli".into() };
     let mut report = PhaseReport::default();
     for (kind, file) in [(ImportKind::Clients, "clients.csv"), (ImportKind::Invoices, "invoices.csv")] {
@@ -108,7 +111,9 @@ async fn import_phase(dir: &Path) -> anyhow::Result<PhaseReport> {
 
 /// Importing the same invoices again: every row is compared, none is written.
 async fn reimport_phase(dir: &Path) -> anyhow::Result<PhaseReport> {
-    let store = open_store(&format!("sqlite://{}", dir.join("bench.db").display())).await?;
+    let store =
+        open_store(&format!("sqlite://{}", dir.join("bench.db").display()), Clock::real(chrono_tz::Europe::Paris))
+            .await?;
     let actor = Actor { name: "bench".into(), via: "cli".into() };
     let mut report = PhaseReport::default();
     let started = Instant::now();
@@ -121,7 +126,9 @@ async fn reimport_phase(dir: &Path) -> anyhow::Result<PhaseReport> {
 
 /// What `relance plan` does: the ledger streamed by pages through the planner and the figures.
 async fn plan_phase(dir: &Path, today: NaiveDate) -> anyhow::Result<PhaseReport> {
-    let store = open_store(&format!("sqlite://{}", dir.join("bench.db").display())).await?;
+    let store =
+        open_store(&format!("sqlite://{}", dir.join("bench.db").display()), Clock::real(chrono_tz::Europe::Paris))
+            .await?;
     let mut report = PhaseReport::default();
     let started = Instant::now();
     let day = plan_day(store.as_ref(), &Policy::default(), today).await?;
@@ -133,7 +140,9 @@ async fn plan_phase(dir: &Path, today: NaiveDate) -> anyhow::Result<PhaseReport>
 
 /// The whole ledger in memory at once (`Store::ledger`), then the pure planner over it.
 async fn snapshot_phase(dir: &Path, today: NaiveDate) -> anyhow::Result<PhaseReport> {
-    let store = open_store(&format!("sqlite://{}", dir.join("bench.db").display())).await?;
+    let store =
+        open_store(&format!("sqlite://{}", dir.join("bench.db").display()), Clock::real(chrono_tz::Europe::Paris))
+            .await?;
     let mut report = PhaseReport::default();
     let started = Instant::now();
     let ledger = store.ledger(today).await?;

@@ -33,7 +33,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
     let demo = crate::demo::generate(today);
     let db = fresh_dir(&args.dir)?;
     let url = format!("sqlite://{}", db.display());
-    let store = open_store(&url).await?;
+    let store = open_store(&url, clock).await?;
     let actor = Actor { name: "demo".into(), via: "cli".into() };
     for (kind, name, text) in [
         (ImportKind::Clients, "clients.csv", &demo.clients_csv),

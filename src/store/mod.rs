@@ -188,12 +188,12 @@ pub trait Store: Send + Sync {
 }
 
 /// Opens the store named by a URL: `sqlite://path` (created if missing, WAL)
-/// or `postgres://…`. Does not migrate.
-pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+/// or `postgres://…`, stamping its writes with `clock`. Does not migrate.
+pub async fn connect(url: &str, clock: crate::clock::Clock) -> anyhow::Result<Arc<dyn Store>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Arc::new(PgStore::connect(url).await?))
+        Ok(Arc::new(PgStore::connect(url).await?.with_clock(clock)))
     } else if url.starts_with("sqlite:") {
-        Ok(Arc::new(SqliteStore::connect(url).await?))
+        Ok(Arc::new(SqliteStore::connect(url).await?.with_clock(clock)))
     } else {
         anyhow::bail!("DATABASE_URL {:?}: expected sqlite://… or postgres://…", redact(url))
     }

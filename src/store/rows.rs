@@ -13,7 +13,7 @@ use crate::domain::{
     Stage, Tone,
 };
 use crate::ledger::Hold;
-use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use std::fmt::{Display, Write};
 use std::str::FromStr;
@@ -25,12 +25,6 @@ pub const BATCH_ROWS: usize = 500;
 
 pub fn corrupt(what: impl Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
-}
-
-/// The store's clock, for the clients' created_at/updated_at and import times. Whole
-/// microseconds: what PostgreSQL keeps, so a value reads back equal.
-pub fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
 }
 
 /// How far back settled invoices stay in the snapshot: a year, counted the

@@ -17,10 +17,11 @@ use super::backend::{Backend, Binds, Columns, Conn, Q};
 use super::rows::{self, BATCH_ROWS};
 use super::snapshot::{self, AccountsBuilder, Scope};
 use super::{Actor, AuditEntry, HoldTarget, ImportCounts, InvoiceBalance, ReminderRecord, Result, Store, StoreError};
+use crate::clock::Clock;
 use crate::domain::{Client, ClientId, Currency, Invoice, InvoiceNumber, Payment};
 use crate::ledger::{Account, Hold, Ledger};
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use futures::TryStreamExt;
 use rust_decimal::Decimal;
 use sqlx::{Database, Executor, Pool};
@@ -30,11 +31,25 @@ use std::fmt;
 /// A store on a pool of `DB` connections.
 pub struct SqlStore<DB: Database> {
     pool: Pool<DB>,
+    /// Stamps imports and audit entries: the one clock, so a replayed day
+    /// (`--now`) writes that day's timestamps.
+    clock: Clock,
 }
 
 impl<DB: Backend> SqlStore<DB> {
     pub fn from_pool(pool: Pool<DB>) -> Self {
-        Self { pool }
+        Self { pool, clock: Clock::real(chrono_tz::Europe::Paris) }
+    }
+
+    /// The same store, stamping its writes with `clock`.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Now, to the microsecond (both databases keep that precision).
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now().trunc_subsecs(6)
     }
 
     /// The pool, for tests and for features that add their own tables.
@@ -264,7 +279,7 @@ where
     }
 
     async fn import_clients(&self, clients: &[Client], actor: &Actor, file: &str) -> Result<ImportCounts> {
-        let now = rows::now();
+        let now = self.now();
         let mut tx = self.begin_write().await?;
         let import_id = Self::start_import(&mut tx, "clients", file, actor, now).await?;
         let before = Self::count(&mut tx, "clients").await?;
@@ -287,14 +302,14 @@ where
     async fn import_invoices(&self, invoices: &[Invoice], actor: &Actor, file: &str) -> Result<ImportCounts> {
         let mut conn = self.pool.acquire().await?;
         Self::run_setting(&mut conn, DB::BULK_BEGIN).await?;
-        let counts = Self::upsert_invoices(&mut conn, invoices, actor, file).await;
+        let counts = Self::upsert_invoices(&mut conn, invoices, actor, file, self.now()).await;
         Self::run_setting(&mut conn, DB::BULK_END).await?;
         counts
     }
 
     async fn import_payments(&self, payments: &[Payment], actor: &Actor, file: &str) -> Result<ImportCounts> {
         let mut tx = self.begin_write().await?;
-        let import_id = Self::start_import(&mut tx, "payments", file, actor, rows::now()).await?;
+        let import_id = Self::start_import(&mut tx, "payments", file, actor, self.now()).await?;
         let mut insert = rows::payment_insert(DB::PARAMS);
         let mut touched = BTreeSet::new();
         let mut inserted = 0;
@@ -324,7 +339,7 @@ where
     }
 
     async fn set_hold(&self, target: &HoldTarget, hold: &Hold, actor: &Actor) -> Result<()> {
-        let now = rows::now();
+        let now = self.now();
         let mut tx = self.begin_write().await?;
         let set = "SET paused_until = $1, dispute = $2, promise_date = $3";
         let (client_id, subject, kind) = match target {

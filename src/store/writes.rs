@@ -148,9 +148,10 @@ where
         invoices: &[Invoice],
         actor: &Actor,
         file: &str,
+        now: DateTime<Utc>,
     ) -> Result<ImportCounts> {
         let mut tx = conn.begin_with(DB::BEGIN_WRITE).await?;
-        let import_id = Self::start_import(&mut tx, "invoices", file, actor, rows::now()).await?;
+        let import_id = Self::start_import(&mut tx, "invoices", file, actor, now).await?;
         let before = Self::count(&mut tx, "invoices").await?;
         // Without any payment recorded (a first import), no batch needs to look for some.
         let any_payment = Self::count(&mut tx, "(SELECT 1 FROM payments LIMIT 1) AS one_payment").await? > 0;

@@ -3,6 +3,7 @@
 use super::app::{clock, load_config, open_store};
 use super::plan::{plan_day, terminal_digest};
 use super::Cli;
+use crate::domain::Language;
 use crate::import::{import_file, ImportKind};
 use crate::policy::{plan, Policy};
 use crate::render::format;
@@ -49,22 +50,25 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
         store.set_hold(target, hold, &actor).await?;
     }
     let day = plan_day(store.as_ref(), &config.policy, today).await?;
+    let lang = config.digest.language;
     if today != clock.today() {
-        let day = format::date_long(clock.today(), config.digest.language);
-        println!("({day} : jour non ouvré — voici le digest du prochain jour ouvré)\n");
+        let day = format::date_long(clock.today(), lang);
+        match lang {
+            Language::Fr => println!("({day} : jour non ouvré — voici le digest du prochain jour ouvré)\n"),
+            Language::En => println!("({day}: not a business day — here is the next business day's digest)\n"),
+        }
     }
-    println!(
-        "Démo : {} clients, {} factures importées dans {}\n",
-        demo.client_count,
-        demo.invoice_count,
-        store::redact(&url)
-    );
+    let (clients, invoices, db) = (demo.client_count, demo.invoice_count, store::redact(&url));
+    match lang {
+        Language::Fr => println!("Démo : {clients} clients, {invoices} factures importées dans {db}\n"),
+        Language::En => println!("Demo: {clients} clients, {invoices} invoices imported into {db}\n"),
+    }
     print!("{}", terminal_digest(config, loaded.tz, today, &day)?);
-    println!("\nÀ explorer :");
+    println!("\n{}", if lang == Language::Fr { "À explorer :" } else { "Explore:" });
     let env = format!("DATABASE_URL={url}");
-    println!("  {env} cargo run --release -- --date {today} status ACME");
-    println!("  {env} cargo run --release -- --date {today} plan --json");
-    println!("  {env} cargo run --release -- --date {today} report aged");
+    for command in ["status ACME", "plan --json", "report aged"] {
+        println!("  {env} cargo run --release -- --date {today} {command}");
+    }
     Ok(())
 }
 

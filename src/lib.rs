@@ -4,6 +4,7 @@
 //! returns plain data; the shell (`store`, `import`, `cli`) does the I/O.
 //! See ARCHITECTURE.md for the map.
 
+pub mod chat;
 pub mod cli;
 pub mod clock;
 pub mod config;

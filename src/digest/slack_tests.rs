@@ -1,7 +1,7 @@
 //! Slack digest pages: every proposal once, every limit respected, client data escaped.
 
 use super::*;
-use crate::domain::{Channel, ClientId, Currency, InvoiceNumber, ProposalId, Stage, Tone};
+use crate::domain::{Channel, ProposalId, Stage, Tone};
 use crate::policy::ProposedInvoice;
 use rust_decimal_macros::dec;
 use std::collections::HashSet;
@@ -12,41 +12,18 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 
 /// A proposal for client `n` with `invoices` invoices of 1 200 € each.
 fn proposal(n: usize, name: &str, invoices: usize) -> Proposal {
-    let today = d(2026, 3, 16);
     let invoices: Vec<ProposedInvoice> = (0..invoices)
-        .map(|i| ProposedInvoice {
-            number: InvoiceNumber::parse(&format!("F-2026-{n:04}-{i:03}")).unwrap(),
-            issue_date: d(2026, 1, 15),
-            due_date: d(2026, 2, 14),
-            amount: dec!(1200),
-            amount_due: dec!(1200),
-            days_late: 30,
-            stage: Stage::Second,
-            penalties: None,
-            description: String::new(),
+        .map(|i| {
+            let number = format!("F-2026-{n:04}-{i:03}");
+            ProposedInvoice::sample(&number, dec!(1200), d(2026, 2, 14), 30, Stage::Second)
         })
         .collect();
-    Proposal {
-        id: ProposalId::parse(&format!("20260316-c{n:09}")).unwrap(),
-        date: today,
-        client_id: ClientId::parse(&format!("C{n:04}")).unwrap(),
-        client_name: name.to_string(),
-        segment: Segment::Standard,
-        kind: ClientKind::B2b,
-        language: Language::Fr,
-        owner: None,
-        stage: Stage::Second,
-        tone: Tone::Firm,
-        channels: vec![Channel::Email, Channel::Sms],
-        currency: Currency::EUR,
-        total_due: invoices.iter().map(|i| i.amount_due).sum(),
-        invoices,
-        penalties: None,
-        indemnity: None,
-        previous_reminders: vec![],
-        score: 40,
-        reason: "échue depuis 30 jours".into(),
-    }
+    let mut p = Proposal::sample(&format!("C{n:04}"), name, Stage::Second, Tone::Firm, invoices);
+    p.id = ProposalId::parse(&format!("20260316-c{n:09}")).unwrap();
+    p.channels = vec![Channel::Email, Channel::Sms];
+    p.score = 40;
+    p.reason = "échue depuis 30 jours".into();
+    p
 }
 
 fn entry(p: Proposal) -> DigestEntry {

@@ -63,3 +63,58 @@ pub struct ProposedInvoice {
     #[serde(default)]
     pub description: String,
 }
+
+/// Builders for the tests of everything that reads proposals (rendering, digests).
+#[cfg(test)]
+impl ProposedInvoice {
+    /// An unpaid invoice of `amount`, issued 30 days before `due`.
+    pub(crate) fn sample(number: &str, amount: Decimal, due: NaiveDate, days_late: i64, stage: Stage) -> Self {
+        Self {
+            number: InvoiceNumber::parse(number).expect("a valid test invoice number"),
+            issue_date: due - chrono::Days::new(30),
+            due_date: due,
+            amount,
+            amount_due: amount,
+            days_late,
+            stage,
+            penalties: None,
+            description: String::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+impl Proposal {
+    /// A proposal of 16 March 2026 to a standard French business client, by
+    /// e-mail, totalling its invoices; tests change what they are about.
+    pub(crate) fn sample(
+        client_id: &str,
+        client_name: &str,
+        stage: Stage,
+        tone: Tone,
+        invoices: Vec<ProposedInvoice>,
+    ) -> Self {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 16).expect("a valid date");
+        Self {
+            id: ProposalId::parse(&format!("p-{client_id}")).expect("a valid test proposal id"),
+            date: today,
+            client_id: ClientId::parse(client_id).expect("a valid test client id"),
+            client_name: client_name.into(),
+            segment: Segment::Standard,
+            kind: ClientKind::B2b,
+            language: Language::Fr,
+            owner: None,
+            stage,
+            tone,
+            channels: vec![Channel::Email],
+            currency: Currency::EUR,
+            total_due: invoices.iter().map(|i| i.amount_due).sum(),
+            invoices,
+            penalties: None,
+            indemnity: None,
+            previous_reminders: vec![],
+            score: 55,
+            reason: String::new(),
+        }
+    }
+}

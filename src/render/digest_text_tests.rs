@@ -1,7 +1,7 @@
 //! The digest a finance team reads: names, French amounts with plain spaces, buckets.
 
 use super::*;
-use crate::domain::{Channel, ClientId, InvoiceNumber, ProposalId, Stage, Tone};
+use crate::domain::{Stage, Tone};
 use crate::policy::ProposedInvoice;
 use crate::render::message::render_message;
 use crate::render::Templates;
@@ -26,39 +26,16 @@ fn proposal(client: &str, stage: Stage, tone: Tone, lines: &[(&str, Decimal, i64
     let today = d(2026, 3, 16);
     let invoices: Vec<ProposedInvoice> = lines
         .iter()
-        .map(|(number, amount, late)| ProposedInvoice {
-            description: String::new(),
-            number: InvoiceNumber::parse(number).unwrap(),
-            issue_date: d(2026, 1, 15),
-            due_date: today - chrono::Duration::days(*late),
-            amount: *amount,
-            amount_due: *amount,
-            days_late: *late,
-            stage,
-            penalties: None,
+        .map(|(number, amount, late)| {
+            let mut invoice =
+                ProposedInvoice::sample(number, *amount, today - chrono::Duration::days(*late), *late, stage);
+            invoice.issue_date = d(2026, 1, 15);
+            invoice
         })
         .collect();
-    Proposal {
-        id: ProposalId::parse(&format!("p-{client}")).unwrap(),
-        date: today,
-        client_id: ClientId::parse(client).unwrap(),
-        client_name: client.into(),
-        segment: Segment::Standard,
-        kind: ClientKind::B2b,
-        language: Language::Fr,
-        owner: None,
-        stage,
-        tone,
-        channels: vec![Channel::Email],
-        currency: Currency::EUR,
-        total_due: invoices.iter().map(|i| i.amount_due).sum(),
-        invoices,
-        penalties: None,
-        indemnity: None,
-        previous_reminders: vec![],
-        score: 55,
-        reason: "échue depuis 15 jours, aucune relance encore".into(),
-    }
+    let mut p = Proposal::sample(client, client, stage, tone, invoices);
+    p.reason = "échue depuis 15 jours, aucune relance encore".into();
+    p
 }
 
 fn aged() -> AgedBalance {

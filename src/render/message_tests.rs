@@ -1,7 +1,7 @@
 //! What the client reads, stage by stage: the mentions DUNNING.md requires.
 
 use super::*;
-use crate::domain::{ClientId, InvoiceNumber, Language, ProposalId};
+use crate::domain::{Language, ProposalId};
 use crate::policy::ProposedInvoice;
 use chrono::NaiveDate;
 use rust_decimal_macros::dec;
@@ -27,43 +27,17 @@ pub(super) fn company() -> Company {
 }
 
 fn invoice(number: &str, amount: Decimal, due: NaiveDate, days_late: i64, stage: Stage) -> ProposedInvoice {
-    ProposedInvoice {
-        number: InvoiceNumber::parse(number).unwrap(),
-        issue_date: due - chrono::Days::new(30),
-        due_date: due,
-        amount,
-        amount_due: amount,
-        days_late,
-        stage,
-        penalties: None,
-        description: String::new(),
-    }
+    ProposedInvoice::sample(number, amount, due, days_late, stage)
 }
 
 /// A first reminder for one invoice of 2 400 € to a standard business client.
 pub(super) fn proposal(stage: Stage, tone: Tone) -> Proposal {
-    let today = d(2026, 3, 16);
-    Proposal {
-        id: ProposalId::parse("p-1").unwrap(),
-        date: today,
-        client_id: ClientId::parse("C-7").unwrap(),
-        client_name: "Garage Martin SARL".into(),
-        segment: Segment::Standard,
-        kind: ClientKind::B2b,
-        language: Language::Fr,
-        owner: None,
-        stage,
-        tone,
-        channels: vec![Channel::Email],
-        currency: Currency::EUR,
-        invoices: vec![invoice("F-2026-0042", dec!(2400), d(2026, 3, 1), 15, stage)],
-        total_due: dec!(2400),
-        penalties: None,
-        indemnity: None,
-        previous_reminders: vec![],
-        score: 70,
-        reason: "1re relance : échue depuis 15 jours".into(),
-    }
+    let invoices = vec![invoice("F-2026-0042", dec!(2400), d(2026, 3, 1), 15, stage)];
+    let mut p = Proposal::sample("C-7", "Garage Martin SARL", stage, tone, invoices);
+    p.id = ProposalId::parse("p-1").unwrap();
+    p.score = 70;
+    p.reason = "1re relance : échue depuis 15 jours".into();
+    p
 }
 
 fn render(p: &Proposal) -> Message {

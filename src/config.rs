@@ -5,7 +5,10 @@
 //! Every error names the key path and what was expected, so a user knows
 //! which line to fix.
 
+use crate::chat::settings::{DiscordSettings, ServerSettings, SlackSettings, TeamsSettings};
+use crate::decision::DecisionRules;
 use crate::domain::Language;
+use crate::people::{Person, Role};
 use crate::policy::Policy;
 use crate::render::Company;
 use chrono_tz::Tz;
@@ -31,6 +34,14 @@ pub struct Config {
     pub policy: Policy,
     /// A folder of templates overriding the built-in ones, name by name.
     pub templates_dir: Option<PathBuf>,
+    /// The team: names, roles and platform accounts.
+    pub people: Vec<Person>,
+    /// Four eyes, veto and snooze lengths, strategic cut-off.
+    pub decisions: DecisionRules,
+    pub server: ServerSettings,
+    pub slack: SlackSettings,
+    pub discord: DiscordSettings,
+    pub teams: TeamsSettings,
 }
 
 /// The morning digest.
@@ -60,6 +71,12 @@ impl Default for Config {
             company: Company::default(),
             policy: Policy::default(),
             templates_dir: None,
+            people: Vec::new(),
+            decisions: DecisionRules::default(),
+            server: ServerSettings::default(),
+            slack: SlackSettings::default(),
+            discord: DiscordSettings::default(),
+            teams: TeamsSettings::default(),
         }
     }
 }
@@ -72,6 +89,43 @@ pub struct SecretUrl(pub String);
 impl fmt::Debug for SecretUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:?}", crate::store::redact(&self.0))
+    }
+}
+
+/// Ids and codes read from the environment: `${DISCORD_CHANNEL_ID}` holds a
+/// snowflake (`80351110224678912`) that YAML would read as a number, and a
+/// sign-in code may be all digits. These fields take either, as text.
+pub mod lenient {
+    use serde::{Deserialize, Deserializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Text {
+        Str(String),
+        Unsigned(u64),
+        Int(i64),
+        Float(f64),
+        Bool(bool),
+    }
+
+    impl Text {
+        fn into_string(self) -> String {
+            match self {
+                Text::Str(s) => s,
+                Text::Unsigned(u) => u.to_string(),
+                Text::Int(i) => i.to_string(),
+                Text::Float(f) => f.to_string(),
+                Text::Bool(b) => b.to_string(),
+            }
+        }
+    }
+
+    pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        Ok(Text::deserialize(d)?.into_string())
+    }
+
+    pub fn option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(Option::<Text>::deserialize(d)?.map(Text::into_string))
     }
 }
 
@@ -149,7 +203,37 @@ fn validate(config: &Config) -> Result<(), String> {
         )
     })?;
     config.policy.validate()?;
+    validate_people(&config.people)?;
     config.company.validate().map_err(|e| format!("company.{e}"))
+}
+
+/// Every person has a name, and no platform account or name is claimed twice
+/// (a click must designate one person).
+fn validate_people(people: &[Person]) -> Result<(), String> {
+    let mut seen = std::collections::HashSet::new();
+    for (i, person) in people.iter().enumerate() {
+        if person.name.trim().is_empty() {
+            return Err(format!("people[{i}].name: every person needs a name"));
+        }
+        let keys = [
+            ("name", Some(person.name.trim().to_lowercase())),
+            ("slack", person.slack.clone()),
+            ("discord", person.discord.clone()),
+            ("teams", person.teams.clone()),
+            ("email", person.email.as_ref().map(|e| e.trim().to_lowercase())),
+        ];
+        for (field, value) in keys {
+            if let Some(value) = value.filter(|v| !v.trim().is_empty()) {
+                if !seen.insert((field, value.clone())) {
+                    return Err(format!("people[{i}].{field}: {value:?} is already given to another person"));
+                }
+            }
+        }
+        if person.role == Role::Finance && person.code.as_deref().is_some_and(|c| c.trim().len() < 4) {
+            return Err(format!("people[{i}].code: a sign-in code needs at least 4 characters"));
+        }
+    }
+    Ok(())
 }
 
 /// Replaces `${VAR}` and `${VAR:-default}` in every string value, in place.
@@ -315,5 +399,24 @@ mod tests {
             path: "/etc/relance/bot-config.yaml".into(),
         };
         assert_eq!(loaded.database_url(), "sqlite:///etc/relance/relance.db");
+    }
+
+    #[test]
+    fn numeric_ids_and_codes_from_the_environment_stay_text() {
+        let text = with_company(
+            "people:\n  - { name: Claire, role: finance, discord: \"${D_ID}\", code: \"${CODE}\" }\ndiscord:\n  channel_id: ${CHAN}\n",
+        );
+        let config =
+            parse(&text, &env(&[("D_ID", "80351110224678912"), ("CODE", "004821"), ("CHAN", "1234567890123")])).unwrap();
+        assert_eq!(config.people[0].discord.as_deref(), Some("80351110224678912"));
+        assert_eq!(config.people[0].code.as_deref(), Some("004821"));
+        assert_eq!(config.discord.channel_id.as_deref(), Some("1234567890123"));
+    }
+
+    #[test]
+    fn a_platform_account_given_twice_is_refused() {
+        let text = with_company("people:\n  - { name: A, slack: U1 }\n  - { name: B, slack: U1 }\n");
+        let err = parse(&text, &env(&[])).unwrap_err();
+        assert!(err.contains("people[1].slack"), "{err}");
     }
 }

@@ -38,10 +38,14 @@ pub enum Action {
     Soften,
     Veto,
     Snooze,
+    /// Releases the approvals held because the ledger was stale (finance
+    /// only). It is about a whole day's digest, so its "proposal id" is the
+    /// day (`2026-03-16`).
+    SendAnyway,
 }
 
 impl Action {
-    /// Every action, in the order the buttons are shown.
+    /// The four decisions on a proposal, in the order the buttons are shown.
     pub const ALL: [Action; 4] = [Action::Approve, Action::Soften, Action::Veto, Action::Snooze];
 
     /// The lower-case English name, e.g. `"approve"`.
@@ -51,12 +55,13 @@ impl Action {
             Action::Soften => "soften",
             Action::Veto => "veto",
             Action::Snooze => "snooze",
+            Action::SendAnyway => "send_anyway",
         }
     }
 
     /// The action named by [`Action::as_str`], if any.
     pub fn from_name(name: &str) -> Option<Action> {
-        Action::ALL.into_iter().find(|action| action.as_str() == name)
+        Action::ALL.into_iter().chain([Action::SendAnyway]).find(|action| action.as_str() == name)
     }
 }
 

@@ -27,6 +27,7 @@
 
 pub mod discord_signature;
 pub mod links;
+pub mod settings;
 pub mod slack_signature;
 
 /// The largest accepted distance, in seconds, between a request's signed

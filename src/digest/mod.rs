@@ -15,6 +15,8 @@
 //!   the content of one entry (long invoice lists, a long preview) is ever
 //!   shortened, never the entry itself.
 
+pub mod model;
 pub mod slack;
 
-pub use slack::{slack_digest_pages, slack_escape, DigestEntry, DigestHeader};
+pub use model::{DigestEntry, DigestHeader, Owner};
+pub use slack::{slack_digest_pages, slack_escape};

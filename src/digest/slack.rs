@@ -24,6 +24,8 @@ use crate::domain::{ClientKind, Language, Segment};
 use crate::policy::Proposal;
 use crate::render::format::{channel_label, date_long, money, stage_label, tone_label};
 use chrono::NaiveDate;
+
+pub use super::model::{DigestEntry, DigestHeader};
 use serde_json::{json, Value};
 
 /// Blocks per message; Slack allows 50.
@@ -42,25 +44,6 @@ const MAX_NAME_CHARS: usize = 150;
 const MAX_BUTTON_CHARS: usize = 30;
 /// Text of the veto confirmation dialog; Slack allows 300.
 const MAX_CONFIRM_TEXT_CHARS: usize = 280;
-
-/// The top of the digest: its day and the totals, already formatted by the
-/// caller (overdue amount, aged balance, DSO, freshness of the ledger…).
-#[derive(Debug, Clone, PartialEq)]
-pub struct DigestHeader {
-    pub date: NaiveDate,
-    pub lines: Vec<String>,
-}
-
-/// One proposal as the digest shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DigestEntry {
-    pub proposal: Proposal,
-    /// The start of the message that would be sent.
-    pub preview: String,
-    /// The decision already taken, e.g. "✅ Approuvé par Claire à 09:12";
-    /// shown instead of the buttons.
-    pub status: Option<String>,
-}
 
 /// The four decisions a button can carry. The English name starts every
 /// `action_id`, which is how the interaction handler recognises the action.

@@ -27,18 +27,14 @@ fn proposal(n: usize, name: &str, invoices: usize) -> Proposal {
 }
 
 fn entry(p: Proposal) -> DigestEntry {
-    DigestEntry {
-        proposal: p,
-        preview: "Bonjour, sauf erreur de notre part, la facture ci-dessous…".into(),
-        status: None,
-    }
+    DigestEntry::new(p, "Bonjour, sauf erreur de notre part, la facture ci-dessous…")
 }
 
 fn header() -> DigestHeader {
-    DigestHeader {
-        date: d(2026, 3, 16),
-        lines: vec!["En retard : 180 000,00 € · 150 factures".into(), "DSO : EUR 52 jours".into()],
-    }
+    DigestHeader::new(
+        d(2026, 3, 16),
+        vec!["En retard : 180 000,00 € · 150 factures".into(), "DSO : EUR 52 jours".into()],
+    )
 }
 
 /// Text of a `{type, text}` object, or "".

@@ -7,6 +7,8 @@
 
 mod audit;
 mod backend;
+mod board;
+mod digest_state;
 mod packed;
 mod postgres;
 mod rows;
@@ -18,6 +20,7 @@ mod writes;
 pub use postgres::PgStore;
 pub use sql::SqlStore;
 pub use sqlite::SqliteStore;
+pub use digest_state::{Applied, DecisionRecord, DigestRecord, Entries, OutboxRow, OutboxStatus, PostedMessage};
 
 use crate::domain::{Channel, Client, ClientId, Currency, Invoice, InvoiceNumber, Payment, ProposalId, Stage, Tone};
 use crate::ledger::{Account, Hold, Ledger};
@@ -126,6 +129,11 @@ pub enum HoldTarget {
     Invoice(InvoiceNumber),
 }
 
+/// Applies a batch of clicks to the entries they name, for
+/// [`Store::apply_decisions`].
+pub type DecideFn<'a> =
+    dyn FnMut(&mut std::collections::HashMap<ProposalId, crate::decision::EntryState>) -> Vec<Applied> + Send + 'a;
+
 #[async_trait]
 pub trait Store: Send + Sync {
     /// Applies the migrations (idempotent).
@@ -180,6 +188,58 @@ pub trait Store: Send + Sync {
     async fn record_reminder(&self, reminder: &ReminderRecord, actor: &Actor) -> Result<()>;
     /// A client's reminders, oldest first.
     async fn reminders(&self, client: &ClientId) -> Result<Vec<ReminderRecord>>;
+
+    // ----- The digest and its decisions (see `digest_state`). -----
+
+    /// Saves the day's digest: creates it or replaces its header, adds the
+    /// entries not stored yet (at the end, in the order given), keeps the
+    /// stored state of those already there (decisions survive a re-post),
+    /// and withdraws the day's pending or approved entries no longer proposed
+    /// (cancelling their outbox rows). Audited. Returns every entry of the
+    /// day, in digest order (withdrawn ones included).
+    async fn save_digest(
+        &self,
+        day: NaiveDate,
+        header: &serde_json::Value,
+        entries: &[crate::decision::EntryState],
+        actor: &Actor,
+    ) -> Result<Entries>;
+    /// The day's digest, if it was posted.
+    async fn digest(&self, day: NaiveDate) -> Result<Option<DigestRecord>>;
+    /// The last day before `day` a digest was posted (for "since the previous digest").
+    async fn previous_digest_day(&self, day: NaiveDate) -> Result<Option<NaiveDate>>;
+    /// The day's entries, in digest order.
+    async fn entries(&self, day: NaiveDate) -> Result<Entries>;
+    /// The entries with these ids, in the order asked (unknown ids skipped).
+    async fn entries_by_id(&self, ids: &[ProposalId]) -> Result<Entries>;
+
+    /// Records (or replaces, by day/platform/page) the messages a digest was posted as.
+    async fn save_messages(&self, messages: &[PostedMessage]) -> Result<()>;
+    /// The messages of a day's digest on a platform, by page.
+    async fn messages(&self, day: NaiveDate, platform: crate::people::Platform) -> Result<Vec<PostedMessage>>;
+
+    /// Applies decisions in one transaction, which is what makes concurrent
+    /// clicks give one decision. Reads the entries `ids` (locking them on
+    /// PostgreSQL, `FOR UPDATE`), hands them to `decide` — which applies the
+    /// batch's clicks in order on the map and returns what to write — then
+    /// writes, for each [`Applied`] whose effect is not a repeat: the new
+    /// entry state, the decision row, its audit entry, its outbox operation
+    /// (queue, or cancel if not sent) and the client's pause (kept if longer).
+    async fn apply_decisions(
+        &self,
+        ids: &[ProposalId],
+        decide: &mut DecideFn<'_>,
+    ) -> Result<()>;
+    /// Finance's "send anyway": releases the day's approvals held for fresh
+    /// data (entries and outbox rows) and records who, audited. Returns how
+    /// many were released.
+    async fn release_held(&self, day: NaiveDate, stamp: &crate::decision::Stamp) -> Result<u64>;
+    /// The decisions on a client, oldest first.
+    async fn decisions(&self, client: &ClientId) -> Result<Vec<DecisionRecord>>;
+    /// The outbox rows of a day, in insertion order.
+    async fn outbox(&self, day: NaiveDate) -> Result<Vec<OutboxRow>>;
+    /// Marks a decision link used; false if it was used already (links act once).
+    async fn use_link(&self, token_digest: &str, by: &str) -> Result<bool>;
 
     /// Appends to the audit log.
     async fn append_audit(&self, entry: &AuditEntry) -> Result<()>;

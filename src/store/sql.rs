@@ -17,8 +17,11 @@ use super::backend::{Backend, Binds, Columns, Conn, Q};
 use super::rows::{self, BATCH_ROWS};
 use super::snapshot::{self, AccountsBuilder, Scope};
 use super::{Actor, AuditEntry, HoldTarget, ImportCounts, InvoiceBalance, ReminderRecord, Result, Store, StoreError};
+use super::{DecideFn, DecisionRecord, DigestRecord, Entries, OutboxRow, PostedMessage};
+use crate::decision::{EntryState, Stamp};
+use crate::people::Platform;
 use crate::clock::Clock;
-use crate::domain::{Client, ClientId, Currency, Invoice, InvoiceNumber, Payment};
+use crate::domain::{Client, ClientId, Currency, Invoice, InvoiceNumber, Payment, ProposalId};
 use crate::ledger::{Account, Hold, Ledger};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
@@ -427,6 +430,64 @@ where
         .await?;
         tx.commit().await?;
         Ok(records.into_iter().map(|(_, r)| r).collect())
+    }
+
+    async fn save_digest(
+        &self,
+        day: NaiveDate,
+        header: &serde_json::Value,
+        entries: &[EntryState],
+        actor: &Actor,
+    ) -> Result<Entries> {
+        self.board_save_digest(day, header, entries, actor).await
+    }
+
+    async fn digest(&self, day: NaiveDate) -> Result<Option<DigestRecord>> {
+        self.board_digest(day).await
+    }
+
+    async fn previous_digest_day(&self, day: NaiveDate) -> Result<Option<NaiveDate>> {
+        self.board_previous_digest_day(day).await
+    }
+
+    async fn entries(&self, day: NaiveDate) -> Result<Entries> {
+        self.board_entries(day).await
+    }
+
+    async fn entries_by_id(&self, ids: &[ProposalId]) -> Result<Entries> {
+        self.board_entries_by_id(ids).await
+    }
+
+    async fn save_messages(&self, messages: &[PostedMessage]) -> Result<()> {
+        self.board_save_messages(messages).await
+    }
+
+    async fn messages(&self, day: NaiveDate, platform: Platform) -> Result<Vec<PostedMessage>> {
+        self.board_messages(day, platform).await
+    }
+
+    async fn apply_decisions(
+        &self,
+        ids: &[ProposalId],
+        decide: &mut DecideFn<'_>,
+    ) -> Result<()> {
+        self.board_apply_decisions(ids, decide).await
+    }
+
+    async fn release_held(&self, day: NaiveDate, stamp: &Stamp) -> Result<u64> {
+        self.board_release_held(day, stamp).await
+    }
+
+    async fn decisions(&self, client: &ClientId) -> Result<Vec<DecisionRecord>> {
+        self.board_decisions(client).await
+    }
+
+    async fn outbox(&self, day: NaiveDate) -> Result<Vec<OutboxRow>> {
+        self.board_outbox(day).await
+    }
+
+    async fn use_link(&self, token_digest: &str, by: &str) -> Result<bool> {
+        self.board_use_link(token_digest, by).await
     }
 
     async fn append_audit(&self, entry: &AuditEntry) -> Result<()> {

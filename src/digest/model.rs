@@ -1,0 +1,75 @@
+//! The digest as every platform renders it: a header and one entry per
+//! proposal, already decided what to show. Renderers (Slack, Discord, Teams,
+//! the local web page) only lay it out within their limits.
+
+use crate::decision::Action;
+use crate::policy::Proposal;
+use chrono::NaiveDate;
+
+/// The top of the digest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DigestHeader {
+    pub date: NaiveDate,
+    /// Totals, freshness of the ledger, changes since the previous digest,
+    /// already formatted in the team's language. May contain client names:
+    /// renderers escape them.
+    pub lines: Vec<String>,
+    /// Shown first and prominently when set: the ledger is stale and
+    /// approvals are held.
+    pub warning: Option<String>,
+    /// Whether to offer finance the "send anyway" button (stale data and at
+    /// least one entry still to send).
+    pub send_anyway: bool,
+}
+
+impl DigestHeader {
+    pub fn new(date: NaiveDate, lines: Vec<String>) -> Self {
+        Self { date, lines, warning: None, send_anyway: false }
+    }
+}
+
+/// The sales rep in charge of a client, to mention on their strategic
+/// clients' entries so the platform notifies them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Owner {
+    pub name: String,
+    /// Slack member id, mentioned as `<@U…>`.
+    pub slack: Option<String>,
+    /// Discord user id, mentioned as `<@…>` and allowed in `allowed_mentions`.
+    pub discord: Option<String>,
+}
+
+/// One proposal as the digest shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DigestEntry {
+    /// The proposal, with its current tone (after any softening).
+    pub proposal: Proposal,
+    /// The start of the message that would be sent, in the current tone.
+    pub preview: String,
+    /// What was decided so far ("✅ Approuvé par Claire à 09:12"), if anything.
+    pub status: Option<String>,
+    /// The buttons still offered, in order (none once closed).
+    pub buttons: Vec<Action>,
+    /// The entry's revision: carried by the buttons, so a Soften clicked on
+    /// an outdated rendering is recognised.
+    pub rev: u32,
+    /// The ledger is stale: the entry is marked "données anciennes".
+    pub stale: bool,
+    /// The owner to mention (strategic clients), when `people:` knows them.
+    pub owner: Option<Owner>,
+}
+
+impl DigestEntry {
+    /// An undecided entry: all four buttons, revision 0, fresh data.
+    pub fn new(proposal: Proposal, preview: impl Into<String>) -> Self {
+        Self {
+            proposal,
+            preview: preview.into(),
+            status: None,
+            buttons: Action::ALL.to_vec(),
+            rev: 0,
+            stale: false,
+            owner: None,
+        }
+    }
+}

@@ -15,8 +15,12 @@
 //!   the content of one entry (long invoice lists, a long preview) is ever
 //!   shortened, never the entry itself.
 
+pub mod build;
+pub mod describe;
 pub mod model;
 pub mod slack;
+pub mod teams;
 
 pub use model::{DigestEntry, DigestHeader, Owner};
 pub use slack::{slack_digest_pages, slack_escape};
+pub use teams::{teams_digest_cards, teams_inert, TeamsPage};

@@ -7,6 +7,7 @@
 
 pub mod aged;
 pub mod calendar;
+pub mod changes;
 pub mod penalties;
 pub mod planner;
 mod proposal;

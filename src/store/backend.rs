@@ -59,6 +59,11 @@ pub trait Backend:
     /// after it (empty: nothing to set).
     const BULK_BEGIN: &'static str;
     const BULK_END: &'static str;
+    /// Appended to a SELECT that reads rows the transaction will rewrite
+    /// (`FOR UPDATE` on PostgreSQL, so concurrent decisions on one entry
+    /// queue up; empty on SQLite, whose `BEGIN IMMEDIATE` already serializes
+    /// writers).
+    const LOCK_FOR_UPDATE: &'static str;
 
     /// The embedded migrations of this backend.
     fn migrator() -> &'static Migrator;
@@ -76,6 +81,7 @@ pub trait Columns {
     fn opt_date(&self, index: usize) -> Result<Option<NaiveDate>>;
     fn int(&self, index: usize) -> Result<i64>;
     fn time(&self, index: usize) -> Result<DateTime<Utc>>;
+    fn opt_time(&self, index: usize) -> Result<Option<DateTime<Utc>>>;
     fn opt_money(&self, index: usize) -> Result<Option<Decimal>>;
 
     fn money(&self, index: usize) -> Result<Decimal> {
@@ -109,6 +115,9 @@ where
         Ok(self.try_get(index)?)
     }
     fn time(&self, index: usize) -> Result<DateTime<Utc>> {
+        Ok(self.try_get(index)?)
+    }
+    fn opt_time(&self, index: usize) -> Result<Option<DateTime<Utc>>> {
         Ok(self.try_get(index)?)
     }
     fn opt_money(&self, index: usize) -> Result<Option<Decimal>> {

@@ -42,6 +42,7 @@ impl Backend for Postgres {
     const PARAMS: ParamStyle = ParamStyle::Numbered;
     const BULK_BEGIN: &'static str = "";
     const BULK_END: &'static str = "";
+    const LOCK_FOR_UPDATE: &'static str = " FOR UPDATE";
 
     fn migrator() -> &'static Migrator {
         &MIGRATOR

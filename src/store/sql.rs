@@ -51,7 +51,7 @@ impl<DB: Backend> SqlStore<DB> {
     }
 
     /// Now, to the microsecond (both databases keep that precision).
-    fn now(&self) -> DateTime<Utc> {
+    pub(super) fn now(&self) -> DateTime<Utc> {
         self.clock.now().trunc_subsecs(6)
     }
 

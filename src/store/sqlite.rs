@@ -58,6 +58,7 @@ impl Backend for Sqlite {
     // The usual cache comes back after, so reading the ledger stays lean.
     const BULK_BEGIN: &'static str = "PRAGMA cache_size = -32768";
     const BULK_END: &'static str = "PRAGMA cache_size = -2000";
+    const LOCK_FOR_UPDATE: &'static str = "";
 
     fn migrator() -> &'static Migrator {
         &MIGRATOR

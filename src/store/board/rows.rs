@@ -1,0 +1,95 @@
+//! Rows of the digest's tables ↔ values. JSON columns (an entry's state, a
+//! header, an outbox item) are read back through serde and re-validated:
+//! a row edited by hand into something invalid is [`StoreError::Corrupt`].
+
+use crate::decision::{Action, EntryState, Stamp};
+use crate::people::Platform;
+use crate::store::backend::Columns;
+use crate::store::rows::{client_id, corrupt, parse};
+use crate::store::{DecisionRecord, DigestRecord, OutboxRow, OutboxStatus, PostedMessage, Result};
+use crate::domain::ProposalId;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// A value as the text of a JSON column.
+pub fn to_json(value: &impl Serialize) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| corrupt(format!("cannot write JSON: {e}")))
+}
+
+/// A JSON column's text as a value.
+pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
+    parse(text, |t| serde_json::from_str(t))
+}
+
+pub fn platform(text: &str) -> Result<Platform> {
+    Platform::parse(text).ok_or_else(|| corrupt(format!("unknown platform {text:?}")))
+}
+
+/// `position, state` of `digest_entries`.
+pub const ENTRY_COLUMNS: &str = "position, CAST(state AS TEXT)";
+
+pub fn entry(row: &impl Columns) -> Result<(i64, EntryState)> {
+    Ok((row.int(0)?, from_json(row.text(1)?)?))
+}
+
+pub const DIGEST_SELECT: &str = "SELECT day, posted_at, updated_at, CAST(header AS TEXT), \
+     send_anyway_actor, send_anyway_via, send_anyway_at FROM digests";
+
+pub fn digest(row: &impl Columns) -> Result<DigestRecord> {
+    let send_anyway = match (row.opt_text(4)?, row.opt_text(5)?, row.opt_time(6)?) {
+        (None, _, _) => None,
+        (Some(by), Some(via), Some(at)) => Some(Stamp { by: by.to_string(), via: platform(via)?, at }),
+        (Some(by), _, _) => return Err(corrupt(format!("send anyway by {by:?} without its platform or time"))),
+    };
+    Ok(DigestRecord {
+        day: row.date(0)?,
+        posted_at: row.time(1)?,
+        updated_at: row.time(2)?,
+        header: from_json(row.text(3)?)?,
+        send_anyway,
+    })
+}
+
+pub const MESSAGE_SELECT: &str =
+    "SELECT day, platform, page, channel, message_id, CAST(entries AS TEXT) FROM digest_messages";
+
+pub fn message(row: &impl Columns) -> Result<PostedMessage> {
+    let page = row.int(2)?;
+    Ok(PostedMessage {
+        day: row.date(0)?,
+        platform: platform(row.text(1)?)?,
+        page: u32::try_from(page).map_err(|_| corrupt(format!("page {page}")))?,
+        channel: row.text(3)?.to_string(),
+        message_id: row.text(4)?.to_string(),
+        entries: from_json::<Vec<ProposalId>>(row.text(5)?)?,
+    })
+}
+
+pub const DECISION_SELECT: &str =
+    "SELECT proposal_id, client_id, day, action, actor, via, at, effect, CAST(detail AS TEXT) FROM decisions";
+
+pub fn decision(row: &impl Columns) -> Result<DecisionRecord> {
+    let action = row.text(3)?;
+    Ok(DecisionRecord {
+        proposal_id: parse(row.text(0)?, ProposalId::parse)?,
+        client_id: client_id(row.text(1)?)?,
+        day: row.date(2)?,
+        action: Action::from_name(action).ok_or_else(|| corrupt(format!("unknown action {action:?}")))?,
+        by: row.text(4)?.to_string(),
+        via: platform(row.text(5)?)?,
+        at: row.time(6)?,
+        effect: row.text(7)?.to_string(),
+        detail: from_json(row.text(8)?)?,
+    })
+}
+
+pub const OUTBOX_SELECT: &str = "SELECT status, CAST(item AS TEXT), created_at, updated_at FROM outbox";
+
+pub fn outbox(row: &impl Columns) -> Result<OutboxRow> {
+    let status = match row.text(0)? {
+        "queued" => OutboxStatus::Queued,
+        "cancelled" => OutboxStatus::Cancelled,
+        other => return Err(corrupt(format!("unknown outbox status {other:?}"))),
+    };
+    Ok(OutboxRow { item: from_json(row.text(1)?)?, status, created_at: row.time(2)?, updated_at: row.time(3)? })
+}

@@ -42,6 +42,11 @@ impl Clock {
         self.replayed.unwrap_or_else(Utc::now)
     }
 
+    /// Whether this clock replays a fixed moment (`--now`, `--date`).
+    pub fn is_replayed(&self) -> bool {
+        self.replayed.is_some()
+    }
+
     pub fn tz(&self) -> Tz {
         self.tz
     }

@@ -18,4 +18,6 @@ pub mod lookup;
 pub mod people;
 pub mod policy;
 pub mod render;
+pub mod serve;
 pub mod store;
+pub mod web;

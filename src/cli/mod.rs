@@ -10,6 +10,7 @@ mod report;
 mod status;
 
 pub use app::App;
+pub use plan::{plan_day, templates, terminal_digest, Day, DSO_PERIOD_DAYS};
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
@@ -70,6 +71,11 @@ pub enum Command {
     Promise(hold::PromiseArgs),
     /// Lift every hold (pause, dispute, promise) on a client or an invoice.
     Resolve(hold::TargetArgs),
+    /// Run the bot: HTTP server (clicks, decision links, /digest, /healthz,
+    /// /metrics), the morning digest on schedule, the decision engine.
+    Serve,
+    /// Post today's digest now (or update today's), then exit.
+    Digest,
     /// Load a realistic French demo ledger and print today's digest.
     Demo(demo::DemoArgs),
     /// Measure import and planning on synthetic data.
@@ -104,10 +110,35 @@ pub async fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<()>
                 Command::Dispute(args) => hold::dispute(&app, args).await,
                 Command::Promise(args) => hold::promise(&app, args).await,
                 Command::Resolve(args) => hold::resolve(&app, args).await,
+                Command::Serve => crate::serve::run(app).await,
+                Command::Digest => digest(app).await,
                 Command::Demo(_) | Command::Bench(_) => unreachable!("handled above"),
             }
         }
     }
+}
+
+/// `relance digest`: posts (or updates) today's digest on every platform
+/// that is on; prints it when none is.
+async fn digest(app: App) -> anyhow::Result<()> {
+    let today = app.today();
+    let (config, tz) = (app.loaded.config.clone(), app.loaded.tz);
+    let store = app.store.clone();
+    let svc = crate::serve::Services::new(app.loaded, app.clock, app.store)?;
+    match crate::serve::publish(&svc).await? {
+        None => println!("{}", plan::non_business_day(&config, today).unwrap_or_default()),
+        Some(done) if svc.platforms.any() => {
+            for (platform, pages) in &done.pages {
+                println!("{platform}: {} entries on {pages} message(s)", done.entries);
+            }
+        }
+        Some(_) => {
+            let day = plan_day(store.as_ref(), &config.policy, today).await?;
+            print!("{}", terminal_digest(&config, tz, today, &day)?);
+            println!("\nNo chat platform is configured: run `relance serve` and open {}/digest to decide.", config.server.base_url());
+        }
+    }
+    Ok(())
 }
 
 /// Logs go to stderr (stdout is for the command's output): human-readable by

@@ -119,7 +119,7 @@ fn close(
     ctx: &Context<'_>,
 ) -> Result<Outcome, Refusal> {
     if entry.status == status {
-        return Ok(repeat(entry));
+        return Ok(add_reason(entry, stamp, reason).unwrap_or_else(|| repeat(entry)));
     }
     if matches!(entry.status, Status::Vetoed | Status::Snoozed | Status::Withdrawn) {
         return Err(closed(entry));
@@ -141,6 +141,21 @@ fn close(
 /// `days` days counting today: 7 days from Monday pauses through Sunday.
 fn last_paused_day(today: NaiveDate, days: u32) -> NaiveDate {
     today + Days::new(u64::from(days.max(1) - 1))
+}
+
+/// A reason given after the veto (Slack's modal opens once the veto is
+/// recorded): stored if the entry has none yet.
+fn add_reason(entry: &EntryState, stamp: Stamp, reason: Option<String>) -> Option<Outcome> {
+    let reason = reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty())?;
+    if entry.status != Status::Vetoed || entry.reason.is_some() {
+        return None;
+    }
+    let mut next = entry.clone();
+    next.reason = Some(reason);
+    next.closed = Some(Stamp { at: entry.closed.as_ref().map_or(stamp.at, |s| s.at), ..stamp });
+    next.rev += 1;
+    let until = next.until.unwrap_or_default();
+    Some(Outcome { entry: next, effect: Effect::Vetoed { until }, outbox: None, pause_client_until: None })
 }
 
 fn repeat(entry: &EntryState) -> Outcome {

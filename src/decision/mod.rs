@@ -239,4 +239,6 @@ pub enum Refusal {
     Unsupported,
     /// No such entry (an old or forged id).
     NotFound,
+    /// The entry belongs to an earlier day's digest: today's digest decides.
+    PastDay,
 }

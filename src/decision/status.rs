@@ -108,6 +108,8 @@ pub fn refusal_text(refusal: &Refusal, lang: Language) -> String {
         Refusal::Unsupported => "Unknown action: nothing changed.".into(),
         Refusal::NotFound if fr => "Cette relance est introuvable (lien ancien ou invalide) : rien n'a changé.".into(),
         Refusal::NotFound => "This reminder cannot be found (old or invalid link): nothing changed.".into(),
+        Refusal::PastDay if fr => "Cette relance appartient à un digest précédent : décidez dans celui d'aujourd'hui.".into(),
+        Refusal::PastDay => "This reminder belongs to an earlier digest: decide in today's.".into(),
     }
 }
 

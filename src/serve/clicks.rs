@@ -1,0 +1,75 @@
+//! What every platform's handler does with a click once it is authenticated
+//! and parsed: find the person, decide (or release held approvals), count
+//! it, and say what to tell the clicker.
+
+use super::engine::Decided;
+use super::state::Services;
+use crate::decision::{refusal_text, Action, Click, Effect, Refusal, Stamp};
+use crate::people::{Platform, Role};
+
+/// The answer to a click.
+#[derive(Debug)]
+pub struct Answer {
+    /// Shown to the clicker only, when the click changed nothing.
+    pub refusal: Option<String>,
+    /// Whether something changed (the digest pages must be re-rendered).
+    pub changed: bool,
+    /// The decision, when one was taken.
+    pub decided: Option<Decided>,
+}
+
+impl Answer {
+    fn refused(refusal: &Refusal, svc: &Services) -> Self {
+        Self { refusal: Some(refusal_text(refusal, svc.lang())), changed: false, decided: None }
+    }
+}
+
+/// Decides `click` by the person behind `account` on `platform`.
+pub async fn handle(svc: &Services, platform: Platform, account: &str, click: Click) -> anyhow::Result<Answer> {
+    let Some(person) = svc.person(platform, account) else {
+        tracing::info!(%platform, action = click.action.as_str(), "click by an account not in people: refused");
+        return Ok(Answer::refused(&Refusal::Unknown, svc));
+    };
+    handle_person(svc, person, platform, click).await
+}
+
+/// Decides `click` by a person already identified (signed in on a link page).
+pub async fn handle_person(
+    svc: &Services,
+    person: crate::people::Person,
+    platform: Platform,
+    click: Click,
+) -> anyhow::Result<Answer> {
+    if click.action == Action::SendAnyway {
+        return send_anyway(svc, &person, platform).await;
+    }
+    let action = click.action;
+    let decided = svc.engine.decide(person, platform, click).await?;
+    match &decided.result {
+        Err(refusal) => {
+            let mut answer = Answer::refused(refusal, svc);
+            // Someone else changed the entry: the clicker's view is outdated, re-render it.
+            answer.changed = *refusal == Refusal::Outdated;
+            Ok(answer)
+        }
+        Ok(outcome) => {
+            let changed = outcome.effect != Effect::Repeat;
+            if changed {
+                svc.metrics.decided(action.as_str(), platform.as_str());
+            }
+            Ok(Answer { refusal: None, changed, decided: Some(decided) })
+        }
+    }
+}
+
+/// Finance's "send anyway": releases the day's approvals held for stale data.
+async fn send_anyway(svc: &Services, person: &crate::people::Person, platform: Platform) -> anyhow::Result<Answer> {
+    if person.role != Role::Finance {
+        return Ok(Answer::refused(&Refusal::NotAllowed { action: Action::SendAnyway }, svc));
+    }
+    let stamp = Stamp { by: person.name.clone(), via: platform, at: svc.clock.now() };
+    let released = svc.store.release_held(svc.clock.today(), &stamp).await?;
+    tracing::info!(by = %person.name, released, "send anyway");
+    svc.metrics.decided(Action::SendAnyway.as_str(), platform.as_str());
+    Ok(Answer { refusal: None, changed: true, decided: None })
+}

@@ -1,0 +1,118 @@
+//! `POST /discord/interactions`: PING, button clicks, the veto-reason modal.
+//!
+//! Discord removes an endpoint that accepts a bad signature, so everything
+//! is verified on the raw bytes first (401 otherwise). A click is answered
+//! inline with the re-rendered message (`UPDATE_MESSAGE`) — deciding takes
+//! milliseconds, far inside Discord's 3 s — and the other platforms' copies
+//! are updated in the background.
+
+use super::clicks;
+use super::publish::{refresh, render_page};
+use super::state::{unix_now, Services};
+use crate::chat::discord_interaction::{
+    ephemeral, parse_interaction, pong, update_message, veto_modal, DiscordClick, DiscordInteraction,
+};
+use crate::chat::discord_signature::verify_discord_with_key;
+use crate::decision::{Action, Click};
+use crate::people::Platform;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::Value;
+use std::sync::Arc;
+
+pub async fn interactions(State(svc): State<Arc<Services>>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(discord) = &svc.platforms.discord else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let verified = verify_discord_with_key(
+        &discord.public_key,
+        header("x-signature-ed25519"),
+        header("x-signature-timestamp"),
+        &body,
+        unix_now(),
+    );
+    if let Err(err) = verified {
+        svc.metrics.signature_failed("discord");
+        tracing::warn!(error = %err, "discord request refused");
+        return (StatusCode::UNAUTHORIZED, "invalid request signature").into_response();
+    }
+    match parse_interaction(&body) {
+        Ok(DiscordInteraction::Ping) => Json(pong()).into_response(),
+        Ok(DiscordInteraction::Click(click)) => on_click(svc, click).await,
+        Ok(DiscordInteraction::VetoReason { user_id, proposal_id, reason, message_id }) => {
+            let click = DiscordClick {
+                user_id,
+                action: Action::Veto,
+                proposal_id,
+                rev: None,
+                message_id: message_id.unwrap_or_default(),
+                channel_id: String::new(),
+            };
+            decide(svc, click, reason).await
+        }
+        Ok(DiscordInteraction::Other) => Json(ephemeral("🤷")).into_response(),
+        Err(err) => {
+            tracing::warn!(error = %err, "discord payload not understood");
+            (StatusCode::BAD_REQUEST, "payload not understood").into_response()
+        }
+    }
+}
+
+/// Veto first asks for an optional reason (a modal); the others decide now.
+async fn on_click(svc: Arc<Services>, click: DiscordClick) -> Response {
+    if click.action == Action::Veto && svc.person(Platform::Discord, &click.user_id).is_some() {
+        let id = &click.proposal_id;
+        if let Ok(entries) = svc.store.entries_by_id(std::slice::from_ref(id)).await {
+            if let Some(entry) = entries.first() {
+                return Json(veto_modal(id, &entry.proposal.client_name, svc.lang())).into_response();
+            }
+        }
+    }
+    decide(svc, click, None).await
+}
+
+async fn decide(svc: Arc<Services>, c: DiscordClick, reason: Option<String>) -> Response {
+    let proposal_id = c.proposal_id.clone();
+    let click = Click { proposal_id: proposal_id.clone(), action: c.action, rev: c.rev, reason, days: None };
+    let answer = match clicks::handle(&svc, Platform::Discord, &c.user_id, click).await {
+        Ok(answer) => answer,
+        Err(err) => {
+            tracing::error!(error = %err, "discord click not recorded");
+            return Json(ephemeral("⚠️ relance could not record this decision; please try again.")).into_response();
+        }
+    };
+    if let Some(text) = &answer.refusal {
+        if !answer.changed {
+            return Json(ephemeral(text)).into_response();
+        }
+    }
+    let updated = match updated_page(&svc, &c.message_id).await {
+        Ok(Some(body)) => Json(update_message(&body)).into_response(),
+        Ok(None) => Json(ephemeral("✅")).into_response(),
+        Err(err) => {
+            tracing::warn!(error = %err, "discord: page not re-rendered");
+            Json(ephemeral("✅")).into_response()
+        }
+    };
+    let ids = if c.action == Action::SendAnyway { Vec::new() } else { vec![proposal_id] };
+    let message_id = c.message_id.clone();
+    tokio::spawn(async move {
+        if let Err(err) = refresh(&svc, &ids, Some(&message_id)).await {
+            tracing::warn!(error = %err, "digest not updated after a Discord decision");
+        }
+    });
+    updated
+}
+
+/// The clicked message, rendered again with the entries' new states.
+async fn updated_page(svc: &Services, message_id: &str) -> anyhow::Result<Option<Value>> {
+    let messages = svc.store.messages(svc.clock.today(), Platform::Discord).await?;
+    let Some(message) = messages.iter().find(|m| m.message_id == message_id) else {
+        return Ok(None);
+    };
+    Ok(Some(render_page(svc, Platform::Discord, message, messages.len()).await?))
+}

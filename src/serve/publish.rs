@@ -1,0 +1,289 @@
+//! Posting the morning digest, and keeping its messages in step with the
+//! decisions.
+//!
+//! The digest is computed once a day from the ledger, its entries are saved
+//! (decisions survive a second posting), and each platform that is on gets
+//! its pages: posted the first time, edited in place afterwards — a second
+//! run the same day updates, never duplicates. After a decision, only the
+//! pages holding the decided entries are re-rendered and edited.
+
+use super::state::{unix_now, Services};
+use crate::chat::links::Action;
+use crate::decision::{EntryState, Status};
+use crate::digest::build::{self, ledger_is_fresh, HeaderInput};
+use crate::digest::discord::{discord_digest_pages, discord_page, ButtonKind};
+use crate::digest::slack::{slack_digest_pages, slack_page};
+use crate::digest::teams::teams_digest_cards;
+use crate::digest::{DigestEntry, DigestHeader};
+use crate::domain::ProposalId;
+use crate::people::Platform;
+use crate::policy::aged::Figures;
+use crate::policy::changes::Changes;
+use crate::policy::planner::Planner;
+use crate::render::message::{preview, render_message};
+use crate::store::{Actor, PostedMessage};
+use chrono::{Days, NaiveDate};
+use serde_json::json;
+
+/// Characters of the message shown per entry.
+const PREVIEW_CHARS: usize = 280;
+
+/// What a posting did.
+#[derive(Debug, Clone)]
+pub struct Published {
+    pub day: NaiveDate,
+    pub entries: usize,
+    /// Pages per platform.
+    pub pages: Vec<(Platform, usize)>,
+}
+
+/// Computes, saves and posts today's digest. `None` on a closed day.
+pub async fn publish(svc: &Services) -> anyhow::Result<Option<Published>> {
+    let today = svc.clock.today();
+    let config = svc.config();
+    if !config.policy.calendar.is_business_day(today) {
+        tracing::info!(%today, "not a business day: no digest");
+        return Ok(None);
+    }
+    let (header, states) = compute(svc, today).await?;
+    let header_json = json!({ "lines": header.lines });
+    let actor = Actor { name: "relance".into(), via: "digest".into() };
+    let stored = svc.store.save_digest(today, &header_json, &states, &actor).await?;
+    let (header, entries) = view(svc, today, &stored).await?;
+    let mut pages = Vec::new();
+    for platform in [Platform::Slack, Platform::Discord, Platform::Teams] {
+        if let Some(count) = post(svc, platform, &header, &entries).await? {
+            pages.push((platform, count));
+        }
+    }
+    Ok(Some(Published { day: today, entries: entries.len(), pages }))
+}
+
+/// Plans the day and builds the header in one pass over the ledger.
+async fn compute(svc: &Services, today: NaiveDate) -> anyhow::Result<(DigestHeader, Vec<EntryState>)> {
+    let config = svc.config();
+    let since = svc.store.previous_digest_day(today).await?;
+    let mut planner = Planner::new(&config.policy, today);
+    let mut figures = Figures::new(today, crate::cli::DSO_PERIOD_DAYS);
+    let mut changes = Changes::new(since.unwrap_or(today - Days::new(1)), today);
+    let last_import_at = svc
+        .store
+        .ledger_pages(today, &mut |accounts| {
+            planner.add(&accounts);
+            figures.add(&accounts);
+            changes.add(&accounts);
+            Ok(())
+        })
+        .await?;
+    let proposals = planner.finish();
+    let (aged, dso) = (figures.aged(), figures.dso());
+    let header = build::header(&HeaderInput {
+        today,
+        now: svc.clock.now(),
+        tz: svc.clock.tz(),
+        lang: svc.lang(),
+        aged: &aged,
+        dso: &dso,
+        changes: since.is_some().then_some(&changes),
+        last_import_at,
+        max_ledger_age_hours: config.digest.max_ledger_age_hours,
+        proposals: proposals.len(),
+    });
+    let states = proposals
+        .into_iter()
+        .map(|p| {
+            let owner = p.owner.clone();
+            EntryState::new(p, owner)
+        })
+        .collect();
+    Ok((header, states))
+}
+
+/// The digest as shown now: stored header lines, freshness re-read (a fresh
+/// import lifts the warning), each entry's status and buttons.
+pub async fn view(
+    svc: &Services,
+    day: NaiveDate,
+    states: &[EntryState],
+) -> anyhow::Result<(DigestHeader, Vec<DigestEntry>)> {
+    let config = svc.config();
+    let record = svc.store.digest(day).await?;
+    let lines: Vec<String> = record
+        .as_ref()
+        .and_then(|r| serde_json::from_value(r.header["lines"].clone()).ok())
+        .unwrap_or_default();
+    let now = svc.clock.now();
+    let last = svc.store.last_import_at().await?;
+    let max_age = config.digest.max_ledger_age_hours;
+    let sent_anyway = record.as_ref().is_some_and(|r| r.send_anyway.is_some());
+    let stale = !ledger_is_fresh(last, now, max_age) && !sent_anyway;
+    let mut header = DigestHeader::new(day, lines);
+    if stale {
+        header.warning = Some(build::stale_warning(last, now, max_age, svc.lang()));
+        header.send_anyway = states.iter().any(|s| matches!(s.status, Status::Pending | Status::Approved));
+    }
+    let people = svc.people();
+    let entries = states
+        .iter()
+        .map(|state| {
+            let text = render_message(&state.proposal, &config.company, &svc.templates)
+                .map(|m| preview(&m, PREVIEW_CHARS))
+                .unwrap_or_default();
+            build::entry(state, text, &config.decisions, &people, svc.lang(), svc.clock.tz(), stale)
+        })
+        .collect();
+    Ok((header, entries))
+}
+
+/// A rendered page and the entries it holds.
+struct Page {
+    body: serde_json::Value,
+    entries: Vec<ProposalId>,
+}
+
+/// Posts or edits the digest's pages on one platform; `None` when it is off.
+async fn post(
+    svc: &Services,
+    platform: Platform,
+    header: &DigestHeader,
+    entries: &[DigestEntry],
+) -> anyhow::Result<Option<usize>> {
+    let lang = svc.lang();
+    let now = unix_now();
+    let link = |target: &str, action: Action| svc.links.url(target, action, now);
+    let pages: Vec<Page> = match platform {
+        Platform::Slack if svc.platforms.slack.is_some() => slack_digest_pages(header, entries, lang)
+            .into_iter()
+            .map(|p| Page { body: p.body, entries: p.entries })
+            .collect(),
+        Platform::Discord if svc.platforms.discord.is_some() => {
+            discord_digest_pages(header, entries, lang, ButtonKind::Interactive)
+                .into_iter()
+                .map(|p| Page { body: p.body, entries: p.entries })
+                .collect()
+        }
+        Platform::Discord if svc.platforms.discord_webhook.is_some() => {
+            let link_of = |id: &ProposalId, action: Action| link(id.as_str(), action);
+            discord_digest_pages(header, entries, lang, ButtonKind::Links(&link_of))
+                .into_iter()
+                .map(|p| Page { body: p.body, entries: p.entries })
+                .collect()
+        }
+        Platform::Teams if svc.platforms.teams.is_some() => teams_digest_cards(header, entries, lang, &link)
+            .into_iter()
+            .map(|p| Page { body: p.body, entries: p.entries })
+            .collect(),
+        _ => return Ok(None),
+    };
+    let existing = svc.store.messages(header.date, platform).await?;
+    for (index, page) in pages.iter().enumerate() {
+        let known = existing.iter().find(|m| m.page as usize == index);
+        let message = send_page(svc, platform, page, known).await?;
+        let Some((channel, message_id)) = message else { continue };
+        let record = PostedMessage {
+            day: header.date,
+            platform,
+            page: index as u32,
+            channel,
+            message_id,
+            entries: page.entries.clone(),
+        };
+        svc.store.save_messages(&[record]).await?;
+        svc.metrics.posted(platform.as_str());
+    }
+    Ok(Some(pages.len()))
+}
+
+/// Posts one page, or edits it where it was posted. Returns where it is, or
+/// `None` when nothing was sent (a webhook page already posted today: those
+/// messages cannot be edited, and their links open pages that show the
+/// current state).
+async fn send_page(
+    svc: &Services,
+    platform: Platform,
+    page: &Page,
+    known: Option<&PostedMessage>,
+) -> anyhow::Result<Option<(String, String)>> {
+    let p = &svc.platforms;
+    match (platform, known) {
+        (Platform::Slack, Some(m)) => {
+            let slack = p.slack.as_ref().expect("slack is on");
+            slack.api.update_message(&m.channel, &m.message_id, &page.body).await?;
+            Ok(Some((m.channel.clone(), m.message_id.clone())))
+        }
+        (Platform::Slack, None) => {
+            let slack = p.slack.as_ref().expect("slack is on");
+            Ok(Some(slack.api.post_message(&slack.channel, &page.body).await?))
+        }
+        (Platform::Discord, known) if p.discord.is_some() => {
+            let discord = p.discord.as_ref().expect("discord is on");
+            match known {
+                Some(m) => {
+                    discord.api.edit(&m.channel, &m.message_id, &page.body).await?;
+                    Ok(Some((m.channel.clone(), m.message_id.clone())))
+                }
+                None => {
+                    let id = discord.api.post(&discord.channel_id, &page.body).await?;
+                    Ok(Some((discord.channel_id.clone(), id)))
+                }
+            }
+        }
+        (_, Some(_)) => Ok(None),
+        (Platform::Discord, None) => {
+            let url = p.discord_webhook.as_deref().expect("discord webhook is on");
+            crate::chat::discord_api::post_webhook(url, &page.body).await?;
+            Ok(Some((String::new(), String::new())))
+        }
+        (Platform::Teams, None) => {
+            let url = p.teams.as_deref().expect("teams is on");
+            crate::chat::teams_api::post_card(&svc.http, url, &page.body).await?;
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            Ok(Some((String::new(), String::new())))
+        }
+        (Platform::Web, None) => Ok(None),
+    }
+}
+
+/// Re-renders, on the platforms whose messages can be edited, every page of
+/// today's digest that holds one of `ids`, except `skip` (the message a
+/// Discord click is already answering with its update).
+pub async fn refresh(svc: &Services, ids: &[ProposalId], skip: Option<&str>) -> anyhow::Result<()> {
+    let day = svc.clock.today();
+    for platform in [Platform::Slack, Platform::Discord] {
+        let on = match platform {
+            Platform::Slack => svc.platforms.slack.is_some(),
+            _ => svc.platforms.discord.is_some(),
+        };
+        if !on {
+            continue;
+        }
+        let messages = svc.store.messages(day, platform).await?;
+        let count = messages.len();
+        for message in &messages {
+            let touched = ids.is_empty() || message.entries.iter().any(|e| ids.contains(e));
+            if !touched || skip == Some(message.message_id.as_str()) {
+                continue;
+            }
+            let body = render_page(svc, platform, message, count).await?;
+            send_page(svc, platform, &Page { body, entries: message.entries.clone() }, Some(message)).await?;
+        }
+    }
+    Ok(())
+}
+
+/// One stored page, rendered again from the entries' current states.
+pub async fn render_page(
+    svc: &Services,
+    platform: Platform,
+    message: &PostedMessage,
+    pages: usize,
+) -> anyhow::Result<serde_json::Value> {
+    let states = svc.store.entries_by_id(&message.entries).await?;
+    let (header, entries) = view(svc, message.day, &states).await?;
+    let header = (message.page == 0).then_some(&header);
+    let (index, lang) = (message.page as usize, svc.lang());
+    Ok(match platform {
+        Platform::Slack => slack_page(header, &entries, index, pages, lang),
+        _ => discord_page(header, &entries, index, pages, lang, ButtonKind::Interactive),
+    })
+}

@@ -1,4 +1,6 @@
-//! `relance bench`: import and planning times on synthetic data, with peak memory.
+//! `relance bench`: import and planning times on synthetic data, with peak memory;
+//! `relance bench clicks`: the latency of button clicks on the running server
+//! (see [`super::bench_clicks`]).
 //!
 //! Each phase runs in a child process of its own, so the peak resident set
 //! size reported for planning is planning's, not the import's leftover.
@@ -12,7 +14,7 @@ use crate::policy::{plan, Policy};
 use crate::store::Actor;
 use anyhow::Context;
 use chrono::{Days, NaiveDate};
-use clap::Args;
+use clap::{Args, Subcommand};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -30,6 +32,15 @@ pub struct BenchArgs {
     /// Internal: run one phase in this process (import, reimport, plan or snapshot) on --dir.
     #[arg(long, hide = true)]
     pub phase: Option<String>,
+    #[command(subcommand)]
+    pub what: Option<BenchKind>,
+}
+
+/// Benchmarks other than import and planning.
+#[derive(Debug, Subcommand)]
+pub enum BenchKind {
+    /// p50/p99 latency of signed Slack button clicks on the server, on loopback, with SQLite.
+    Clicks(super::bench_clicks::ClicksArgs),
 }
 
 /// What one phase measured.
@@ -41,9 +52,12 @@ struct PhaseReport {
 }
 
 /// The day the synthetic ledger is planned on (a Monday, business day).
-const BENCH_DAY: (i32, u32, u32) = (2026, 3, 16);
+pub(super) const BENCH_DAY: (i32, u32, u32) = (2026, 3, 16);
 
 pub async fn run(cli: &Cli, args: &BenchArgs) -> anyhow::Result<()> {
+    if let Some(BenchKind::Clicks(clicks)) = &args.what {
+        return super::bench_clicks::run(clicks).await;
+    }
     let today = NaiveDate::from_ymd_opt(BENCH_DAY.0, BENCH_DAY.1, BENCH_DAY.2).expect("valid day");
     match args.phase.as_deref() {
         Some(phase) => {
@@ -168,7 +182,7 @@ fn peak_rss_mb() -> f64 {
 }
 
 /// Clients and invoices spread so that every stage of the ladder has work today.
-fn write_synthetic(dir: &Path, clients: usize, invoices: usize, today: NaiveDate) -> anyhow::Result<()> {
+pub(super) fn write_synthetic(dir: &Path, clients: usize, invoices: usize, today: NaiveDate) -> anyhow::Result<()> {
     let mut rng = fastrand::Rng::with_seed(7);
     let mut out = std::io::BufWriter::new(std::fs::File::create(dir.join("clients.csv"))?);
     writeln!(out, "client_id,name,email,phone,segment,owner,language,kind")?;

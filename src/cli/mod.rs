@@ -3,6 +3,7 @@
 
 mod app;
 mod bench;
+mod bench_clicks;
 mod demo;
 mod hold;
 mod plan;

@@ -1,0 +1,427 @@
+//! `relance bench clicks`: the latency of a signed Slack button click
+//! (verify, decide, persist, answer) under many concurrent requests, against
+//! the real server on loopback with a SQLite database (issue 3).
+//!
+//! Everything but Slack is real: the synthetic ledger is imported through the
+//! store, the digest is computed and posted by `publish`, the server is the
+//! one `relance serve` starts, and every click carries Slack's v0 signature
+//! with a current timestamp. Slack's Web API is a local fake answering
+//! `chat.postMessage` and `chat.update`, so the background page updates that
+//! follow each decision run (and compete for the CPU and the database) as
+//! they would in production, minus Slack's own latency.
+//!
+//! The clients run on a runtime of their own, in their own thread, so the
+//! server's workers are not the ones sending the load. A click that was not
+//! recorded fails the benchmark: the store must hold exactly one approved
+//! entry and one queued outbox row per click.
+
+use super::app::open_store;
+use super::bench::{write_synthetic, BENCH_DAY};
+use crate::clock::Clock;
+use crate::config::{self, Loaded};
+use crate::decision::{EntryState, Status};
+use crate::import::{import_file, ImportKind};
+use crate::serve::{self, Services};
+use crate::store::{Actor, OutboxStatus, Store};
+use anyhow::Context;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::Uri;
+use axum::{Json, Router};
+use chrono::{NaiveDate, NaiveTime, TimeZone};
+use clap::Args;
+use hmac::{Hmac, Mac};
+use serde_json::{json, Value};
+use sha2::Sha256;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+
+#[derive(Debug, Args)]
+pub struct ClicksArgs {
+    /// Clients in the synthetic ledger; nearly every one gets a proposal today.
+    #[arg(long, default_value_t = 3_000)]
+    pub clients: usize,
+    /// Open invoices, spread over the clients.
+    #[arg(long, default_value_t = 15_000)]
+    pub invoices: usize,
+    /// Clicks in flight at once (a closed loop: each answer sends the next click).
+    #[arg(long, default_value_t = 200)]
+    pub concurrency: usize,
+    /// Clicks measured, each approving a different proposal.
+    #[arg(long, default_value_t = 2_000)]
+    pub requests: usize,
+    /// Clicks sent before measuring (connections opened, caches warm), not measured.
+    #[arg(long, default_value_t = 200)]
+    pub warmup: usize,
+}
+
+/// The finance person who clicks, as Slack names them.
+const FINANCE_SLACK_ID: &str = "UBENCHFIN1";
+/// The channel the fake Slack says the digest is in.
+const CHANNEL: &str = "C0BENCH01";
+/// The local time the clicks happen at on [`BENCH_DAY`].
+const CLICK_TIME: (u32, u32) = (9, 30);
+/// How long the background page updates may take to catch up after the load.
+const SETTLE_LIMIT: Duration = Duration::from_secs(120);
+
+pub async fn run(args: &ClicksArgs) -> anyhow::Result<()> {
+    let today = NaiveDate::from_ymd_opt(BENCH_DAY.0, BENCH_DAY.1, BENCH_DAY.2).expect("valid day");
+    let temp = tempfile::tempdir()?;
+    let dir = temp.path();
+    let clock = bench_clock(today)?;
+    println!("relance bench clicks: {} clients, {} open invoices, clicks on {today}", args.clients, args.invoices);
+
+    let started = Instant::now();
+    let store = ledger(dir, args, today, clock).await?;
+    println!("  ledger generated and imported in {:.1} s (SQLite, {})", started.elapsed().as_secs_f64(), dir.display());
+
+    let slack = FakeSlack::start().await?;
+    let secret = format!("{:032x}", fastrand::u128(..));
+    let loaded = bench_config(dir, &slack.api_url(), &secret)?;
+    let svc = Services::new(loaded, clock, store.clone())?;
+    let started = Instant::now();
+    let published = serve::publish(&svc).await?.context("the bench day is not a business day")?;
+    let pages = slack.calls.posts.load(Ordering::SeqCst);
+    println!(
+        "  digest: {} entries posted on {pages} Slack message(s) in {:.1} s",
+        published.entries,
+        started.elapsed().as_secs_f64()
+    );
+
+    let entries = pending(store.as_ref(), today).await?;
+    let needed = args.warmup + args.requests;
+    anyhow::ensure!(
+        entries.len() >= needed,
+        "the digest has {} pending entries, {needed} clicks need as many: raise --clients and --invoices",
+        entries.len()
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let running = serve::start(svc, listener, false)?;
+    let target = Target {
+        url: format!("http://{}/slack/interactions", running.addr),
+        response_url: format!("{}/response", slack.base_url()),
+        secret,
+    };
+    let clicks: Vec<Click> = entries.iter().take(needed).map(Click::of).collect();
+    let (warm, measured) = clicks.split_at(args.warmup);
+
+    let load = fire(target.clone(), warm.to_vec(), args.concurrency).await?;
+    println!("  warm-up: {} clicks, {} in flight, in {:.2} s", warm.len(), args.concurrency, load.wall.as_secs_f64());
+    slack.settle(warm.len()).await;
+
+    let load = fire(target, measured.to_vec(), args.concurrency).await?;
+    print_latencies(&load, args.concurrency);
+    let caught_up = slack.settle(needed).await;
+    println!(
+        "  digest pages updated after the clicks: {} chat.update in all, the last {:.2} s after the last answer",
+        slack.calls.updates.load(Ordering::SeqCst),
+        caught_up.as_secs_f64()
+    );
+    verify(store.as_ref(), today, needed).await?;
+    running.stop().await
+}
+
+/// The business clock, frozen on the bench day in the morning: the imports
+/// are stamped with it, so the ledger is fresh and approvals are not held.
+fn bench_clock(today: NaiveDate) -> anyhow::Result<Clock> {
+    let tz = chrono_tz::Europe::Paris;
+    let time = NaiveTime::from_hms_opt(CLICK_TIME.0, CLICK_TIME.1, 0).expect("valid time");
+    let now = tz.from_local_datetime(&today.and_time(time)).single().context("the bench time exists in Paris")?;
+    Ok(Clock::fixed(now.with_timezone(&chrono::Utc), tz))
+}
+
+/// Writes the synthetic ledger and imports it into a new SQLite database.
+async fn ledger(dir: &Path, args: &ClicksArgs, today: NaiveDate, clock: Clock) -> anyhow::Result<Arc<dyn Store>> {
+    write_synthetic(dir, args.clients, args.invoices, today)?;
+    let store = open_store(&format!("sqlite://{}", dir.join("bench.db").display()), clock).await?;
+    let actor = Actor { name: "bench".into(), via: "cli".into() };
+    for (kind, file) in [(ImportKind::Clients, "clients.csv"), (ImportKind::Invoices, "invoices.csv")] {
+        import_file(store.as_ref(), kind, &dir.join(file), &actor).await?;
+    }
+    Ok(store)
+}
+
+/// The shipped configuration with Slack on (pointing at the fake) and one
+/// finance person known by their Slack id; nothing read from the process
+/// environment, so the figures do not depend on the shell.
+fn bench_config(dir: &Path, api_url: &str, secret: &str) -> anyhow::Result<Loaded> {
+    let vars = [
+        ("SLACK_BOT_TOKEN", "xoxb-bench"),
+        ("SLACK_SIGNING_SECRET", secret),
+        ("SLACK_CHANNEL", CHANNEL),
+        ("SLACK_API_URL", api_url),
+        ("RELANCE_FINANCE_SLACK", FINANCE_SLACK_ID),
+        ("RELANCE_LINK_SECRET", "bench-link-secret"),
+    ];
+    let env = |name: &str| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string());
+    let config = config::parse(config::SHIPPED, &env).map_err(|e| anyhow::anyhow!("bench configuration: {e}"))?;
+    let tz = config.timezone.parse().map_err(|_| anyhow::anyhow!("timezone {:?}", config.timezone))?;
+    Ok(Loaded { config, tz, path: dir.join("bot-config.yaml") })
+}
+
+/// The day's entries waiting for a decision, in digest order.
+async fn pending(store: &dyn Store, today: NaiveDate) -> anyhow::Result<Vec<EntryState>> {
+    let entries = store.entries(today).await?;
+    Ok(entries.into_iter().filter(|e| e.status == Status::Pending).collect())
+}
+
+/// The store must hold one approved entry and one queued outbox row per
+/// click: a benchmark whose clicks decided nothing would measure nothing.
+async fn verify(store: &dyn Store, today: NaiveDate, clicks: usize) -> anyhow::Result<()> {
+    let approved = store.entries(today).await?.iter().filter(|e| e.status == Status::Approved).count();
+    let queued = store.outbox(today).await?.iter().filter(|r| r.status == OutboxStatus::Queued).count();
+    println!(
+        "  store: {approved} entries approved, {queued} outbox rows queued, for {clicks} clicks (warm-up included)"
+    );
+    anyhow::ensure!(
+        approved == clicks && queued == clicks,
+        "the clicks were not all recorded: {approved} approved, {queued} queued, {clicks} expected"
+    );
+    Ok(())
+}
+
+/// What the measured clicks gave.
+struct Load {
+    /// Send to answer, one per click, sorted.
+    latencies: Vec<Duration>,
+    /// First send to last answer.
+    wall: Duration,
+}
+
+fn print_latencies(load: &Load, concurrency: usize) {
+    let n = load.latencies.len();
+    println!("  {n} approve clicks, {concurrency} in flight, loopback, SQLite (WAL):");
+    for (label, q) in [("p50", 0.50), ("p90", 0.90), ("p99", 0.99)] {
+        println!("    {label:<10} {:>8.2} ms", ms(percentile(&load.latencies, q)));
+    }
+    println!("    {:<10} {:>8.2} ms", "max", ms(load.latencies.last().copied().unwrap_or_default()));
+    println!("    {:<10} {:>8.0} clicks/s", "throughput", n as f64 / load.wall.as_secs_f64());
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// The nearest-rank percentile of sorted values (`q` in 0..=1).
+fn percentile(sorted: &[Duration], q: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = (q * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// Where the clicks go, and the key they are signed with.
+#[derive(Clone)]
+struct Target {
+    url: String,
+    response_url: String,
+    secret: String,
+}
+
+/// One button click: Approve on one entry, at the revision it was rendered at.
+#[derive(Clone)]
+struct Click {
+    id: String,
+    rev: u32,
+}
+
+impl Click {
+    fn of(entry: &EntryState) -> Self {
+        Self { id: entry.proposal.id.as_str().to_string(), rev: entry.rev }
+    }
+
+    /// The form body Slack sends: `payload=` and the `block_actions` JSON.
+    fn body(&self, target: &Target) -> String {
+        let payload = json!({
+            "type": "block_actions",
+            "user": { "id": FINANCE_SLACK_ID },
+            "container": { "type": "message", "message_ts": "1773650000.000001", "channel_id": CHANNEL },
+            "channel": { "id": CHANNEL },
+            "response_url": format!("{}/{}", target.response_url, self.id),
+            "trigger_id": "bench.trigger",
+            "actions": [{
+                "type": "button",
+                "action_id": format!("approve:{}", self.id),
+                "block_id": format!("actions:{}:{}", self.id, self.rev),
+                "value": self.id,
+            }],
+        });
+        serde_urlencoded::to_string([("payload", payload.to_string())]).expect("a string pair encodes")
+    }
+}
+
+/// Slack's v0 signature of `body` at `timestamp`.
+fn sign(secret: &str, timestamp: &str, body: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts any key");
+    mac.update(format!("v0:{timestamp}:{body}").as_bytes());
+    format!("v0={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// Sends `clicks` with `concurrency` of them in flight, from a runtime of
+/// their own in a thread of its own; fails on any answer but 200.
+async fn fire(target: Target, clicks: Vec<Click>, concurrency: usize) -> anyhow::Result<Load> {
+    tokio::task::spawn_blocking(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        runtime.block_on(closed_loop(target, clicks, concurrency))
+    })
+    .await?
+}
+
+async fn closed_loop(target: Target, clicks: Vec<Click>, concurrency: usize) -> anyhow::Result<Load> {
+    let http = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
+    let (target, clicks, next) = (Arc::new(target), Arc::new(clicks), Arc::new(AtomicUsize::new(0)));
+    let started = Instant::now();
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..concurrency.max(1) {
+        let (http, target, clicks, next) = (http.clone(), target.clone(), clicks.clone(), next.clone());
+        workers.spawn(async move {
+            let mut latencies = Vec::new();
+            while let Some(click) = clicks.get(next.fetch_add(1, Ordering::Relaxed)) {
+                latencies.push(send(&http, &target, click).await?);
+            }
+            anyhow::Ok(latencies)
+        });
+    }
+    let mut latencies = Vec::with_capacity(clicks.len());
+    while let Some(done) = workers.join_next().await {
+        latencies.extend(done??);
+    }
+    let wall = started.elapsed();
+    latencies.sort();
+    Ok(Load { latencies, wall })
+}
+
+/// One signed click; its latency from send to the whole answer.
+async fn send(http: &reqwest::Client, target: &Target, click: &Click) -> anyhow::Result<Duration> {
+    let body = click.body(target);
+    let timestamp = chrono::Utc::now().timestamp().to_string();
+    let signature = sign(&target.secret, &timestamp, &body);
+    let started = Instant::now();
+    let answer = http
+        .post(&target.url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-slack-request-timestamp", timestamp)
+        .header("x-slack-signature", signature)
+        .body(body)
+        .send()
+        .await?;
+    let status = answer.status();
+    let text = answer.text().await?;
+    let latency = started.elapsed();
+    anyhow::ensure!(status.is_success() && text.is_empty(), "click on {} answered {status}: {text}", click.id);
+    Ok(latency)
+}
+
+/// Calls the fake Slack received.
+#[derive(Default)]
+struct Calls {
+    posts: AtomicUsize,
+    updates: AtomicUsize,
+    other: AtomicUsize,
+}
+
+/// Slack's Web API on loopback: every call succeeds at once.
+struct FakeSlack {
+    addr: std::net::SocketAddr,
+    calls: Arc<Calls>,
+}
+
+impl FakeSlack {
+    async fn start() -> anyhow::Result<Self> {
+        let calls = Arc::new(Calls::default());
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let app = Router::new().fallback(answer).with_state(calls.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Ok(Self { addr, calls })
+    }
+
+    fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn api_url(&self) -> String {
+        format!("{}/api", self.base_url())
+    }
+
+    /// Waits until the pages of `clicks` decisions have been updated (one
+    /// `chat.update` each) or the updates stop; returns how long it took.
+    async fn settle(&self, clicks: usize) -> Duration {
+        let started = Instant::now();
+        let mut last = (self.calls.updates.load(Ordering::SeqCst), Instant::now());
+        while started.elapsed() < SETTLE_LIMIT {
+            let updates = self.calls.updates.load(Ordering::SeqCst);
+            if updates >= clicks {
+                break;
+            }
+            if updates != last.0 {
+                last = (updates, Instant::now());
+            } else if last.1.elapsed() > Duration::from_secs(5) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        started.elapsed()
+    }
+}
+
+/// `chat.postMessage`, `chat.update` or anything else (a `response_url`): ok.
+async fn answer(State(calls): State<Arc<Calls>>, uri: Uri, _body: Bytes) -> Json<Value> {
+    let counter = match uri.path() {
+        "/api/chat.postMessage" => &calls.posts,
+        "/api/chat.update" => &calls.updates,
+        _ => &calls.other,
+    };
+    let n = counter.fetch_add(1, Ordering::SeqCst);
+    Json(json!({ "ok": true, "channel": CHANNEL, "ts": format!("1773650000.{n:06}") }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chat::slack_interaction::{parse_slack_interaction, SlackInteraction};
+    use crate::chat::slack_signature::verify_slack;
+    use crate::decision::Action;
+
+    fn target() -> Target {
+        Target { url: String::new(), response_url: "http://127.0.0.1:9/response".into(), secret: "s3cret".into() }
+    }
+
+    #[test]
+    fn a_bench_click_is_a_signed_approve_the_server_accepts() {
+        let click = Click { id: "20260316-c6a87d7881".into(), rev: 3 };
+        let body = click.body(&target());
+        let signature = sign("s3cret", "1773650000", &body);
+        let verified = verify_slack(b"s3cret", Some("1773650000"), Some(&signature), body.as_bytes(), 1_773_650_000);
+        assert_eq!(verified, Ok(()));
+        match parse_slack_interaction(body.as_bytes()) {
+            Ok(SlackInteraction::Click(c)) => {
+                assert_eq!((c.action, c.proposal_id.as_str(), c.rev), (Action::Approve, click.id.as_str(), Some(3)));
+                assert_eq!(c.user_id, FINANCE_SLACK_ID);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let sorted: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        assert_eq!(percentile(&sorted, 0.50), Duration::from_millis(50));
+        assert_eq!(percentile(&sorted, 0.99), Duration::from_millis(99));
+        assert_eq!(percentile(&sorted, 1.0), Duration::from_millis(100));
+        assert_eq!(percentile(&sorted[..1], 0.99), Duration::from_millis(1));
+        assert_eq!(percentile(&[], 0.5), Duration::ZERO);
+    }
+
+    #[test]
+    fn the_bench_configuration_turns_slack_on_for_the_finance_person() {
+        let loaded = bench_config(Path::new("/tmp"), "http://127.0.0.1:9/api", "s3cret").unwrap();
+        assert!(loaded.config.slack.is_on());
+        let finance = loaded.config.people.iter().find(|p| p.slack.as_deref() == Some(FINANCE_SLACK_ID));
+        assert_eq!(finance.map(|p| p.role), Some(crate::people::Role::Finance));
+    }
+}

@@ -52,6 +52,27 @@ impl App {
             c.updated,
             c.unchanged
         );
+        if kind != crate::import::ImportKind::Clients {
+            self.release_held_approvals().await?;
+        }
+        Ok(())
+    }
+
+    /// Fresh invoices or payments are what approvals held on stale data
+    /// were waiting for: release today's (the sender still re-checks each
+    /// invoice at send time).
+    async fn release_held_approvals(&self) -> anyhow::Result<()> {
+        let today = self.today();
+        let held = self.store.outbox(today).await?.iter().any(|row| row.item.held_for_fresh_data);
+        if held {
+            let stamp = crate::decision::Stamp {
+                by: format!("{} (import)", self.actor().name),
+                via: crate::people::Platform::Web,
+                at: self.clock.now(),
+            };
+            let released = self.store.release_held(today, &stamp).await?;
+            println!("{released} approved reminder(s) held for stale data released by this import");
+        }
         Ok(())
     }
 }

@@ -146,7 +146,9 @@ async fn decide(
     form: &ActForm,
 ) -> anyhow::Result<Response> {
     let (fr, lang) = lang_texts(svc);
-    let digest = hex::encode(Sha256::digest(token.as_bytes()));
+    // Once per link and per person: four eyes means a second finance person
+    // may use the same Approve link (Teams cards are posted once a day).
+    let digest = hex::encode(Sha256::digest(format!("{token}\n{}", person.name).as_bytes()));
     if !svc.store.use_link(&digest, &person.name).await? {
         let text = if fr { "Ce lien a déjà servi : une décision n'est prise qu'une fois." } else { "This link was already used: a decision is taken once." };
         return Ok(page(StatusCode::CONFLICT, result_page(lang, "relance", text, false)));

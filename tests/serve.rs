@@ -1,0 +1,622 @@
+//! `relance serve` over real HTTP: fake Slack, Discord and Teams servers on
+//! loopback (wiremock) receive the posts; signed interaction payloads shaped
+//! like the platforms' own produce the decisions, the message updates and
+//! the audit rows; forged, tampered, replayed and unsigned requests get 401
+//! and change nothing. Every test runs on SQLite and, when
+//! RELANCE_TEST_POSTGRES_URL is set, on PostgreSQL.
+
+mod common;
+
+use chrono::{DateTime, TimeZone, Utc};
+use chrono_tz::Europe::Paris;
+use common::{actor, client, invoice, test_stores, TestStore};
+use ed25519_dalek::{Signer, SigningKey};
+use hmac::{Hmac, Mac};
+use relance::clock::Clock;
+use relance::config::{self, Loaded};
+use relance::decision::Status;
+use relance::domain::{ClientId, Segment};
+use relance::serve::{self, Running, Services};
+use relance::store::{OutboxStatus, Store};
+use serde_json::{json, Value};
+use sha2::Sha256;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use wiremock::matchers::{method, path, path_regex};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const SIGNING_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+const CLAIRE_SLACK: &str = "U01CLAIRE";
+const MARC_SLACK: &str = "U03MARC";
+const PAUL_SLACK: &str = "U09VIEWER";
+const CLAIRE_DISCORD: &str = "80351110224678912";
+const DISCORD_CHANNEL: &str = "1100000000000000001";
+
+/// Monday 16 March 2026, 09:00 in Paris: a business day.
+fn monday() -> DateTime<Utc> {
+    Paris.with_ymd_and_hms(2026, 3, 16, 9, 0, 0).unwrap().with_timezone(&Utc)
+}
+
+fn discord_key() -> SigningKey {
+    SigningKey::from_bytes(&[7u8; 32])
+}
+
+/// Fake platform servers.
+struct Fakes {
+    slack: MockServer,
+    discord: MockServer,
+    teams: MockServer,
+}
+
+impl Fakes {
+    async fn start() -> Self {
+        let slack = MockServer::start().await;
+        let ok = |ts: &str| ResponseTemplate::new(200).set_body_json(json!({"ok": true, "channel": "C0DIGEST", "ts": ts}));
+        Mock::given(method("POST")).and(path("/api/chat.postMessage")).respond_with(ok("1773648000.000100")).mount(&slack).await;
+        Mock::given(method("POST")).and(path("/api/chat.update")).respond_with(ok("1773648000.000100")).mount(&slack).await;
+        Mock::given(method("POST")).and(path("/api/views.open")).respond_with(ok("")).mount(&slack).await;
+        Mock::given(method("POST")).and(path("/respond")).respond_with(ResponseTemplate::new(200)).mount(&slack).await;
+        let discord = MockServer::start().await;
+        let message = ResponseTemplate::new(200).set_body_json(json!({
+            "id": "1200000000000000001", "channel_id": DISCORD_CHANNEL, "type": 0, "content": "",
+            "author": {"id": "1", "username": "relance", "discriminator": "0000", "avatar": null},
+            "timestamp": "2026-03-16T08:00:00+00:00", "edited_timestamp": null, "tts": false,
+            "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [], "embeds": [],
+            "pinned": false
+        }));
+        Mock::given(method("POST")).and(path_regex("^/api/v10/channels/[0-9]+/messages$")).respond_with(message.clone()).mount(&discord).await;
+        Mock::given(method("PATCH")).and(path_regex("^/api/v10/channels/[0-9]+/messages/[0-9]+$")).respond_with(message).mount(&discord).await;
+        let teams = MockServer::start().await;
+        Mock::given(method("POST")).and(path("/workflow")).respond_with(ResponseTemplate::new(202)).mount(&teams).await;
+        Self { slack, discord, teams }
+    }
+
+    async fn requests(server: &MockServer, http_method: &str, suffix: &str) -> Vec<Value> {
+        let received = server.received_requests().await.unwrap_or_default();
+        received
+            .iter()
+            .filter(|r| r.method.as_str() == http_method && r.url.path().ends_with(suffix))
+            .map(|r| serde_json::from_slice(&r.body).unwrap_or(Value::Null))
+            .collect()
+    }
+}
+
+/// Which platforms a test turns on.
+#[derive(Clone, Copy, PartialEq)]
+enum Platforms {
+    All,
+    None,
+}
+
+fn config_text(fakes: Option<&Fakes>, platforms: Platforms) -> String {
+    let mut text = String::from(
+        "company: { name: Atelier Dumas SAS, contact_name: Claire Martin, contact_email: compta@atelier.fr, sms_sender: Atelier }\n\
+         people:\n\
+         \x20 - { name: Claire Martin, role: finance, slack: U01CLAIRE, discord: \"80351110224678912\", email: claire@atelier.fr, code: \"4821\" }\n\
+         \x20 - { name: Marc Petit, role: finance, slack: U03MARC, email: marc@atelier.fr, code: \"7319\" }\n\
+         \x20 - { name: Julie Roux, role: sales, slack: U02JULIE, email: julie@atelier.fr, code: \"5550\" }\n\
+         \x20 - { name: Paul Viewer, role: viewer, slack: U09VIEWER }\n\
+         server: { listen: \"127.0.0.1:0\", link_secret: \"a link secret for the tests, long\" }\n",
+    );
+    if let (Some(f), Platforms::All) = (fakes, platforms) {
+        let key = hex::encode(discord_key().verifying_key().to_bytes());
+        text.push_str(&format!(
+            "slack: {{ bot_token: xoxb-test, signing_secret: {SIGNING_SECRET}, channel: C0DIGEST, api_url: \"{}/api\" }}\n\
+             discord: {{ bot_token: discord-test-token, public_key: \"{key}\", application_id: \"42\", channel_id: \"{DISCORD_CHANNEL}\", api_url: \"{}\" }}\n\
+             teams: {{ webhook_url: \"{}/workflow?sig=secret\" }}\n",
+            f.slack.uri(),
+            f.discord.uri(),
+            f.teams.uri()
+        ));
+    }
+    text
+}
+
+/// A server on a migrated store with a small ledger, the clock at `now`.
+struct Bot {
+    svc: Arc<Services>,
+    running: Option<Running>,
+    base: String,
+    store: Arc<dyn Store>,
+    name: &'static str,
+    _test_store: TestStore,
+}
+
+impl Bot {
+    async fn start(test_store: TestStore, fakes: Option<&Fakes>, platforms: Platforms, now: DateTime<Utc>) -> Bot {
+        let clock = Clock::fixed(now, Paris);
+        let store = relance::store::connect(&test_store.url, clock).await.expect("store");
+        store.migrate().await.expect("migrate");
+        let config = config::parse(&config_text(fakes, platforms), &|_| None).expect("test config");
+        let loaded = Loaded { config, tz: Paris, path: PathBuf::from("bot-config.yaml") };
+        let svc = Services::new(loaded, clock, store.clone()).expect("services");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let running = serve::start(svc.clone(), listener, false).expect("server");
+        let base = format!("http://{}", running.addr);
+        Bot { svc, running: Some(running), base, store, name: test_store.name, _test_store: test_store }
+    }
+
+    async fn stop(mut self) {
+        if let Some(running) = self.running.take() {
+            running.stop().await.expect("graceful stop");
+        }
+    }
+}
+
+/// Two overdue clients and a strategic one, imported with the bot's clock.
+async fn import_ledger(store: &dyn Store) {
+    let mut garage = client("C1");
+    garage.name = "Garage Martin".into();
+    let mut bold = client("C2");
+    bold.name = "<!channel> Bâtiments & Fils".into();
+    let mut strategic = client("C3");
+    strategic.name = "Groupe Horizon".into();
+    strategic.segment = Segment::Strategic;
+    strategic.owner = Some("Julie Roux".into());
+    let mut hers = client("C4");
+    hers.name = "Menuiserie Roux".into();
+    hers.owner = Some("julie roux".into());
+    store.import_clients(&[garage, bold, strategic, hers], &actor(), "clients.csv").await.unwrap();
+    let invoices = [
+        invoice("F-2026-001", "C1", "2026-03-09", "1200.00"),
+        invoice("F-2026-002", "C2", "2026-03-09", "640.50"),
+        invoice("F-2026-003", "C3", "2026-03-09", "9800.00"),
+        invoice("F-2026-004", "C4", "2026-03-09", "310.00"),
+    ];
+    store.import_invoices(&invoices, &actor(), "invoices.csv").await.unwrap();
+}
+
+fn slack_sign(body: &str, ts: i64) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(SIGNING_SECRET.as_bytes()).unwrap();
+    mac.update(format!("v0:{ts}:{body}").as_bytes());
+    format!("v0={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// A block_actions payload as Slack sends it (form-encoded `payload=`).
+fn slack_click(user: &str, action: &str, proposal: &str, rev: u32, response_url: &str) -> String {
+    let payload = json!({
+        "type": "block_actions",
+        "team": {"id": "T9TK3CUKW", "domain": "example"},
+        "user": {"id": user, "username": "someone", "team_id": "T9TK3CUKW"},
+        "api_app_id": "AABA1ABCD",
+        "token": "9s8d9as89d8as9d8as989",
+        "container": {"type": "message", "message_ts": "1773648000.000100", "channel_id": "C0DIGEST", "is_ephemeral": false},
+        "trigger_id": "12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3",
+        "channel": {"id": "C0DIGEST", "name": "finance"},
+        "message": {"type": "message", "text": "Relances proposées", "ts": "1773648000.000100"},
+        "response_url": response_url,
+        "actions": [{
+            "action_id": format!("{action}:{proposal}"),
+            "block_id": format!("actions:{proposal}:{rev}"),
+            "text": {"type": "plain_text", "text": "Approuver", "emoji": true},
+            "value": proposal,
+            "type": "button",
+            "action_ts": "1548426417.840180"
+        }]
+    });
+    serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap()
+}
+
+async fn post_slack(bot: &Bot, body: &str, ts: i64, signature: Option<&str>) -> reqwest::Response {
+    let mut request = reqwest::Client::new()
+        .post(format!("{}/slack/interactions", bot.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-slack-request-timestamp", ts.to_string())
+        .body(body.to_string());
+    if let Some(signature) = signature {
+        request = request.header("x-slack-signature", signature);
+    }
+    request.send().await.unwrap()
+}
+
+async fn post_discord(bot: &Bot, body: &Value, ts: i64, sign: bool) -> reqwest::Response {
+    let body = body.to_string();
+    let mut request = reqwest::Client::new()
+        .post(format!("{}/discord/interactions", bot.base))
+        .header("content-type", "application/json")
+        .header("x-signature-timestamp", ts.to_string())
+        .body(body.clone());
+    if sign {
+        let signature = discord_key().sign(format!("{ts}{body}").as_bytes());
+        request = request.header("x-signature-ed25519", hex::encode(signature.to_bytes()));
+    }
+    request.send().await.unwrap()
+}
+
+fn now_unix() -> i64 {
+    Utc::now().timestamp()
+}
+
+/// The id `relance plan --json` reports for a client today.
+async fn proposal_id(bot: &Bot, client_id: &str) -> String {
+    let entries = bot.store.entries(monday().with_timezone(&Paris).date_naive()).await.unwrap();
+    let entry = entries.iter().find(|e| e.proposal.client_id.as_str() == client_id).expect("entry for the client");
+    entry.proposal.id.as_str().to_string()
+}
+
+/// Waits until `check` holds (background updates), or fails after 5 s.
+async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..100 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting for: {what}");
+}
+
+async fn decisions_count(bot: &Bot) -> usize {
+    let mut total = 0;
+    for id in ["C1", "C2", "C3", "C4"] {
+        total += bot.store.decisions(&ClientId::parse(id).unwrap()).await.unwrap().len();
+    }
+    total
+}
+
+#[tokio::test]
+async fn the_digest_is_posted_once_per_day_and_slack_clicks_decide_it() {
+    for test_store in test_stores().await {
+        let fakes = Fakes::start().await;
+        let bot = Bot::start(test_store, Some(&fakes), Platforms::All, monday()).await;
+        import_ledger(bot.store.as_ref()).await;
+        let done = serve::publish(&bot.svc).await.unwrap().expect("a business day");
+        assert_eq!(done.entries, 4, "{}", bot.name);
+
+        // Slack received the digest: every proposal with its four buttons, the
+        // ids those of `relance plan --json`, client data escaped.
+        let posts = Fakes::requests(&fakes.slack, "POST", "/chat.postMessage").await;
+        assert_eq!(posts.len(), 1, "{}", bot.name);
+        let text = posts[0].to_string();
+        let plan = relance::cli::plan_day(bot.store.as_ref(), &bot.svc.config().policy, monday().with_timezone(&Paris).date_naive()).await.unwrap();
+        for p in &plan.proposals {
+            assert!(text.contains(&format!("\"approve:{}\"", p.id)), "{}: approve button for {}", bot.name, p.id);
+            assert!(text.contains(&format!("\"value\":\"{}\"", p.id)), "{}", bot.name);
+        }
+        let mrkdwn = mrkdwn_texts(&posts[0]);
+        assert!(mrkdwn.iter().any(|t| t.contains("&lt;!channel&gt; Bâtiments &amp; Fils")), "{}: {mrkdwn:?}", bot.name);
+        assert!(mrkdwn.iter().all(|t| !t.contains("<!channel>")), "{}: a client name pings no one", bot.name);
+        assert!(text.contains("<@U02JULIE>"), "{}: the strategic client's owner is mentioned", bot.name);
+        assert_eq!(Fakes::requests(&fakes.discord, "POST", "/messages").await.len(), 1, "{}", bot.name);
+        assert_eq!(Fakes::requests(&fakes.teams, "POST", "/workflow").await.len(), 1, "{}", bot.name);
+
+        // Posting again the same day updates, never duplicates.
+        serve::publish(&bot.svc).await.unwrap();
+        assert_eq!(Fakes::requests(&fakes.slack, "POST", "/chat.postMessage").await.len(), 1, "{}", bot.name);
+        assert_eq!(Fakes::requests(&fakes.slack, "POST", "/chat.update").await.len(), 1, "{}", bot.name);
+        assert_eq!(Fakes::requests(&fakes.discord, "POST", "/messages").await.len(), 1, "{}", bot.name);
+        assert_eq!(Fakes::requests(&fakes.teams, "POST", "/workflow").await.len(), 1, "{}: Teams cards are not reposted", bot.name);
+
+        // Claire approves C1 on Slack.
+        let id = proposal_id(&bot, "C1").await;
+        let respond = format!("{}/respond", fakes.slack.uri());
+        let body = slack_click(CLAIRE_SLACK, "approve", &id, 0, &respond);
+        let ts = now_unix();
+        let answer = post_slack(&bot, &body, ts, Some(&slack_sign(&body, ts))).await;
+        assert_eq!(answer.status(), 200, "{}", bot.name);
+        let day = monday().with_timezone(&Paris).date_naive();
+        let entries = bot.store.entries(day).await.unwrap();
+        let c1 = entries.iter().find(|e| e.proposal.id.as_str() == id).unwrap();
+        assert_eq!(c1.status, Status::Approved, "{}", bot.name);
+        assert_eq!(c1.approvals[0].by, "Claire Martin", "{}", bot.name);
+        let outbox = bot.store.outbox(day).await.unwrap();
+        assert_eq!(outbox.len(), 1, "{}", bot.name);
+        assert_eq!(outbox[0].status, OutboxStatus::Queued, "{}", bot.name);
+        let audit = bot.store.audit_log(Some(&ClientId::parse("C1").unwrap()), 50).await.unwrap();
+        assert!(audit.iter().any(|a| a.action == "decision.approve" && a.actor.name == "Claire Martin" && a.actor.via == "slack"), "{}: {audit:?}", bot.name);
+        // …and the message is updated in place.
+        eventually("chat.update with the approval", || async {
+            Fakes::requests(&fakes.slack, "POST", "/chat.update").await.iter().any(|u| u.to_string().contains("Approuvé par Claire Martin"))
+        })
+        .await;
+
+        // A double click or a platform retry gives one decision.
+        let before = decisions_count(&bot).await;
+        for _ in 0..3 {
+            let ts = now_unix();
+            assert_eq!(post_slack(&bot, &body, ts, Some(&slack_sign(&body, ts))).await.status(), 200);
+        }
+        assert_eq!(decisions_count(&bot).await, before, "{}", bot.name);
+
+        // Forged, tampered, replayed and unsigned requests: 401, nothing changes.
+        let veto = slack_click(CLAIRE_SLACK, "veto", &id, 1, &respond);
+        let ts = now_unix();
+        let forged = format!("v0={}", "0".repeat(64));
+        assert_eq!(post_slack(&bot, &veto, ts, Some(&forged)).await.status(), 401, "forged");
+        let tampered = veto.replace("veto", "snooze");
+        assert_eq!(post_slack(&bot, &tampered, ts, Some(&slack_sign(&veto, ts))).await.status(), 401, "tampered");
+        let old = ts - 301;
+        assert_eq!(post_slack(&bot, &veto, old, Some(&slack_sign(&veto, old))).await.status(), 401, "replayed");
+        assert_eq!(post_slack(&bot, &veto, ts, None).await.status(), 401, "unsigned");
+        assert_eq!(decisions_count(&bot).await, before, "{}", bot.name);
+        let entries = bot.store.entries(day).await.unwrap();
+        assert_eq!(entries.iter().find(|e| e.proposal.id.as_str() == id).unwrap().status, Status::Approved);
+        let metrics = reqwest::get(format!("{}/metrics", bot.base)).await.unwrap().text().await.unwrap();
+        assert!(metrics.contains("relance_signature_failures_total{platform=\"slack\"} 4"), "{metrics}");
+        assert!(metrics.contains("relance_decisions_total{kind=\"approve\",platform=\"slack\"} 1"), "{metrics}");
+
+        // A viewer's veto changes nothing and gets a polite private answer.
+        let viewer = slack_click(PAUL_SLACK, "veto", &id, 1, &respond);
+        let ts = now_unix();
+        assert_eq!(post_slack(&bot, &viewer, ts, Some(&slack_sign(&viewer, ts))).await.status(), 200);
+        assert_eq!(decisions_count(&bot).await, before, "{}", bot.name);
+        eventually("an ephemeral refusal", || async {
+            Fakes::requests(&fakes.slack, "POST", "/respond").await.iter().any(|r| {
+                r["response_type"] == "ephemeral" && r["text"].as_str().unwrap_or("").contains("rien n'a changé")
+            })
+        })
+        .await;
+
+        // Finance vetoes after approval: the queued reminder is cancelled and
+        // the client paused for veto_days (7 days counting today).
+        let ts = now_unix();
+        assert_eq!(post_slack(&bot, &veto, ts, Some(&slack_sign(&veto, ts))).await.status(), 200);
+        let outbox = bot.store.outbox(day).await.unwrap();
+        assert_eq!(outbox[0].status, OutboxStatus::Cancelled, "{}", bot.name);
+        let account = bot.store.account(&ClientId::parse("C1").unwrap(), day).await.unwrap().unwrap();
+        assert_eq!(account.hold.paused_until, Some(common::d("2026-03-22")), "{}", bot.name);
+        bot.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_sales_rep_softens_only_their_own_clients_and_strategic_reminders_wait_for_the_cutoff() {
+    for test_store in test_stores().await {
+        let fakes = Fakes::start().await;
+        let bot = Bot::start(test_store, Some(&fakes), Platforms::All, monday()).await;
+        import_ledger(bot.store.as_ref()).await;
+        serve::publish(&bot.svc).await.unwrap();
+        let id = proposal_id(&bot, "C4").await;
+        let strategic = proposal_id(&bot, "C3").await;
+        let day = monday().with_timezone(&Paris).date_naive();
+        let tone_before = bot.store.entries(day).await.unwrap().iter().find(|e| e.proposal.id.as_str() == id).unwrap().proposal.tone;
+        let respond = format!("{}/respond", fakes.slack.uri());
+        // Julie owns C4: she may soften it…
+        let soften = slack_click("U02JULIE", "soften", &id, 0, &respond);
+        let ts = now_unix();
+        assert_eq!(post_slack(&bot, &soften, ts, Some(&slack_sign(&soften, ts))).await.status(), 200);
+        let entry = bot.store.entries(day).await.unwrap().into_iter().find(|e| e.proposal.id.as_str() == id).unwrap();
+        assert_eq!(entry.proposal.tone, tone_before.softer(), "{}", bot.name);
+        assert_eq!(entry.softened[0].by, "Julie Roux");
+        // …the same soften clicked twice (same revision) softens once…
+        let ts = now_unix();
+        post_slack(&bot, &soften, ts, Some(&slack_sign(&soften, ts))).await;
+        let again = bot.store.entries(day).await.unwrap().into_iter().find(|e| e.proposal.id.as_str() == id).unwrap();
+        assert_eq!(again.proposal.tone, entry.proposal.tone, "{}", bot.name);
+        // …but she may not approve, nor touch C1 which is not hers.
+        let approve = slack_click("U02JULIE", "approve", &id, 1, &respond);
+        let ts = now_unix();
+        post_slack(&bot, &approve, ts, Some(&slack_sign(&approve, ts))).await;
+        let c1 = proposal_id(&bot, "C1").await;
+        let veto = slack_click("U02JULIE", "veto", &c1, 0, &respond);
+        let ts = now_unix();
+        post_slack(&bot, &veto, ts, Some(&slack_sign(&veto, ts))).await;
+        let entries = bot.store.entries(day).await.unwrap();
+        assert!(entries.iter().all(|e| e.status == Status::Pending), "{}", bot.name);
+        // Marc approves the strategic reminder: it waits for the 11:00 cut-off.
+        let approve = slack_click(MARC_SLACK, "approve", &strategic, 0, &respond);
+        let ts = now_unix();
+        post_slack(&bot, &approve, ts, Some(&slack_sign(&approve, ts))).await;
+        let approve = slack_click(MARC_SLACK, "approve", &id, 1, &respond);
+        let ts = now_unix();
+        post_slack(&bot, &approve, ts, Some(&slack_sign(&approve, ts))).await;
+        let outbox = bot.store.outbox(day).await.unwrap();
+        assert_eq!(outbox.len(), 2, "{}", bot.name);
+        let by_id = |pid: &str| outbox.iter().find(|o| o.item.proposal_id.as_str() == pid).unwrap();
+        let eleven = Paris.with_ymd_and_hms(2026, 3, 16, 11, 0, 0).unwrap().with_timezone(&Utc);
+        assert_eq!(by_id(&strategic).item.not_before, eleven, "strategic: not before the cut-off");
+        assert_eq!(by_id(&id).item.not_before, monday(), "standard: at once");
+        assert_eq!(by_id(&id).item.tone, entry.proposal.tone, "the softened tone is what leaves");
+        bot.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn discord_pings_clicks_and_veto_reasons() {
+    for test_store in test_stores().await {
+        let fakes = Fakes::start().await;
+        let bot = Bot::start(test_store, Some(&fakes), Platforms::All, monday()).await;
+        import_ledger(bot.store.as_ref()).await;
+        serve::publish(&bot.svc).await.unwrap();
+        let posted = Fakes::requests(&fakes.discord, "POST", "/messages").await;
+        assert_eq!(posted[0]["allowed_mentions"]["parse"], json!([]), "no mention parsed from client data");
+
+        let ping = json!({"type": 1, "id": "1", "application_id": "42", "token": "t", "version": 1});
+        let ts = now_unix();
+        let answer = post_discord(&bot, &ping, ts, true).await;
+        assert_eq!(answer.status(), 200);
+        assert_eq!(answer.json::<Value>().await.unwrap(), json!({"type": 1}));
+        assert_eq!(post_discord(&bot, &ping, ts, false).await.status(), 401, "unsigned");
+        assert_eq!(post_discord(&bot, &ping, ts - 301, true).await.status(), 401, "replayed");
+
+        let id = proposal_id(&bot, "C1").await;
+        let click = |action: &str| {
+            json!({
+                "type": 3, "id": "2", "application_id": "42", "token": "interaction-token", "version": 1,
+                "channel_id": DISCORD_CHANNEL,
+                "member": {"user": {"id": CLAIRE_DISCORD, "username": "claire", "discriminator": "0"}, "roles": []},
+                "message": {"id": "1200000000000000001", "channel_id": DISCORD_CHANNEL},
+                "data": {"custom_id": format!("{action}:{id}:0"), "component_type": 2}
+            })
+        };
+        let answer = post_discord(&bot, &click("approve"), now_unix(), true).await;
+        assert_eq!(answer.status(), 200);
+        let update: Value = answer.json().await.unwrap();
+        assert_eq!(update["type"], 7, "the clicked message is updated in place: {update}");
+        assert!(update.to_string().contains("Approuvé par Claire Martin"), "{update}");
+        let day = monday().with_timezone(&Paris).date_naive();
+        let entry = bot.store.entries(day).await.unwrap().into_iter().find(|e| e.proposal.id.as_str() == id).unwrap();
+        assert_eq!(entry.status, Status::Approved);
+        assert_eq!(entry.approvals[0].via, relance::people::Platform::Discord);
+        // The Slack copy of the digest follows.
+        eventually("Slack updated after a Discord click", || async {
+            Fakes::requests(&fakes.slack, "POST", "/chat.update").await.iter().any(|u| u.to_string().contains("Approuvé par Claire Martin"))
+        })
+        .await;
+
+        // Veto opens a modal; its submission vetoes with the reason.
+        let modal: Value = post_discord(&bot, &click("veto"), now_unix(), true).await.json().await.unwrap();
+        assert_eq!(modal["type"], 9, "{modal}");
+        let custom_id = modal["data"]["custom_id"].as_str().unwrap().to_string();
+        let input_id = modal["data"]["components"][0]["component"]["custom_id"].as_str().unwrap().to_string();
+        let submit = json!({
+            "type": 5, "id": "3", "application_id": "42", "token": "interaction-token-2", "version": 1,
+            "channel_id": DISCORD_CHANNEL,
+            "member": {"user": {"id": CLAIRE_DISCORD, "username": "claire", "discriminator": "0"}, "roles": []},
+            "message": {"id": "1200000000000000001", "channel_id": DISCORD_CHANNEL},
+            "data": {"custom_id": custom_id, "components": [{"type": 18, "id": 1, "component":
+                {"type": 4, "id": 2, "custom_id": input_id, "value": "client en négociation"}}]}
+        });
+        let answer: Value = post_discord(&bot, &submit, now_unix(), true).await.json().await.unwrap();
+        assert_eq!(answer["type"], 7, "{answer}");
+        assert!(answer.to_string().contains("client en négociation"), "{answer}");
+        let entry = bot.store.entries(day).await.unwrap().into_iter().find(|e| e.proposal.id.as_str() == id).unwrap();
+        assert_eq!(entry.status, Status::Vetoed);
+        assert_eq!(entry.reason.as_deref(), Some("client en négociation"));
+        bot.stop().await;
+    }
+}
+
+/// Every mrkdwn text of a Block Kit message (where Slack parses mentions).
+fn mrkdwn_texts(value: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    match value {
+        Value::Object(map) => {
+            if map.get("type").and_then(Value::as_str) == Some("mrkdwn") {
+                out.push(map.get("text").and_then(Value::as_str).unwrap_or("").to_string());
+            }
+            map.values().for_each(|v| out.extend(mrkdwn_texts(v)));
+        }
+        Value::Array(items) => items.iter().for_each(|v| out.extend(mrkdwn_texts(v))),
+        _ => {}
+    }
+    out
+}
+
+/// The token in the first decision link of `action` on the local page.
+fn link_in(page: &str, base: &str, proposal: &str, action: &str) -> String {
+    let _ = (proposal, action);
+    let start = page.find(&format!("{base}/act/")).expect("a decision link");
+    let rest = &page[start..];
+    let end = rest.find('"').unwrap();
+    rest[..end].to_string()
+}
+
+#[tokio::test]
+async fn without_any_platform_the_local_page_decides_through_signed_links() {
+    for test_store in test_stores().await {
+        let bot = Bot::start(test_store, None, Platforms::None, monday()).await;
+        import_ledger(bot.store.as_ref()).await;
+        serve::publish(&bot.svc).await.unwrap();
+        let page = reqwest::get(format!("{}/digest", bot.base)).await.unwrap().text().await.unwrap();
+        let page = page.replace("&#x2f;", "/");
+        assert!(page.contains("Garage Martin") && page.contains("&lt;!channel&gt;"), "{page}");
+        let link = link_in(&page, "http://127.0.0.1:0", "", "");
+        let token = link.rsplit('/').next().unwrap().to_string();
+        let url = format!("{}/act/{token}", bot.base);
+
+        // GET only shows the confirmation page (link scanners open links).
+        let confirm = reqwest::get(&url).await.unwrap();
+        assert_eq!(confirm.status(), 200);
+        let confirm = confirm.text().await.unwrap().replace("&#x2f;", "/");
+        assert!(confirm.contains("name=\"code\""), "{confirm}");
+        assert_eq!(decisions_count(&bot).await, 0, "{}: GET changed nothing", bot.name);
+        let csrf = confirm.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+
+        let form = |code: &str| vec![("who", "Claire Martin".to_string()), ("code", code.to_string()), ("csrf", csrf.clone())];
+        let http = reqwest::Client::new();
+        let wrong = http.post(&url).form(&form("0000")).send().await.unwrap();
+        assert_eq!(wrong.status(), 401);
+        assert_eq!(decisions_count(&bot).await, 0, "{}", bot.name);
+        let no_csrf = http.post(&url).form(&[("who", "Claire Martin"), ("code", "4821")]).send().await.unwrap();
+        assert_eq!(no_csrf.status(), 403);
+        let right = http.post(&url).form(&form("4821")).send().await.unwrap();
+        assert_eq!(right.status(), 200, "{}", right.text().await.unwrap());
+        assert_eq!(decisions_count(&bot).await, 1, "{}", bot.name);
+        let again = http.post(&url).form(&form("4821")).send().await.unwrap();
+        assert_eq!(again.status(), 409, "a link acts once");
+        assert_eq!(decisions_count(&bot).await, 1, "{}", bot.name);
+
+        let mut tampered = token.clone();
+        tampered.insert(3, 'x');
+        let bad = reqwest::get(format!("{}/act/{tampered}", bot.base)).await.unwrap();
+        assert_eq!(bad.status(), 401);
+        let health = reqwest::get(format!("{}/healthz", bot.base)).await.unwrap();
+        assert_eq!(health.status(), 200);
+        bot.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn stale_data_holds_approvals_until_finance_sends_anyway() {
+    for test_store in test_stores().await {
+        let fakes = Fakes::start().await;
+        // The ledger was imported on Thursday; the digest is on Monday.
+        let thursday = Paris.with_ymd_and_hms(2026, 3, 12, 18, 0, 0).unwrap().with_timezone(&Utc);
+        let importer = relance::store::connect(&test_store.url, Clock::fixed(thursday, Paris)).await.unwrap();
+        importer.migrate().await.unwrap();
+        import_ledger(importer.as_ref()).await;
+        let bot = Bot::start(test_store, Some(&fakes), Platforms::All, monday()).await;
+        serve::publish(&bot.svc).await.unwrap();
+        let posted = Fakes::requests(&fakes.slack, "POST", "/chat.postMessage").await[0].to_string();
+        assert!(posted.contains("Données anciennes"), "{posted}");
+        assert!(posted.contains("données anciennes"), "every entry is marked: {posted}");
+        assert!(posted.contains("send_anyway:2026-03-16"), "{posted}");
+
+        let id = proposal_id(&bot, "C1").await;
+        let respond = format!("{}/respond", fakes.slack.uri());
+        let approve = slack_click(CLAIRE_SLACK, "approve", &id, 0, &respond);
+        let ts = now_unix();
+        post_slack(&bot, &approve, ts, Some(&slack_sign(&approve, ts))).await;
+        let day = monday().with_timezone(&Paris).date_naive();
+        let outbox = bot.store.outbox(day).await.unwrap();
+        assert!(outbox[0].item.held_for_fresh_data, "{}: approved but held", bot.name);
+
+        let payload = slack_click(CLAIRE_SLACK, "send_anyway", "2026-03-16", 0, &respond);
+        let ts = now_unix();
+        assert_eq!(post_slack(&bot, &payload, ts, Some(&slack_sign(&payload, ts))).await.status(), 200);
+        let outbox = bot.store.outbox(day).await.unwrap();
+        assert!(!outbox[0].item.held_for_fresh_data, "{}: released", bot.name);
+        assert!(bot.store.digest(day).await.unwrap().unwrap().send_anyway.is_some());
+        bot.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn concurrent_clicks_on_one_entry_give_one_decision() {
+    for test_store in test_stores().await {
+        let fakes = Fakes::start().await;
+        let bot = Bot::start(test_store, Some(&fakes), Platforms::All, monday()).await;
+        import_ledger(bot.store.as_ref()).await;
+        serve::publish(&bot.svc).await.unwrap();
+        let id = proposal_id(&bot, "C2").await;
+        let respond = format!("{}/respond", fakes.slack.uri());
+        let mut tasks = Vec::new();
+        for i in 0..40 {
+            let user = if i % 2 == 0 { CLAIRE_SLACK } else { MARC_SLACK };
+            let body = slack_click(user, "soften", &id, 0, &respond);
+            let url = format!("{}/slack/interactions", bot.base);
+            tasks.push(tokio::spawn(async move {
+                let ts = now_unix();
+                reqwest::Client::new()
+                    .post(url)
+                    .header("x-slack-request-timestamp", ts.to_string())
+                    .header("x-slack-signature", slack_sign(&body, ts))
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            }));
+        }
+        for task in tasks {
+            assert_eq!(task.await.unwrap(), 200);
+        }
+        assert_eq!(decisions_count(&bot).await, 1, "{}: 40 concurrent softens at one revision soften once", bot.name);
+        bot.stop().await;
+    }
+}

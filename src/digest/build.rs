@@ -53,7 +53,8 @@ pub fn header(input: &HeaderInput<'_>) -> DigestHeader {
     }
     let mut header = DigestHeader::new(input.today, lines);
     if !fresh {
-        header.warning = Some(stale_warning(input));
+        let (at, max) = (input.last_import_at, input.max_ledger_age_hours);
+        header.warning = Some(stale_warning(at, input.now, max, input.lang));
     }
     header
 }
@@ -70,9 +71,14 @@ fn freshness_line(input: &HeaderInput<'_>) -> String {
     }
 }
 
-fn stale_warning(input: &HeaderInput<'_>) -> String {
-    let lang = input.lang;
-    let age = input.last_import_at.map(|at| (input.now - at).num_hours());
+/// The warning on top of a digest whose ledger is older than `max_age_hours`.
+pub fn stale_warning(
+    last_import_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    max_age_hours: u32,
+    lang: Language,
+) -> String {
+    let age = last_import_at.map(|at| (now - at).num_hours());
     let since = match (age, lang) {
         (None, Language::Fr) => "aucun import".to_string(),
         (None, Language::En) => "no import".to_string(),
@@ -81,7 +87,7 @@ fn stale_warning(input: &HeaderInput<'_>) -> String {
         (Some(h), Language::En) if h >= 48 => format!("last import {} days ago", h / 24),
         (Some(h), Language::En) => format!("last import {h} h ago"),
     };
-    let limit = input.max_ledger_age_hours;
+    let limit = max_age_hours;
     match lang {
         Language::Fr => format!(
             "⚠️ Données anciennes ({since}, limite {limit} h) : les approbations sont suspendues jusqu'à un nouvel import des paiements, ou « Envoyer quand même » (finance)."

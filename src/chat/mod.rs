@@ -29,6 +29,7 @@ pub mod discord_signature;
 pub mod links;
 pub mod settings;
 pub mod slack_signature;
+pub mod teams_api;
 
 /// The largest accepted distance, in seconds, between a request's signed
 /// timestamp and our clock. Slack's documented value; used for Discord too.

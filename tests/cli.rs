@@ -249,3 +249,47 @@ fn the_demo_prints_a_full_digest_from_a_local_database() {
     let proposals = text.lines().filter(|l| l.starts_with(|c: char| c.is_ascii_digit()) && l.contains(". ")).count();
     assert!(proposals >= 3, "a demo day has several proposals:\n{text}");
 }
+
+/// `relance digest` with no chat platform prints the day's digest and points
+/// at the local page; `relance serve` answers /healthz, serves the page, and
+/// stops cleanly on SIGTERM.
+#[cfg(unix)]
+#[tokio::test]
+async fn serve_runs_on_the_embedded_default_and_stops_on_sigterm() {
+    let backend = &common::test_stores().await[0];
+    let dir = tempfile::tempdir().unwrap();
+    import_all(&backend.url, dir.path());
+    let digest = relance(&backend.url).arg("digest").output().unwrap();
+    let text = String::from_utf8_lossy(&digest.stdout);
+    assert!(digest.status.success(), "{}", String::from_utf8_lossy(&digest.stderr));
+    assert!(text.contains("Relances proposées") && text.contains("/digest"), "{text}");
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("relance"))
+        .arg("serve")
+        .env("DATABASE_URL", &backend.url)
+        .env("RELANCE_CONFIG", concat!(env!("CARGO_MANIFEST_DIR"), "/bot-config.yaml"))
+        .env("RELANCE_NOW", "2026-03-16")
+        .env("RELANCE_LISTEN", format!("127.0.0.1:{port}"))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut healthy = false;
+    for _ in 0..100 {
+        if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status() == 200) {
+            healthy = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(healthy, "relance serve never answered /healthz");
+    let page = reqwest::get(format!("{base}/digest")).await.unwrap().text().await.unwrap();
+    assert!(page.contains("ACME Industries"), "the digest posted by `relance digest` is on the page: {page}");
+    let status = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "exit after SIGTERM: {log}");
+    assert!(log.contains("platforms on: none") && log.contains("stopping"), "{log}");
+}

@@ -25,6 +25,8 @@
 //! - **Constant-time comparisons** for every MAC, so response timing does not
 //!   reveal how many bytes of a forged signature were right.
 
+pub mod discord_api;
+pub mod discord_interaction;
 pub mod discord_signature;
 pub mod links;
 pub mod settings;

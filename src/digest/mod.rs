@@ -17,6 +17,7 @@
 
 pub mod build;
 pub mod describe;
+pub mod discord;
 pub mod model;
 pub mod slack;
 pub mod teams;

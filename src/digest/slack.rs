@@ -1,17 +1,20 @@
 //! The digest as Slack Block Kit messages, one `chat.postMessage` body per page.
 //!
-//! Each proposal is two blocks: a `section` describing it and either an
-//! `actions` block (Approve / Soften / Veto / Snooze) or, once decided, a
-//! `context` block with the decision. Every button carries the proposal id
-//! twice: in its `value` (what the interaction handler reads) and after the
-//! action name in its `action_id` (`veto:20260316-c6a87d7881`), which keeps
-//! the four ids of a block distinct and lets logs name the proposal.
+//! Each proposal is a `section` describing it, then a `context` line with what
+//! was decided so far (once someone acted), then an `actions` block with the
+//! buttons still offered ([`DigestEntry::buttons`]). The actions block's
+//! `block_id` is `actions:{proposal_id}:{rev}`: the revision changes at every
+//! decision, so each `chat.update` carries new block ids and a click on an
+//! outdated rendering is recognised. Every button's `action_id` is
+//! `{action}:{proposal_id}` (`veto:20260316-c6a87d7881`): it begins with the
+//! English action name, which is how the interaction handler recognises the
+//! action, and keeps the ids of one block distinct. Its `value` is the
+//! proposal id exactly as `relance plan --json` reports it.
 //!
 //! Slack's limits are applied with margins, because a payload over any of them
 //! is refused whole (`invalid_blocks`, `msg_blocks_too_long`) and the team
 //! would get no digest at all:
-//! - at most [`MAX_BLOCKS`] blocks per message (Slack: 50), leaving room for a
-//!   later `chat.update` to add a line;
+//! - at most [`MAX_BLOCKS`] blocks per message (Slack: 50);
 //! - at most [`MAX_PAGE_CHARS`] characters of serialized blocks per message,
 //!   because Slack rejects payloads around 13.2k characters even when every
 //!   documented limit is met (slackapi/bolt-js#2509);
@@ -19,13 +22,21 @@
 //!   summarised after [`MAX_INVOICE_LINES`] lines;
 //! - button text, `action_id`, `value` and the fallback `text` far below 75,
 //!   255, 2000 and 40,000.
+//!
+//! A page is re-rendered alone after each click ([`slack_page`]) and must still
+//! fit once its entries carry status lines, a stale-data mark, a softer preview
+//! or a higher revision, and once the header gains the stale warning and the
+//! "send anyway" button. So pages are cut on each entry's and the header's
+//! *largest* rendering, not the current one.
 
-use crate::domain::{ClientKind, Language, Segment};
+use crate::decision::{action_label, Action};
+use crate::domain::{ClientKind, Language, ProposalId, Segment};
 use crate::policy::Proposal;
 use crate::render::format::{channel_label, date_long, money, stage_label, tone_label};
 use chrono::NaiveDate;
+use std::ops::Range;
 
-pub use super::model::{DigestEntry, DigestHeader};
+pub use super::model::{DigestEntry, DigestHeader, Owner};
 use serde_json::{json, Value};
 
 /// Blocks per message; Slack allows 50.
@@ -38,47 +49,34 @@ pub const MAX_SECTION_CHARS: usize = 2_900;
 pub const MAX_INVOICE_LINES: usize = 10;
 /// Characters of the message preview shown per entry.
 pub const PREVIEW_CHARS: usize = 280;
+/// Characters, once JSON-encoded, of an entry's status line: a bound known in
+/// advance, so pages can keep room for statuses that do not exist yet.
+pub const MAX_STATUS_JSON_CHARS: usize = 600;
+/// Characters an escaped preview may grow by beyond [`PREVIEW_CHARS`] (a
+/// softer template naming "Durand & Fils" escapes its `&`).
+const PREVIEW_ESCAPE_MARGIN: usize = 40;
 /// Characters of a client name in an entry title.
 const MAX_NAME_CHARS: usize = 150;
 /// Button text; Slack allows 75 and visibly cuts at about 30.
 const MAX_BUTTON_CHARS: usize = 30;
-/// Text of the veto confirmation dialog; Slack allows 300.
+/// Text of a confirmation dialog; Slack allows 300.
 const MAX_CONFIRM_TEXT_CHARS: usize = 280;
+/// Blocks an entry may take: section, status, actions.
+const ENTRY_BLOCKS: usize = 3;
+/// Blocks the header may take: warning, totals, "send anyway".
+const HEADER_BLOCKS: usize = 3;
+/// Characters reserved for a stale warning the header may gain later.
+const WARNING_RESERVE_CHARS: usize = 300;
+/// Room for the page footer, added once the number of pages is known.
+const FOOTER_BLOCKS: usize = 1;
+const FOOTER_CHARS: usize = 200;
 
-/// The four decisions a button can carry. The English name starts every
-/// `action_id`, which is how the interaction handler recognises the action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Action {
-    Approve,
-    Soften,
-    Veto,
-    Snooze,
-}
-
-impl Action {
-    const ALL: [Action; 4] = [Action::Approve, Action::Soften, Action::Veto, Action::Snooze];
-
-    fn name(self) -> &'static str {
-        match self {
-            Action::Approve => "approve",
-            Action::Soften => "soften",
-            Action::Veto => "veto",
-            Action::Snooze => "snooze",
-        }
-    }
-
-    fn label(self, lang: Language) -> &'static str {
-        match (lang, self) {
-            (Language::Fr, Action::Approve) => "Approuver",
-            (Language::Fr, Action::Soften) => "Adoucir",
-            (Language::Fr, Action::Veto) => "Veto",
-            (Language::Fr, Action::Snooze) => "Reporter",
-            (Language::En, Action::Approve) => "Approve",
-            (Language::En, Action::Soften) => "Soften",
-            (Language::En, Action::Veto) => "Veto",
-            (Language::En, Action::Snooze) => "Snooze",
-        }
-    }
+/// One `chat.postMessage` body and the proposals it holds, in order, so the
+/// caller can re-render that page alone ([`slack_page`]) after a click.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlackPage {
+    pub body: Value,
+    pub entries: Vec<ProposalId>,
 }
 
 /// Escapes Slack's three control characters, `&` first so the entities it
@@ -90,25 +88,43 @@ pub fn slack_escape(text: &str) -> String {
 
 /// The digest as `chat.postMessage` bodies (`{"text", "blocks"}`), in order.
 /// Always at least one page; every entry appears on exactly one page.
-pub fn slack_digest_pages(header: &DigestHeader, entries: &[DigestEntry], lang: Language) -> Vec<Value> {
-    let head = header_blocks(header, entries.len(), lang);
-    let bodies: Vec<Vec<Value>> = entries.iter().map(|e| entry_blocks(e, lang)).collect();
-    let pages = paginate(&head, &bodies);
-    let count = pages.len();
-    pages
-        .iter()
+pub fn slack_digest_pages(header: &DigestHeader, entries: &[DigestEntry], lang: Language) -> Vec<SlackPage> {
+    let costs: Vec<Cost> = entries.iter().map(|e| entry_cost(e, lang)).collect();
+    let ranges = paginate(header_cost(header, lang), &costs);
+    let pages = ranges.len();
+    ranges
+        .into_iter()
         .enumerate()
-        .map(|(i, members)| {
-            let mut blocks = if i == 0 { head.clone() } else { Vec::new() };
-            for &m in members {
-                blocks.extend(bodies[m].iter().cloned());
+        .map(|(i, range)| {
+            let members = &entries[range];
+            SlackPage {
+                body: slack_page((i == 0).then_some(header), members, i + 1, pages, lang),
+                entries: members.iter().map(|e| e.proposal.id.clone()).collect(),
             }
-            if count > 1 {
-                blocks.push(page_footer(i + 1, count));
-            }
-            json!({ "text": fallback_text(header.date, entries.len(), i + 1, count, lang), "blocks": blocks })
         })
         .collect()
+}
+
+/// One page (1-based `page` of `pages`) as a `chat.postMessage` or
+/// `chat.update` body: the header when given (the first page), then the
+/// entries, then "Page 2/7" when there are several pages.
+pub fn slack_page(
+    header: Option<&DigestHeader>,
+    entries: &[DigestEntry],
+    page: usize,
+    pages: usize,
+    lang: Language,
+) -> Value {
+    let mut blocks = header.map(|h| header_blocks(h, entries.is_empty() && pages <= 1, lang)).unwrap_or_default();
+    for entry in entries {
+        blocks.extend(entry_blocks(entry, lang));
+    }
+    if pages > 1 {
+        blocks.push(page_footer(page, pages));
+    }
+    let date = header.map(|h| h.date).or_else(|| entries.first().map(|e| e.proposal.date));
+    let count = (pages <= 1).then_some(entries.len());
+    json!({ "text": fallback_text(date, count, page, pages, lang), "blocks": blocks })
 }
 
 /// Picks the French or English text.
@@ -119,29 +135,32 @@ fn tr(lang: Language, fr: &'static str, en: &'static str) -> &'static str {
     }
 }
 
+/// What a part of a page may take at most: blocks and serialized characters.
+#[derive(Debug, Clone, Copy)]
+struct Cost {
+    blocks: usize,
+    chars: usize,
+}
+
 /// Groups entries into pages, greedily and in order, so that every page stays
-/// within [`MAX_BLOCKS`] and [`MAX_PAGE_CHARS`] once the header (first page)
-/// and the footer are added. An entry is never split nor dropped: one that
-/// does not fit after others opens the next page, and one entry alone always
-/// fits since its section is capped at [`MAX_SECTION_CHARS`].
-fn paginate(head: &[Value], bodies: &[Vec<Value>]) -> Vec<Vec<usize>> {
-    // Room for the page footer, added once the number of pages is known.
-    const FOOTER_BLOCKS: usize = 1;
-    const FOOTER_CHARS: usize = 200;
-    let mut pages: Vec<Vec<usize>> = vec![Vec::new()];
-    let (mut blocks, mut chars) = (head.len() + FOOTER_BLOCKS, json_chars(head) + FOOTER_CHARS);
-    for (i, body) in bodies.iter().enumerate() {
-        let (b, c) = (body.len(), json_chars(body));
-        // The first page already holds the header, so even its first entry may move on.
+/// within [`MAX_BLOCKS`] and [`MAX_PAGE_CHARS`] with the header (first page)
+/// and the footer. An entry is never split nor dropped: one that does not fit
+/// after others opens the next page, and one entry alone always fits since its
+/// section is capped at [`MAX_SECTION_CHARS`].
+fn paginate(head: Cost, costs: &[Cost]) -> Vec<Range<usize>> {
+    let mut pages: Vec<Range<usize>> = vec![0..0];
+    let (mut blocks, mut chars) = (head.blocks + FOOTER_BLOCKS, head.chars + FOOTER_CHARS);
+    for (i, cost) in costs.iter().enumerate() {
         let current = pages.last().expect("at least one page");
-        let page_has_content = !current.is_empty() || pages.len() == 1;
-        if page_has_content && (blocks + b > MAX_BLOCKS || chars + c > MAX_PAGE_CHARS) {
-            pages.push(Vec::new());
+        // The first page already holds the header, so even its first entry may move on.
+        let page_has_content = i == 0 || current.end > current.start;
+        if page_has_content && (blocks + cost.blocks > MAX_BLOCKS || chars + cost.chars > MAX_PAGE_CHARS) {
+            pages.push(i..i);
             (blocks, chars) = (FOOTER_BLOCKS, FOOTER_CHARS);
         }
-        pages.last_mut().expect("at least one page").push(i);
-        blocks += b;
-        chars += c;
+        pages.last_mut().expect("at least one page").end = i + 1;
+        blocks += cost.blocks;
+        chars += cost.chars;
     }
     pages
 }
@@ -151,29 +170,108 @@ fn json_chars(blocks: &[Value]) -> usize {
     blocks.iter().map(|b| b.to_string().chars().count() + 1).sum()
 }
 
-/// The title and totals, and a line when there is nothing to decide.
-fn header_blocks(header: &DigestHeader, count: usize, lang: Language) -> Vec<Value> {
+/// The header at its largest: with a warning and the "send anyway" button,
+/// which it gains if the ledger grows stale during the day.
+fn header_cost(header: &DigestHeader, lang: Language) -> Cost {
+    let largest = DigestHeader {
+        warning: header.warning.clone().or_else(|| Some("x".repeat(WARNING_RESERVE_CHARS))),
+        send_anyway: true,
+        ..header.clone()
+    };
+    Cost { blocks: HEADER_BLOCKS, chars: json_chars(&header_blocks(&largest, true, lang)) }
+}
+
+/// An entry at its largest: marked stale, with a full-length preview, a
+/// status line of the longest allowed size, all four buttons and the longest
+/// revision number.
+fn entry_cost(entry: &DigestEntry, lang: Language) -> Cost {
+    let id = entry.proposal.id.as_str();
+    let section = section(format!("entry:{id}"), &entry_text(entry, true, lang));
+    let current = slack_escape(&preview_text(&entry.preview)).chars().count();
+    let preview_growth = (PREVIEW_CHARS + PREVIEW_ESCAPE_MARGIN).saturating_sub(current);
+    let status = status_block(id, "");
+    let actions = actions_block(&entry.proposal, &Action::ALL, u32::MAX, lang);
+    let chars = json_chars(&[section, status, actions]) + preview_growth + MAX_STATUS_JSON_CHARS;
+    Cost { blocks: ENTRY_BLOCKS, chars }
+}
+
+/// The stale warning, the title and totals, and the "send anyway" button.
+fn header_blocks(header: &DigestHeader, say_empty: bool, lang: Language) -> Vec<Value> {
+    let mut blocks = Vec::new();
+    if let Some(warning) = header.warning.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+        blocks.push(section("digest:warning".to_string(), &warning_text(warning)));
+    }
     let title =
         format!("*{} — {}*", tr(lang, "Relances proposées", "Proposed reminders"), date_long(header.date, lang));
     let mut lines = vec![title];
     lines.extend(header.lines.iter().map(|l| slack_escape(l)));
-    if count == 0 {
+    if say_empty {
         lines.push(tr(lang, "Aucune relance à proposer aujourd'hui.", "No reminders to propose today.").to_string());
     }
-    vec![section("digest:header".to_string(), &lines.join("\n"))]
+    blocks.push(section("digest:header".to_string(), &lines.join("\n")));
+    if header.send_anyway {
+        blocks.push(send_anyway_block(header.date, lang));
+    }
+    blocks
+}
+
+/// Every line bold, the first behind ⚠️: it must be read before anything else.
+fn warning_text(warning: &str) -> String {
+    let lines: Vec<String> = warning
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+        .map(|(i, l)| if i == 0 { format!("*⚠️ {}*", slack_escape(l)) } else { format!("*{}*", slack_escape(l)) })
+        .collect();
+    lines.join("\n")
+}
+
+/// Finance's "send anyway": releases every approval held for stale data. Its
+/// value is the day (`2026-03-16`), the only thing it is about.
+fn send_anyway_block(date: NaiveDate, lang: Language) -> Value {
+    let day = date.format("%Y-%m-%d").to_string();
+    let label = action_label(Action::SendAnyway, lang);
+    let confirm = confirm_dialog(
+        tr(lang, "Envoyer sans données fraîches ?", "Send without fresh data?"),
+        tr(
+            lang,
+            "Les relances approuvées partiront sans attendre l'import des paiements : un client qui a payé entre-temps peut être relancé.",
+            "Approved reminders will leave without waiting for the payments import: a client who paid meanwhile may be chased.",
+        ),
+        label,
+        lang,
+    );
+    json!({
+        "type": "actions",
+        "block_id": "digest:send_anyway",
+        "elements": [{
+            "type": "button",
+            "text": { "type": "plain_text", "text": truncate_chars(label, MAX_BUTTON_CHARS) },
+            "action_id": format!("{}:{day}", Action::SendAnyway.as_str()),
+            "value": day,
+            "style": "danger",
+            "confirm": confirm,
+        }],
+    })
 }
 
 /// Short on purpose: it is the notification text and the screen-reader text.
-fn fallback_text(date: NaiveDate, count: usize, page: usize, pages: usize, lang: Language) -> String {
-    let reminders = match (lang, count) {
-        (Language::Fr, 0 | 1) => format!("{count} relance"),
-        (Language::Fr, _) => format!("{count} relances"),
-        (Language::En, 1) => format!("{count} reminder"),
-        (Language::En, _) => format!("{count} reminders"),
-    };
-    let title = tr(lang, "Relances proposées", "Proposed reminders");
-    let colon = tr(lang, " :", ":");
-    let mut text = format!("{title} — {}{colon} {reminders}", date_long(date, lang));
+/// The count is given only for a single-page digest, where the page knows it.
+fn fallback_text(date: Option<NaiveDate>, count: Option<usize>, page: usize, pages: usize, lang: Language) -> String {
+    let mut text = tr(lang, "Relances proposées", "Proposed reminders").to_string();
+    if let Some(date) = date {
+        text.push_str(&format!(" — {}", date_long(date, lang)));
+    }
+    if let Some(count) = count {
+        let reminders = match (lang, count) {
+            (Language::Fr, 0 | 1) => format!("{count} relance"),
+            (Language::Fr, _) => format!("{count} relances"),
+            (Language::En, 1) => format!("{count} reminder"),
+            (Language::En, _) => format!("{count} reminders"),
+        };
+        text.push_str(&format!("{} {reminders}", tr(lang, " :", ":")));
+    }
     if pages > 1 {
         text.push_str(&format!(" ({page}/{pages})"));
     }
@@ -189,19 +287,26 @@ fn page_footer(page: usize, pages: usize) -> Value {
     })
 }
 
-/// The section describing a proposal, then its buttons or its status.
+/// The section describing a proposal, its status if any, its buttons if any.
 fn entry_blocks(entry: &DigestEntry, lang: Language) -> Vec<Value> {
     let id = entry.proposal.id.as_str();
-    let text = entry_text(entry, lang);
-    let second = match &entry.status {
-        Some(status) => json!({
-            "type": "context",
-            "block_id": format!("status:{id}"),
-            "elements": [{ "type": "mrkdwn", "text": truncate_escaped(&slack_escape(status), MAX_SECTION_CHARS) }],
-        }),
-        None => actions_block(&entry.proposal, lang),
-    };
-    vec![section(format!("entry:{id}"), &text), second]
+    let mut blocks = vec![section(format!("entry:{id}"), &entry_text(entry, entry.stale, lang))];
+    if let Some(status) = entry.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        blocks.push(status_block(id, &truncate_for_json(&slack_escape(status), MAX_STATUS_JSON_CHARS)));
+    }
+    if !actions_of(&entry.buttons).is_empty() {
+        blocks.push(actions_block(&entry.proposal, &entry.buttons, entry.rev, lang));
+    }
+    blocks
+}
+
+/// "✅ Approuvé par Claire à 09:12", already escaped and bounded.
+fn status_block(id: &str, text: &str) -> Value {
+    json!({
+        "type": "context",
+        "block_id": format!("status:{id}"),
+        "elements": [{ "type": "mrkdwn", "text": text }],
+    })
 }
 
 fn section(block_id: String, text: &str) -> Value {
@@ -213,9 +318,9 @@ fn section(block_id: String, text: &str) -> Value {
 }
 
 /// Title, stage line, invoices, total and preview, all client data escaped.
-fn entry_text(entry: &DigestEntry, lang: Language) -> String {
+fn entry_text(entry: &DigestEntry, stale: bool, lang: Language) -> String {
     let p = &entry.proposal;
-    let mut lines = vec![title_line(p, lang)];
+    let mut lines = vec![title_line(entry, stale, lang)];
     let channels: Vec<&str> = p.channels.iter().map(|c| channel_label(*c, lang)).collect();
     lines.push(format!(
         "{} · {} {} · {}",
@@ -226,25 +331,35 @@ fn entry_text(entry: &DigestEntry, lang: Language) -> String {
     ));
     lines.extend(invoice_lines(p, lang));
     lines.push(format!("*{}* {}", tr(lang, "Total :", "Total:"), money(p.total_due, p.currency, lang)));
-    let preview = truncate_chars(&entry.preview.split_whitespace().collect::<Vec<_>>().join(" "), PREVIEW_CHARS);
+    let preview = preview_text(&entry.preview);
     if !preview.is_empty() {
         lines.push(format!("> {}", slack_escape(&preview)));
     }
     lines.join("\n")
 }
 
-/// `*Garage Martin*  ⭐ stratégique · @julie · particulier`. The owner is
-/// shown so the sales rep sees their strategic client and can veto in time.
-fn title_line(p: &Proposal, lang: Language) -> String {
+/// The preview on one line, at most [`PREVIEW_CHARS`] characters.
+fn preview_text(preview: &str) -> String {
+    truncate_chars(&preview.split_whitespace().collect::<Vec<_>>().join(" "), PREVIEW_CHARS)
+}
+
+/// `*Garage Martin*  ⭐ stratégique · suivi par <@U024BE7LH> · ⚠️ données
+/// anciennes`. The owner is mentioned so the sales rep is notified of their
+/// strategic client and can veto in time.
+fn title_line(entry: &DigestEntry, stale: bool, lang: Language) -> String {
+    let p = &entry.proposal;
     let mut tags = Vec::new();
     if p.segment == Segment::Strategic {
         tags.push(format!("⭐ {}", tr(lang, "stratégique", "strategic")));
     }
-    if let Some(owner) = p.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
-        tags.push(format!("{} @{}", tr(lang, "suivi par", "owner"), slack_escape(owner.trim_start_matches('@'))));
+    if let Some(owner) = owner_tag(entry) {
+        tags.push(format!("{} {owner}", tr(lang, "suivi par", "owner")));
     }
     if p.kind == ClientKind::B2c {
         tags.push(tr(lang, "particulier", "consumer").to_string());
+    }
+    if stale {
+        tags.push(tr(lang, "⚠️ données anciennes", "⚠️ stale data").to_string());
     }
     let name = slack_escape(&truncate_chars(p.client_name.trim(), MAX_NAME_CHARS));
     if tags.is_empty() {
@@ -252,6 +367,31 @@ fn title_line(p: &Proposal, lang: Language) -> String {
     } else {
         format!("*{name}*  {}", tags.join(" · "))
     }
+}
+
+/// `<@U024BE7LH>` when `people:` gives the owner's Slack id, so Slack notifies
+/// them; else `@name` escaped, which notifies nobody. An id that is not a
+/// plain Slack member id is not trusted into a mention.
+fn owner_tag(entry: &DigestEntry) -> Option<String> {
+    if let Some(owner) = &entry.owner {
+        if let Some(id) = owner.slack.as_deref().map(str::trim).filter(|id| is_slack_member_id(id)) {
+            return Some(format!("<@{id}>"));
+        }
+        if let Some(name) = plain_owner(&owner.name) {
+            return Some(name);
+        }
+    }
+    entry.proposal.owner.as_deref().and_then(plain_owner)
+}
+
+fn plain_owner(name: &str) -> Option<String> {
+    let name = name.trim().trim_start_matches('@');
+    (!name.is_empty()).then(|| format!("@{}", slack_escape(&truncate_chars(name, MAX_NAME_CHARS))))
+}
+
+/// Slack member ids are short upper-case alphanumerics (`U024BE7LH`, `W0…`).
+fn is_slack_member_id(id: &str) -> bool {
+    (2..=32).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 /// One line per invoice, the first [`MAX_INVOICE_LINES`] only, then a count
@@ -292,17 +432,23 @@ fn days_late(days: i64, lang: Language) -> String {
     }
 }
 
-/// The four buttons. Approve is the primary action; Veto is red and asks for
-/// confirmation, since it stops the client's reminders for days.
-fn actions_block(p: &Proposal, lang: Language) -> Value {
+/// The decisions an entry's buttons may offer, in the given order. "Send
+/// anyway" is about the whole day and lives in the header only.
+fn actions_of(buttons: &[Action]) -> Vec<Action> {
+    buttons.iter().copied().filter(|a| *a != Action::SendAnyway).collect()
+}
+
+/// The entry's buttons. Approve is the primary action; Veto is red and asks
+/// for confirmation, since it stops the client's reminders for days.
+fn actions_block(p: &Proposal, buttons: &[Action], rev: u32, lang: Language) -> Value {
     let id = p.id.as_str();
-    let elements: Vec<Value> = Action::ALL
-        .iter()
-        .map(|&action| {
+    let elements: Vec<Value> = actions_of(buttons)
+        .into_iter()
+        .map(|action| {
             let mut button = json!({
                 "type": "button",
-                "text": { "type": "plain_text", "text": truncate_chars(action.label(lang), MAX_BUTTON_CHARS) },
-                "action_id": format!("{}:{id}", action.name()),
+                "text": { "type": "plain_text", "text": truncate_chars(action_label(action, lang), MAX_BUTTON_CHARS) },
+                "action_id": format!("{}:{id}", action.as_str()),
                 "value": id,
             });
             match action {
@@ -311,12 +457,12 @@ fn actions_block(p: &Proposal, lang: Language) -> Value {
                     button["style"] = json!("danger");
                     button["confirm"] = veto_confirm(p, lang);
                 }
-                Action::Soften | Action::Snooze => {}
+                Action::Soften | Action::Snooze | Action::SendAnyway => {}
             }
             button
         })
         .collect();
-    json!({ "type": "actions", "block_id": format!("actions:{id}"), "elements": elements })
+    json!({ "type": "actions", "block_id": format!("actions:{id}:{rev}"), "elements": elements })
 }
 
 /// The confirmation dialog of the Veto button. Plain text, where Slack parses
@@ -327,10 +473,15 @@ fn veto_confirm(p: &Proposal, lang: Language) -> Value {
         Language::Fr => format!("Aucune relance ne partira vers {name} tant que le veto tient."),
         Language::En => format!("No reminder will go to {name} while the veto holds."),
     };
+    confirm_dialog(tr(lang, "Mettre un veto ?", "Veto this reminder?"), &text, "Veto", lang)
+}
+
+/// A red confirmation dialog, all plain text.
+fn confirm_dialog(title: &str, text: &str, confirm: &str, lang: Language) -> Value {
     json!({
-        "title": { "type": "plain_text", "text": tr(lang, "Mettre un veto ?", "Veto this reminder?") },
-        "text": { "type": "plain_text", "text": truncate_chars(&text, MAX_CONFIRM_TEXT_CHARS) },
-        "confirm": { "type": "plain_text", "text": "Veto" },
+        "title": { "type": "plain_text", "text": truncate_chars(title, 100) },
+        "text": { "type": "plain_text", "text": truncate_chars(text, MAX_CONFIRM_TEXT_CHARS) },
+        "confirm": { "type": "plain_text", "text": truncate_chars(confirm, MAX_BUTTON_CHARS) },
         "deny": { "type": "plain_text", "text": tr(lang, "Annuler", "Cancel") },
         "style": "danger",
     })
@@ -352,7 +503,36 @@ fn truncate_escaped(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }
-    let mut kept: String = text.chars().take(max.saturating_sub(1)).collect();
+    let kept: String = text.chars().take(max.saturating_sub(1)).collect();
+    close_cut(kept)
+}
+
+/// Like [`truncate_escaped`], but `max` bounds the characters of the text once
+/// JSON-encoded (a quote or a newline takes two), so the size of the block it
+/// goes in is known in advance whatever the text holds.
+fn truncate_for_json(text: &str, max: usize) -> String {
+    let cost = |c: char| match c {
+        '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+        c if (c as u32) < 0x20 => 6,
+        _ => 1,
+    };
+    // The quotes around the string count too.
+    if text.chars().map(cost).sum::<usize>() + 2 <= max {
+        return text.to_string();
+    }
+    let mut used = 3; // the quotes and the ellipsis
+    let kept: String = text
+        .chars()
+        .take_while(|&c| {
+            used += cost(c);
+            used <= max
+        })
+        .collect();
+    close_cut(kept)
+}
+
+/// Drops a half entity at the end of a cut text and marks the cut with `…`.
+fn close_cut(mut kept: String) -> String {
     if let Some(amp) = kept.rfind('&') {
         if !kept[amp..].contains(';') {
             kept.truncate(amp);

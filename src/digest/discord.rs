@@ -14,8 +14,8 @@
 //!   after a click never overflows it ([`discord_page`] still shortens
 //!   descriptions as a last resort);
 //! - title 256, description [`MAX_DESCRIPTION_CHARS`] (Discord: 4096),
-//!   `content` 2000, button label 80, `custom_id` 100 (ours are at most 87:
-//!   the longest action name, a 64-character proposal id, a revision).
+//!   `content` 2000, button label 80, `custom_id` 100 (ours are at most 83:
+//!   `approve:`, a 64-character proposal id, `:` and a 10-digit revision).
 //!
 //! Client data is untrusted: a client named `@everyone <@&123>` must ping no
 //! one and a name like `[payé](https://…)` must not become a link. So every

@@ -378,3 +378,14 @@ fn five_of_the_largest_entries_on_one_page_are_shortened_to_fit() {
         assert!(embed["description"].as_str().unwrap().starts_with("⚠️ données anciennes\n2e relance"), "{embed}");
     }
 }
+
+#[test]
+fn the_longest_custom_id_fits_discords_100_characters() {
+    let mut e = entry(proposal(1, "Garage Martin", 1));
+    e.proposal.id = ProposalId::parse(&"9".repeat(64)).unwrap();
+    e.rev = u32::MAX;
+    let pages = discord_digest_pages(&header(), &[e], Language::Fr, ButtonKind::Interactive);
+    check_discord_limits(&pages[0].body);
+    let longest = custom_ids(&pages[0].body).into_iter().map(|id| id.chars().count()).max().unwrap();
+    assert_eq!(longest, 83);
+}

@@ -28,12 +28,15 @@ const SOURCES: &[(&str, &str)] = &[
     ("digest.html.j2", include_str!("templates/digest.html.j2")),
 ];
 
-/// Compiled once. HTML escaping for every template whatever its name, and
-/// strict undefined so a misspelt variable fails the tests, not a page.
+/// Compiled once. HTML escaping for every template whatever its name,
+/// strict undefined so a misspelt variable fails the tests, not a page, and
+/// block tags that leave no blank lines behind.
 static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| AutoEscape::Html);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
     for (name, source) in SOURCES {
         env.add_template(name, source).unwrap_or_else(|e| panic!("built-in page {name} is invalid: {e:#}"));
     }
@@ -148,6 +151,9 @@ fn render(name: &str, ctx: minijinja::Value) -> String {
         .unwrap_or_else(|e| panic!("built-in page {name} failed to render: {e:#}"))
 }
 
+/// The URL of a button: `link(proposal_id, action)`.
+type LinkFn<'a> = dyn Fn(&str, Action) -> String + 'a;
+
 /// An entry as the templates show it.
 #[derive(Debug, Serialize)]
 struct EntryView {
@@ -179,7 +185,7 @@ impl ButtonView {
 
 /// The entry's description; its buttons only when `link` is given (the
 /// digest page, not the confirmation page).
-fn entry_view(entry: &DigestEntry, lang: Language, link: Option<&dyn Fn(&str, Action) -> String>) -> EntryView {
+fn entry_view(entry: &DigestEntry, lang: Language, link: Option<&LinkFn<'_>>) -> EntryView {
     let p = &entry.proposal;
     let (invoices, more) = invoice_rows(p, lang, MAX_INVOICE_ROWS);
     let buttons = match link {

@@ -148,7 +148,7 @@ struct Cost {
 /// after others opens the next page, and one entry alone always fits since its
 /// section is capped at [`MAX_SECTION_CHARS`].
 fn paginate(head: Cost, costs: &[Cost]) -> Vec<Range<usize>> {
-    let mut pages: Vec<Range<usize>> = vec![0..0];
+    let mut pages: Vec<Range<usize>> = std::iter::once(0..0).collect();
     let (mut blocks, mut chars) = (head.blocks + FOOTER_BLOCKS, head.chars + FOOTER_CHARS);
     for (i, cost) in costs.iter().enumerate() {
         let current = pages.last().expect("at least one page");

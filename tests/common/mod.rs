@@ -11,7 +11,9 @@
 #![allow(dead_code)] // each test crate uses its own subset of the helpers
 
 use chrono::{Days, NaiveDate};
-use relance::domain::{Client, ClientId, Currency, EmailAddress, Invoice, InvoiceNumber, Payment};
+use relance::domain::{Channel, Client, ClientId, ClientKind, Currency, EmailAddress, Invoice, InvoiceNumber};
+use relance::domain::{Language, Payment, Segment, Stage, Tone};
+use relance::policy::{Proposal, ProposedInvoice};
 use relance::store::{Actor, PgStore, SqliteStore, Store};
 use rust_decimal::Decimal;
 use sqlx::{Connection, Executor, PgConnection, SqliteConnection};
@@ -180,5 +182,43 @@ pub fn payment(invoice: &str, amount: &str, date: &str) -> Payment {
         amount: dec(amount),
         date: d(date),
         reference: String::new(),
+    }
+}
+
+/// The day's proposal to a standard French business client, by e-mail, for
+/// one invoice of `due` (20 days late), with the id the planner gives it.
+pub fn proposal(client: &str, day: &str, stage: Stage, tone: Tone, due: &str) -> Proposal {
+    let client_id = ClientId::parse(client).expect("client id");
+    let invoice = ProposedInvoice {
+        number: InvoiceNumber::parse(&format!("F-{client}")).expect("invoice number"),
+        issue_date: d(day) - Days::new(50),
+        due_date: d(day) - Days::new(20),
+        amount: dec(due),
+        amount_due: dec(due),
+        days_late: 20,
+        stage,
+        penalties: None,
+        description: format!("Prestation {client}"),
+    };
+    Proposal {
+        id: relance::policy::planner::proposal_id(&client_id, Currency::EUR, d(day)),
+        date: d(day),
+        client_id,
+        client_name: format!("Client {client}"),
+        segment: Segment::Standard,
+        kind: ClientKind::B2b,
+        language: Language::Fr,
+        owner: None,
+        stage,
+        tone,
+        channels: vec![Channel::Email],
+        currency: Currency::EUR,
+        total_due: dec(due),
+        invoices: vec![invoice],
+        penalties: None,
+        indemnity: None,
+        previous_reminders: vec![],
+        score: 50,
+        reason: String::new(),
     }
 }

@@ -25,17 +25,6 @@ pub enum Change {
     Revived,
 }
 
-impl Change {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Change::Added => "added",
-            Change::Refreshed => "refreshed",
-            Change::Withdrawn => "withdrawn",
-            Change::Revived => "revived",
-        }
-    }
-}
-
 /// One entry of the day after the posting, at its position in the digest.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -112,7 +101,8 @@ mod tests {
 
     fn entry(client: &str, due: Decimal) -> EntryState {
         let day = NaiveDate::from_ymd_opt(2026, 3, 16).unwrap();
-        let invoice = ProposedInvoice::sample(&format!("F-{client}"), due, day - chrono::Days::new(20), 20, Stage::First);
+        let invoice =
+            ProposedInvoice::sample(&format!("F-{client}"), due, day - chrono::Days::new(20), 20, Stage::First);
         EntryState::new(Proposal::sample(client, client, Stage::First, Tone::Courteous, vec![invoice]), None)
     }
 

@@ -16,8 +16,8 @@ mod trail;
 use super::backend::{Backend, Binds, Columns, Conn, Q};
 use super::rows::BATCH_ROWS;
 use super::sql::SqlStore;
-use super::{Actor, Applied, DecideFn, DecisionRecord, DigestRecord, Entries, OutboxRow, PostedMessage, Result};
 use super::StoreError;
+use super::{Actor, Applied, DecideFn, DecisionRecord, DigestRecord, Entries, OutboxRow, PostedMessage, Result};
 use crate::decision::{Effect, EntryState, OutboxItem, OutboxOp, Stamp};
 use crate::domain::{ClientId, ProposalId};
 use crate::people::Platform;
@@ -372,7 +372,8 @@ where
 
     /// Cancels a proposal's message if it is still queued (never one already sent).
     async fn cancel_outbox(conn: &mut Conn<DB>, id: &ProposalId, now: DateTime<Utc>) -> Result<()> {
-        let sql = "UPDATE outbox SET status = 'cancelled', updated_at = $1 WHERE proposal_id = $2 AND status = 'queued'";
+        let sql =
+            "UPDATE outbox SET status = 'cancelled', updated_at = $1 WHERE proposal_id = $2 AND status = 'queued'";
         sqlx::query::<DB>(sql).time(now).text(id.as_str()).execute(conn).await?;
         Ok(())
     }

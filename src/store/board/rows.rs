@@ -3,11 +3,11 @@
 //! a row edited by hand into something invalid is [`StoreError::Corrupt`].
 
 use crate::decision::{Action, EntryState, Stamp};
+use crate::domain::ProposalId;
 use crate::people::Platform;
 use crate::store::backend::Columns;
 use crate::store::rows::{client_id, corrupt, parse};
 use crate::store::{DecisionRecord, DigestRecord, OutboxRow, OutboxStatus, PostedMessage, Result};
-use crate::domain::ProposalId;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 

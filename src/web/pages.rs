@@ -28,20 +28,44 @@ const SOURCES: &[(&str, &str)] = &[
     ("digest.html.j2", include_str!("templates/digest.html.j2")),
 ];
 
-/// Compiled once. HTML escaping for every template whatever its name,
-/// strict undefined so a misspelt variable fails the tests, not a page, and
-/// block tags that leave no blank lines behind.
+/// Compiled once. HTML escaping for every template whatever its name (see
+/// [`escape_html`]), strict undefined so a misspelt variable fails the tests,
+/// not a page, and block tags that leave no blank lines behind.
 static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| AutoEscape::Html);
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
+    env.set_formatter(|out, state, value| match value.as_str() {
+        Some(text) if state.auto_escape() == AutoEscape::Html && !value.is_safe() => {
+            out.write_str(&escape_html(text)).map_err(minijinja::Error::from)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    });
     for (name, source) in SOURCES {
         env.add_template(name, source).unwrap_or_else(|e| panic!("built-in page {name} is invalid: {e:#}"));
     }
     env
 });
+
+/// Escapes text for HTML content and quoted attribute values: `& < > " '`.
+/// Unlike minijinja's default it leaves `/` alone, which needs no escaping
+/// there, so a link reads `href="https://…/act/…"` in the page source.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
 
 /// What the confirmation page of a decision link shows.
 #[derive(Debug, Clone)]

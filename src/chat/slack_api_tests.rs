@@ -66,10 +66,7 @@ async fn a_429_is_waited_out_as_retry_after_says_then_retried_once() {
 #[tokio::test]
 async fn rate_limiting_that_does_not_end_fails_after_three_tries() {
     let (server, api) = fake_slack().await;
-    Mock::given(path("/api/chat.update"))
-        .respond_with(rate_limited("0"))
-        .mount(&server)
-        .await;
+    Mock::given(path("/api/chat.update")).respond_with(rate_limited("0")).mount(&server).await;
     let err = api.update_message("C1", "1.2", &page()).await.unwrap_err().to_string();
     assert!(err.contains("rate limited 3 times"), "{err}");
     assert_eq!(server.received_requests().await.unwrap().len(), MAX_TRIES as usize);
@@ -78,10 +75,7 @@ async fn rate_limiting_that_does_not_end_fails_after_three_tries() {
 #[tokio::test]
 async fn a_long_ban_is_not_waited_for() {
     let (server, api) = fake_slack().await;
-    Mock::given(path("/api/chat.update"))
-        .respond_with(rate_limited("3600"))
-        .mount(&server)
-        .await;
+    Mock::given(path("/api/chat.update")).respond_with(rate_limited("3600")).mount(&server).await;
     let started = Instant::now();
     let err = api.update_message("C1", "1.2", &page()).await.unwrap_err().to_string();
     assert!(err.contains("rate limited for 3600 s"), "{err}");

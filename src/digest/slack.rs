@@ -50,8 +50,10 @@ pub const MAX_INVOICE_LINES: usize = 10;
 /// Characters of the message preview shown per entry.
 pub const PREVIEW_CHARS: usize = 280;
 /// Characters, once JSON-encoded, of an entry's status line: a bound known in
-/// advance, so pages can keep room for statuses that do not exist yet.
-pub const MAX_STATUS_JSON_CHARS: usize = 600;
+/// advance, so pages can keep room for statuses that do not exist yet. The
+/// longest real status (softened, then vetoed with a 200-character reason) is
+/// about 320; a longer one is cut, its full text staying in the audit log.
+pub const MAX_STATUS_JSON_CHARS: usize = 400;
 /// Characters an escaped preview may grow by beyond [`PREVIEW_CHARS`] (a
 /// softer template naming "Durand & Fils" escapes its `&`).
 const PREVIEW_ESCAPE_MARGIN: usize = 40;

@@ -281,7 +281,8 @@ pub async fn render_page(
     let states = svc.store.entries_by_id(&message.entries).await?;
     let (header, entries) = view(svc, message.day, &states).await?;
     let header = (message.page == 0).then_some(&header);
-    let (index, lang) = (message.page as usize, svc.lang());
+    // Renderers number pages from 1.
+    let (index, lang) = (message.page as usize + 1, svc.lang());
     Ok(match platform {
         Platform::Slack => slack_page(header, &entries, index, pages, lang),
         _ => discord_page(header, &entries, index, pages, lang, ButtonKind::Interactive),

@@ -407,7 +407,8 @@ mod tests {
             "people:\n  - { name: Claire, role: finance, discord: \"${D_ID}\", code: \"${CODE}\" }\ndiscord:\n  channel_id: ${CHAN}\n",
         );
         let config =
-            parse(&text, &env(&[("D_ID", "80351110224678912"), ("CODE", "004821"), ("CHAN", "1234567890123")])).unwrap();
+            parse(&text, &env(&[("D_ID", "80351110224678912"), ("CODE", "004821"), ("CHAN", "1234567890123")]))
+                .unwrap();
         assert_eq!(config.people[0].discord.as_deref(), Some("80351110224678912"));
         assert_eq!(config.people[0].code.as_deref(), Some("004821"));
         assert_eq!(config.discord.channel_id.as_deref(), Some("1234567890123"));

@@ -146,9 +146,10 @@ impl<'a> People<'a> {
     /// compared in constant time so a wrong code reveals nothing.
     pub fn sign_in(&self, who: &str, code: &str) -> Option<&'a Person> {
         let who = normalize(who);
-        let person = self.0.iter().find(|p| {
-            normalize(&p.name) == who || p.email.as_deref().is_some_and(|e| normalize(e) == who)
-        })?;
+        let person = self
+            .0
+            .iter()
+            .find(|p| normalize(&p.name) == who || p.email.as_deref().is_some_and(|e| normalize(e) == who))?;
         let expected = person.code.as_deref().filter(|c| !c.is_empty())?;
         constant_time_eq(expected.as_bytes(), code.trim().as_bytes()).then_some(person)
     }

@@ -265,7 +265,7 @@ async fn serve_runs_on_the_embedded_default_and_stops_on_sigterm() {
     assert!(text.contains("Relances proposées") && text.contains("/digest"), "{text}");
 
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("relance"))
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("relance"))
         .arg("serve")
         .env("DATABASE_URL", &backend.url)
         .env("RELANCE_CONFIG", concat!(env!("CARGO_MANIFEST_DIR"), "/bot-config.yaml"))

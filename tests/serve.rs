@@ -52,9 +52,18 @@ struct Fakes {
 impl Fakes {
     async fn start() -> Self {
         let slack = MockServer::start().await;
-        let ok = |ts: &str| ResponseTemplate::new(200).set_body_json(json!({"ok": true, "channel": "C0DIGEST", "ts": ts}));
-        Mock::given(method("POST")).and(path("/api/chat.postMessage")).respond_with(ok("1773648000.000100")).mount(&slack).await;
-        Mock::given(method("POST")).and(path("/api/chat.update")).respond_with(ok("1773648000.000100")).mount(&slack).await;
+        let ok =
+            |ts: &str| ResponseTemplate::new(200).set_body_json(json!({"ok": true, "channel": "C0DIGEST", "ts": ts}));
+        Mock::given(method("POST"))
+            .and(path("/api/chat.postMessage"))
+            .respond_with(ok("1773648000.000100"))
+            .mount(&slack)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/api/chat.update"))
+            .respond_with(ok("1773648000.000100"))
+            .mount(&slack)
+            .await;
         Mock::given(method("POST")).and(path("/api/views.open")).respond_with(ok("")).mount(&slack).await;
         Mock::given(method("POST")).and(path("/respond")).respond_with(ResponseTemplate::new(200)).mount(&slack).await;
         let discord = MockServer::start().await;
@@ -65,8 +74,16 @@ impl Fakes {
             "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [], "embeds": [],
             "pinned": false
         }));
-        Mock::given(method("POST")).and(path_regex("^/api/v10/channels/[0-9]+/messages$")).respond_with(message.clone()).mount(&discord).await;
-        Mock::given(method("PATCH")).and(path_regex("^/api/v10/channels/[0-9]+/messages/[0-9]+$")).respond_with(message).mount(&discord).await;
+        Mock::given(method("POST"))
+            .and(path_regex("^/api/v10/channels/[0-9]+/messages$"))
+            .respond_with(message.clone())
+            .mount(&discord)
+            .await;
+        Mock::given(method("PATCH"))
+            .and(path_regex("^/api/v10/channels/[0-9]+/messages/[0-9]+$"))
+            .respond_with(message)
+            .mount(&discord)
+            .await;
         let teams = MockServer::start().await;
         Mock::given(method("POST")).and(path("/workflow")).respond_with(ResponseTemplate::new(202)).mount(&teams).await;
         Self { slack, discord, teams }
@@ -272,7 +289,13 @@ async fn the_digest_is_posted_once_per_day_and_slack_clicks_decide_it() {
         let posts = Fakes::requests(&fakes.slack, "POST", "/chat.postMessage").await;
         assert_eq!(posts.len(), 1, "{}", bot.name);
         let text = posts[0].to_string();
-        let plan = relance::cli::plan_day(bot.store.as_ref(), &bot.svc.config().policy, monday().with_timezone(&Paris).date_naive()).await.unwrap();
+        let plan = relance::cli::plan_day(
+            bot.store.as_ref(),
+            &bot.svc.config().policy,
+            monday().with_timezone(&Paris).date_naive(),
+        )
+        .await
+        .unwrap();
         for p in &plan.proposals {
             assert!(text.contains(&format!("\"approve:{}\"", p.id)), "{}: approve button for {}", bot.name, p.id);
             assert!(text.contains(&format!("\"value\":\"{}\"", p.id)), "{}", bot.name);
@@ -289,7 +312,12 @@ async fn the_digest_is_posted_once_per_day_and_slack_clicks_decide_it() {
         assert_eq!(Fakes::requests(&fakes.slack, "POST", "/chat.postMessage").await.len(), 1, "{}", bot.name);
         assert_eq!(Fakes::requests(&fakes.slack, "POST", "/chat.update").await.len(), 1, "{}", bot.name);
         assert_eq!(Fakes::requests(&fakes.discord, "POST", "/messages").await.len(), 1, "{}", bot.name);
-        assert_eq!(Fakes::requests(&fakes.teams, "POST", "/workflow").await.len(), 1, "{}: Teams cards are not reposted", bot.name);
+        assert_eq!(
+            Fakes::requests(&fakes.teams, "POST", "/workflow").await.len(),
+            1,
+            "{}: Teams cards are not reposted",
+            bot.name
+        );
 
         // Claire approves C1 on Slack.
         let id = proposal_id(&bot, "C1").await;
@@ -307,10 +335,19 @@ async fn the_digest_is_posted_once_per_day_and_slack_clicks_decide_it() {
         assert_eq!(outbox.len(), 1, "{}", bot.name);
         assert_eq!(outbox[0].status, OutboxStatus::Queued, "{}", bot.name);
         let audit = bot.store.audit_log(Some(&ClientId::parse("C1").unwrap()), 50).await.unwrap();
-        assert!(audit.iter().any(|a| a.action == "decision.approve" && a.actor.name == "Claire Martin" && a.actor.via == "slack"), "{}: {audit:?}", bot.name);
+        assert!(
+            audit
+                .iter()
+                .any(|a| a.action == "decision.approve" && a.actor.name == "Claire Martin" && a.actor.via == "slack"),
+            "{}: {audit:?}",
+            bot.name
+        );
         // …and the message is updated in place.
         eventually("chat.update with the approval", || async {
-            Fakes::requests(&fakes.slack, "POST", "/chat.update").await.iter().any(|u| u.to_string().contains("Approuvé par Claire Martin"))
+            Fakes::requests(&fakes.slack, "POST", "/chat.update")
+                .await
+                .iter()
+                .any(|u| u.to_string().contains("Approuvé par Claire Martin"))
         })
         .await;
 
@@ -373,7 +410,8 @@ async fn a_sales_rep_softens_only_their_own_clients_and_strategic_reminders_wait
         let id = proposal_id(&bot, "C4").await;
         let strategic = proposal_id(&bot, "C3").await;
         let day = monday().with_timezone(&Paris).date_naive();
-        let tone_before = bot.store.entries(day).await.unwrap().iter().find(|e| e.proposal.id.as_str() == id).unwrap().proposal.tone;
+        let tone_before =
+            bot.store.entries(day).await.unwrap().iter().find(|e| e.proposal.id.as_str() == id).unwrap().proposal.tone;
         let respond = format!("{}/respond", fakes.slack.uri());
         // Julie owns C4: she may soften it…
         let soften = slack_click("U02JULIE", "soften", &id, 0, &respond);
@@ -454,7 +492,10 @@ async fn discord_pings_clicks_and_veto_reasons() {
         assert_eq!(entry.approvals[0].via, relance::people::Platform::Discord);
         // The Slack copy of the digest follows.
         eventually("Slack updated after a Discord click", || async {
-            Fakes::requests(&fakes.slack, "POST", "/chat.update").await.iter().any(|u| u.to_string().contains("Approuvé par Claire Martin"))
+            Fakes::requests(&fakes.slack, "POST", "/chat.update")
+                .await
+                .iter()
+                .any(|u| u.to_string().contains("Approuvé par Claire Martin"))
         })
         .await;
 
@@ -527,7 +568,8 @@ async fn without_any_platform_the_local_page_decides_through_signed_links() {
         assert_eq!(decisions_count(&bot).await, 0, "{}: GET changed nothing", bot.name);
         let csrf = confirm.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
 
-        let form = |code: &str| vec![("who", "Claire Martin".to_string()), ("code", code.to_string()), ("csrf", csrf.clone())];
+        let form =
+            |code: &str| vec![("who", "Claire Martin".to_string()), ("code", code.to_string()), ("csrf", csrf.clone())];
         let http = reqwest::Client::new();
         let wrong = http.post(&url).form(&form("0000")).send().await.unwrap();
         assert_eq!(wrong.status(), 401);

@@ -136,7 +136,10 @@ async fn digest(app: App) -> anyhow::Result<()> {
         Some(_) => {
             let day = plan_day(store.as_ref(), &config.policy, today).await?;
             print!("{}", terminal_digest(&config, tz, today, &day)?);
-            println!("\nNo chat platform is configured: run `relance serve` and open {}/digest to decide.", config.server.base_url());
+            println!(
+                "\nNo chat platform is configured: run `relance serve` and open {}/digest to decide.",
+                config.server.base_url()
+            );
         }
     }
     Ok(())

@@ -45,8 +45,9 @@ fn ctx(rules: &DecisionRules, fresh: bool) -> Context<'_> {
 fn finance_approval_queues_the_reminder() {
     let rules = DecisionRules::default();
     let e = entry(Stage::First, Tone::Courteous, None);
-    let out = decide(&e, &person("Claire", Role::Finance), Platform::Slack, &click(Action::Approve), &ctx(&rules, true))
-        .unwrap();
+    let out =
+        decide(&e, &person("Claire", Role::Finance), Platform::Slack, &click(Action::Approve), &ctx(&rules, true))
+            .unwrap();
     assert_eq!(out.entry.status, Status::Approved);
     assert_eq!(out.effect, Effect::Approved { held: false });
     let Some(OutboxOp::Queue(item)) = out.outbox else { panic!("queued") };
@@ -89,8 +90,9 @@ fn legal_stages_need_two_different_finance_people() {
 fn stale_data_holds_the_approved_reminder() {
     let rules = DecisionRules::default();
     let e = entry(Stage::First, Tone::Courteous, None);
-    let out = decide(&e, &person("Claire", Role::Finance), Platform::Slack, &click(Action::Approve), &ctx(&rules, false))
-        .unwrap();
+    let out =
+        decide(&e, &person("Claire", Role::Finance), Platform::Slack, &click(Action::Approve), &ctx(&rules, false))
+            .unwrap();
     assert_eq!(out.effect, Effect::Approved { held: true });
     let Some(OutboxOp::Queue(item)) = out.outbox else { panic!("queued") };
     assert!(item.held_for_fresh_data);
@@ -101,8 +103,9 @@ fn strategic_reminders_wait_for_the_cutoff() {
     let rules = DecisionRules { strategic_cutoff: NaiveTime::from_hms_opt(11, 0, 0).unwrap(), ..Default::default() };
     let mut e = entry(Stage::First, Tone::Courteous, Some("Julie"));
     e.proposal.segment = crate::domain::Segment::Strategic;
-    let out = decide(&e, &person("Claire", Role::Finance), Platform::Slack, &click(Action::Approve), &ctx(&rules, true))
-        .unwrap();
+    let out =
+        decide(&e, &person("Claire", Role::Finance), Platform::Slack, &click(Action::Approve), &ctx(&rules, true))
+            .unwrap();
     let Some(OutboxOp::Queue(item)) = out.outbox else { panic!("queued") };
     assert_eq!(item.not_before, at(11, 0));
 }
@@ -172,15 +175,21 @@ fn a_veto_after_approval_cancels_the_queued_reminder_and_pauses_the_client() {
         decide(&e, &person("Claire", Role::Finance), Platform::Slack, &click(Action::Approve), &ctx(&rules, true))
             .unwrap();
     let veto = Click { reason: Some(" client en négociation ".into()), ..click(Action::Veto) };
-    let out = decide(&approved.entry, &person("Claire", Role::Finance), Platform::Slack, &veto, &ctx(&rules, true))
-        .unwrap();
+    let out =
+        decide(&approved.entry, &person("Claire", Role::Finance), Platform::Slack, &veto, &ctx(&rules, true)).unwrap();
     assert_eq!(out.outbox, Some(OutboxOp::Cancel));
     assert_eq!(out.entry.status, Status::Vetoed);
     assert_eq!(out.entry.reason.as_deref(), Some("client en négociation"));
     assert_eq!(out.pause_client_until, NaiveDate::from_ymd_opt(2026, 3, 22), "7 days counting today");
     let line = status_line(&out.entry, &rules, crate::domain::Language::Fr, Paris).unwrap();
     assert!(line.contains("⛔ Veto de Claire : client en négociation"), "{line}");
-    let late = decide(&out.entry, &person("Marc", Role::Finance), Platform::Slack, &click(Action::Approve), &ctx(&rules, true));
+    let late = decide(
+        &out.entry,
+        &person("Marc", Role::Finance),
+        Platform::Slack,
+        &click(Action::Approve),
+        &ctx(&rules, true),
+    );
     assert_eq!(late, Err(Refusal::Closed { status: Status::Vetoed, by: Some("Claire".into()) }));
 }
 
@@ -202,8 +211,9 @@ fn approved_entries_keep_only_the_stopping_buttons() {
     let rules = DecisionRules::default();
     let e = entry(Stage::First, Tone::Courteous, None);
     assert_eq!(buttons(&e), Action::ALL.to_vec());
-    let out = decide(&e, &person("Claire", Role::Finance), Platform::Slack, &click(Action::Approve), &ctx(&rules, true))
-        .unwrap();
+    let out =
+        decide(&e, &person("Claire", Role::Finance), Platform::Slack, &click(Action::Approve), &ctx(&rules, true))
+            .unwrap();
     assert_eq!(buttons(&out.entry), vec![Action::Veto, Action::Snooze]);
     let line = status_line(&out.entry, &rules, crate::domain::Language::Fr, Paris).unwrap();
     assert_eq!(line, "✅ Approuvé par Claire à 09:12");

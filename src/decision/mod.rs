@@ -179,10 +179,19 @@ pub enum Effect {
     /// One approval of two recorded.
     FirstApproval,
     /// Queued for sending (held if the data is stale).
-    Approved { held: bool },
-    Softened { from: Tone, to: Tone },
-    Vetoed { until: NaiveDate },
-    Snoozed { until: NaiveDate },
+    Approved {
+        held: bool,
+    },
+    Softened {
+        from: Tone,
+        to: Tone,
+    },
+    Vetoed {
+        until: NaiveDate,
+    },
+    Snoozed {
+        until: NaiveDate,
+    },
 }
 
 /// A reminder for the sender, written in the same transaction as the approval.

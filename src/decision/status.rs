@@ -27,9 +27,17 @@ pub fn status_line(entry: &EntryState, rules: &DecisionRules, lang: Language, tz
             let needed = entry.approvals_needed(rules);
             let names: Vec<&str> = entry.approvals.iter().map(|a| a.by.as_str()).collect();
             lines.push(if fr {
-                format!("🔏 {}/{needed} approbations ({}) — une seconde personne de la finance doit approuver", names.len(), names.join(", "))
+                format!(
+                    "🔏 {}/{needed} approbations ({}) — une seconde personne de la finance doit approuver",
+                    names.len(),
+                    names.join(", ")
+                )
             } else {
-                format!("🔏 {}/{needed} approvals ({}) — a second finance person must approve", names.len(), names.join(", "))
+                format!(
+                    "🔏 {}/{needed} approvals ({}) — a second finance person must approve",
+                    names.len(),
+                    names.join(", ")
+                )
             });
         }
         Status::Pending => {}
@@ -44,7 +52,8 @@ pub fn status_line(entry: &EntryState, rules: &DecisionRules, lang: Language, tz
             });
             if entry.held_for_fresh_data {
                 lines.push(if fr {
-                    "⏸ Envoi suspendu : données anciennes — importez les paiements ou « Envoyer quand même »".to_string()
+                    "⏸ Envoi suspendu : données anciennes — importez les paiements ou « Envoyer quand même »"
+                        .to_string()
                 } else {
                     "⏸ Sending held: stale data — import the payments or \"Send anyway\"".to_string()
                 });

@@ -104,7 +104,9 @@ fn totals_lines(input: &HeaderInput<'_>) -> Vec<String> {
     let count: u32 = input.aged.iter().map(|a| a.overdue_count).sum();
     let overdue = if overdue.is_empty() { money(Decimal::ZERO, Currency::EUR, lang) } else { overdue.join(" + ") };
     let mut lines = vec![match lang {
-        Language::Fr => format!("En retard : {overdue} · {count} facture(s) · {} relance(s) proposée(s)", input.proposals),
+        Language::Fr => {
+            format!("En retard : {overdue} · {count} facture(s) · {} relance(s) proposée(s)", input.proposals)
+        }
         Language::En => format!("Overdue: {overdue} · {count} invoice(s) · {} reminder(s) proposed", input.proposals),
     }];
     for a in input.aged {
@@ -112,11 +114,19 @@ fn totals_lines(input: &HeaderInput<'_>) -> Vec<String> {
         lines.push(match lang {
             Language::Fr => format!(
                 "Balance âgée : à échoir {} · 1–30 j {} · 31–60 j {} · 61–90 j {} · > 90 j {}",
-                m(a.not_due), m(a.days_1_30), m(a.days_31_60), m(a.days_61_90), m(a.over_90)
+                m(a.not_due),
+                m(a.days_1_30),
+                m(a.days_31_60),
+                m(a.days_61_90),
+                m(a.over_90)
             ),
             Language::En => format!(
                 "Aged balance: not due {} · 1–30 d {} · 31–60 d {} · 61–90 d {} · > 90 d {}",
-                m(a.not_due), m(a.days_1_30), m(a.days_31_60), m(a.days_61_90), m(a.over_90)
+                m(a.not_due),
+                m(a.days_1_30),
+                m(a.days_31_60),
+                m(a.days_61_90),
+                m(a.over_90)
             ),
         });
     }

@@ -150,7 +150,11 @@ async fn decide(
     // may use the same Approve link (Teams cards are posted once a day).
     let digest = hex::encode(Sha256::digest(format!("{token}\n{}", person.name).as_bytes()));
     if !svc.store.use_link(&digest, &person.name).await? {
-        let text = if fr { "Ce lien a déjà servi : une décision n'est prise qu'une fois." } else { "This link was already used: a decision is taken once." };
+        let text = if fr {
+            "Ce lien a déjà servi : une décision n'est prise qu'une fois."
+        } else {
+            "This link was already used: a decision is taken once."
+        };
         return Ok(page(StatusCode::CONFLICT, result_page(lang, "relance", text, false)));
     }
     let proposal_id = ProposalId::parse(&claims.proposal_id)?;
@@ -209,6 +213,10 @@ pub async fn digest(State(svc): State<Arc<Services>>) -> Response {
 fn server_error(svc: &Services, err: &anyhow::Error) -> Response {
     tracing::error!(error = %err, "page failed");
     let (fr, lang) = lang_texts(svc);
-    let text = if fr { "Erreur interne : rien n'a changé. Réessayez." } else { "Internal error: nothing changed. Try again." };
+    let text = if fr {
+        "Erreur interne : rien n'a changé. Réessayez."
+    } else {
+        "Internal error: nothing changed. Try again."
+    };
     page(StatusCode::INTERNAL_SERVER_ERROR, result_page(lang, "relance", text, false))
 }

@@ -143,9 +143,7 @@ fn record(job: &Job, outcome: &Outcome, at: chrono::DateTime<chrono::Utc>) -> De
         Effect::Approved { held: true } => ("held", serde_json::json!({ "reason": "stale ledger" })),
         Effect::Approved { held: false } => ("approved", serde_json::json!({ "tone": p.tone })),
         Effect::Softened { from, to } => ("softened", serde_json::json!({ "from": from, "to": to })),
-        Effect::Vetoed { until } => {
-            ("vetoed", serde_json::json!({ "until": until, "reason": outcome.entry.reason }))
-        }
+        Effect::Vetoed { until } => ("vetoed", serde_json::json!({ "until": until, "reason": outcome.entry.reason })),
         Effect::Snoozed { until } => ("snoozed", serde_json::json!({ "until": until })),
     };
     DecisionRecord {

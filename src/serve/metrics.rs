@@ -76,7 +76,9 @@ impl Metrics {
     }
 
     pub fn observe(&self, route: &str, status: u16, seconds: f64) {
-        self.request_seconds.get_or_create(&RouteLabel { route: route.into(), status: status.to_string() }).observe(seconds);
+        self.request_seconds
+            .get_or_create(&RouteLabel { route: route.into(), status: status.to_string() })
+            .observe(seconds);
     }
 
     /// The exposition text.

@@ -68,13 +68,16 @@ pub async fn run(app: crate::cli::App) -> anyhow::Result<()> {
     let listen = app.loaded.config.server.listen.clone();
     let no_link_secret = app.loaded.config.server.link_secret.is_none();
     let svc = Services::new(app.loaded, app.clock, app.store)?;
-    let listener =
-        TcpListener::bind(&listen).await.map_err(|e| anyhow::anyhow!("server.listen (RELANCE_LISTEN) {listen}: {e}"))?;
+    let listener = TcpListener::bind(&listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("server.listen (RELANCE_LISTEN) {listen}: {e}"))?;
     let running = start(svc.clone(), listener, true)?;
     eprintln!("relance serve: listening on http://{}", running.addr);
     eprintln!("platforms on: {}", svc.platforms.describe());
     if no_link_secret {
-        eprintln!("RELANCE_LINK_SECRET is not set: decision links are signed with a random key and die with this process");
+        eprintln!(
+            "RELANCE_LINK_SECRET is not set: decision links are signed with a random key and die with this process"
+        );
     }
     if !svc.platforms.any() {
         eprintln!("the digest page: {}/digest", svc.config().server.base_url());

@@ -108,10 +108,8 @@ pub async fn view(
 ) -> anyhow::Result<(DigestHeader, Vec<DigestEntry>)> {
     let config = svc.config();
     let record = svc.store.digest(day).await?;
-    let lines: Vec<String> = record
-        .as_ref()
-        .and_then(|r| serde_json::from_value(r.header["lines"].clone()).ok())
-        .unwrap_or_default();
+    let lines: Vec<String> =
+        record.as_ref().and_then(|r| serde_json::from_value(r.header["lines"].clone()).ok()).unwrap_or_default();
     let now = svc.clock.now();
     let last = svc.store.last_import_at().await?;
     let max_age = config.digest.max_ledger_age_hours;

@@ -73,7 +73,9 @@ async fn on_click(svc: Arc<Services>, c: SlackClick) -> Response {
             }
         }
         if vetoed && c.action == Action::Veto {
-            if let (Some(trigger), Some(entry)) = (&c.trigger_id, answer.decided.as_ref().and_then(|d| d.entry.as_ref())) {
+            if let (Some(trigger), Some(entry)) =
+                (&c.trigger_id, answer.decided.as_ref().and_then(|d| d.entry.as_ref()))
+            {
                 let name = &entry.proposal.client_name;
                 if let Err(err) = slack.api.open_veto_modal(trigger, proposal_id.as_str(), name, svc.lang()).await {
                     tracing::warn!(error = %err, "slack: veto reason modal not opened");

@@ -57,8 +57,11 @@ impl Platforms {
         {
             let public_key = crate::chat::discord_signature::parse_public_key(key)
                 .map_err(|e| anyhow::anyhow!("discord.public_key (DISCORD_PUBLIC_KEY): {e}"))?;
-            platforms.discord =
-                Some(DiscordBot { api: DiscordApi::new(&d.api_url, token.expose()), channel_id: channel.clone(), public_key });
+            platforms.discord = Some(DiscordBot {
+                api: DiscordApi::new(&d.api_url, token.expose()),
+                channel_id: channel.clone(),
+                public_key,
+            });
         } else if d.webhook_is_on() {
             platforms.discord_webhook = d.webhook_url.as_ref().map(|u| u.expose().to_string());
         }
@@ -119,11 +122,8 @@ impl LinkMaker {
     /// The URL of the confirmation page for `action` on `target` (a proposal
     /// id, or a day for "send anyway").
     pub fn url(&self, target: &str, action: Action, now_unix: i64) -> String {
-        let claims = LinkClaims {
-            proposal_id: target.to_string(),
-            action,
-            expires_at: now_unix + i64::from(self.hours) * 3600,
-        };
+        let claims =
+            LinkClaims { proposal_id: target.to_string(), action, expires_at: now_unix + i64::from(self.hours) * 3600 };
         format!("{}/act/{}", self.base_url, sign_link(&self.secret, &claims))
     }
 }
@@ -146,7 +146,8 @@ impl Services {
         let config = &loaded.config;
         let platforms = Platforms::from_config(config)?;
         let server = &config.server;
-        let links = LinkMaker::new(server.link_secret.as_ref().map(|s| s.expose()), server.base_url(), server.link_hours);
+        let links =
+            LinkMaker::new(server.link_secret.as_ref().map(|s| s.expose()), server.base_url(), server.link_hours);
         let templates = crate::cli::templates(config)?;
         let engine = DecisionEngine::start(EngineDeps {
             store: store.clone(),

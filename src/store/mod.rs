@@ -17,10 +17,10 @@ mod sql;
 mod sqlite;
 mod writes;
 
+pub use digest_state::{Applied, DecisionRecord, DigestRecord, Entries, OutboxRow, OutboxStatus, PostedMessage};
 pub use postgres::PgStore;
 pub use sql::SqlStore;
 pub use sqlite::SqliteStore;
-pub use digest_state::{Applied, DecisionRecord, DigestRecord, Entries, OutboxRow, OutboxStatus, PostedMessage};
 
 use crate::domain::{Channel, Client, ClientId, Currency, Invoice, InvoiceNumber, Payment, ProposalId, Stage, Tone};
 use crate::ledger::{Account, Hold, Ledger};
@@ -225,11 +225,7 @@ pub trait Store: Send + Sync {
     /// writes, for each [`Applied`] whose effect is not a repeat: the new
     /// entry state, the decision row, its audit entry, its outbox operation
     /// (queue, or cancel if not sent) and the client's pause (kept if longer).
-    async fn apply_decisions(
-        &self,
-        ids: &[ProposalId],
-        decide: &mut DecideFn<'_>,
-    ) -> Result<()>;
+    async fn apply_decisions(&self, ids: &[ProposalId], decide: &mut DecideFn<'_>) -> Result<()>;
     /// Finance's "send anyway": releases the day's approvals held for fresh
     /// data (entries and outbox rows) and records who, audited. Returns how
     /// many were released.

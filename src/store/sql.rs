@@ -18,11 +18,11 @@ use super::rows::{self, BATCH_ROWS};
 use super::snapshot::{self, AccountsBuilder, Scope};
 use super::{Actor, AuditEntry, HoldTarget, ImportCounts, InvoiceBalance, ReminderRecord, Result, Store, StoreError};
 use super::{DecideFn, DecisionRecord, DigestRecord, Entries, OutboxRow, PostedMessage};
-use crate::decision::{EntryState, Stamp};
-use crate::people::Platform;
 use crate::clock::Clock;
+use crate::decision::{EntryState, Stamp};
 use crate::domain::{Client, ClientId, Currency, Invoice, InvoiceNumber, Payment, ProposalId};
 use crate::ledger::{Account, Hold, Ledger};
+use crate::people::Platform;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use futures::TryStreamExt;
@@ -466,11 +466,7 @@ where
         self.board_messages(day, platform).await
     }
 
-    async fn apply_decisions(
-        &self,
-        ids: &[ProposalId],
-        decide: &mut DecideFn<'_>,
-    ) -> Result<()> {
+    async fn apply_decisions(&self, ids: &[ProposalId], decide: &mut DecideFn<'_>) -> Result<()> {
         self.board_apply_decisions(ids, decide).await
     }
 

@@ -470,6 +470,18 @@ async fn discord_pings_clicks_and_veto_reasons() {
         assert_eq!(answer.json::<Value>().await.unwrap(), json!({"type": 1}));
         assert_eq!(post_discord(&bot, &ping, ts, false).await.status(), 401, "unsigned");
         assert_eq!(post_discord(&bot, &ping, ts - 301, true).await.status(), 401, "replayed");
+        let forged = reqwest::Client::new()
+            .post(format!("{}/discord/interactions", bot.base))
+            .header("x-signature-timestamp", ts.to_string())
+            .header(
+                "x-signature-ed25519",
+                hex::encode(discord_key().sign(format!("{ts}{{\"type\":2}}").as_bytes()).to_bytes()),
+            )
+            .body(ping.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(forged.status(), 401, "a signature of another body");
 
         let id = proposal_id(&bot, "C1").await;
         let click = |action: &str| {

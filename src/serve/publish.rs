@@ -211,7 +211,9 @@ async fn send_page(
         }
         (Platform::Slack, None) => {
             let slack = p.slack.as_ref().expect("slack is on");
-            Ok(Some(slack.api.post_message(&slack.channel, &page.body).await?))
+            let posted = slack.api.post_message(&slack.channel, &page.body).await?;
+            tokio::time::sleep(slack.pace).await;
+            Ok(Some(posted))
         }
         (Platform::Discord, known) if p.discord.is_some() => {
             let discord = p.discord.as_ref().expect("discord is on");

@@ -29,6 +29,9 @@ pub struct SlackBot {
     pub api: SlackApi,
     pub channel: String,
     pub signing_secret: String,
+    /// Wait between two new messages: Slack allows about one
+    /// `chat.postMessage` per second per channel (none against a local fake).
+    pub pace: std::time::Duration,
 }
 
 pub struct DiscordBot {
@@ -49,6 +52,11 @@ impl Platforms {
                 api: SlackApi::new(&s.api_url, token.expose())?,
                 channel: channel.clone(),
                 signing_secret: secret.expose().to_string(),
+                pace: if s.api_url.starts_with("https://slack.com") {
+                    std::time::Duration::from_millis(1100)
+                } else {
+                    std::time::Duration::ZERO
+                },
             });
         }
         let d = &config.discord;

@@ -674,3 +674,91 @@ async fn concurrent_clicks_on_one_entry_give_one_decision() {
         bot.stop().await;
     }
 }
+
+/// Every message a 150-proposal day posts respects its platform's limits,
+/// and every proposal appears on exactly one page of each platform.
+#[tokio::test]
+async fn a_150_proposal_day_is_split_within_every_platform_limit() {
+    let test_store = test_stores().await.remove(0);
+    let fakes = Fakes::start().await;
+    let bot = Bot::start(test_store, Some(&fakes), Platforms::All, monday()).await;
+    let clients: Vec<_> = (0..150)
+        .map(|n| {
+            let mut c = client(&format!("K{n:03}"));
+            c.name = format!("Société Générale d'Éclairage n°{n} & <Fils>");
+            c
+        })
+        .collect();
+    bot.store.import_clients(&clients, &actor(), "clients.csv").await.unwrap();
+    let invoices: Vec<_> = (0..150)
+        .flat_map(|n| {
+            (0..3).map(move |i| invoice(&format!("F-{n:03}-{i}"), &format!("K{n:03}"), "2026-03-09", "1250.40"))
+        })
+        .collect();
+    bot.store.import_invoices(&invoices, &actor(), "invoices.csv").await.unwrap();
+    let done = serve::publish(&bot.svc).await.unwrap().unwrap();
+    assert_eq!(done.entries, 150);
+    let ids: std::collections::HashSet<String> =
+        bot.store.entries(common::d("2026-03-16")).await.unwrap().iter().map(|e| e.proposal.id.to_string()).collect();
+
+    // Slack: ≤ 50 blocks, section text ≤ 3000, button text ≤ 75, unique action_id per block.
+    let mut seen = Vec::new();
+    for page in Fakes::requests(&fakes.slack, "POST", "/chat.postMessage").await {
+        let blocks = page["blocks"].as_array().unwrap();
+        assert!(blocks.len() <= 50);
+        for block in blocks {
+            if let Some(text) = block["text"]["text"].as_str() {
+                assert!(text.chars().count() <= 3000);
+            }
+            let mut action_ids = std::collections::HashSet::new();
+            for button in block["elements"].as_array().into_iter().flatten().filter(|e| e["type"] == "button") {
+                assert!(button["text"]["text"].as_str().unwrap().chars().count() <= 75);
+                assert!(action_ids.insert(button["action_id"].as_str().unwrap().to_string()), "unique action_id");
+                if button["action_id"].as_str().unwrap().starts_with("approve:") {
+                    seen.push(button["value"].as_str().unwrap().to_string());
+                }
+            }
+        }
+    }
+    seen.sort();
+    assert_eq!(seen.len(), 150, "every proposal once on Slack");
+    assert!(seen.iter().all(|id| ids.contains(id)));
+
+    // Discord: ≤ 5 rows of ≤ 5 buttons, custom_id ≤ 100, ≤ 10 embeds of ≤ 6000 characters in all.
+    let mut approvals = 0;
+    for message in Fakes::requests(&fakes.discord, "POST", "/messages").await {
+        let rows = message["components"].as_array().unwrap();
+        assert!(rows.len() <= 5);
+        for row in rows {
+            let buttons = row["components"].as_array().unwrap();
+            assert!(buttons.len() <= 5);
+            for b in buttons {
+                let id = b["custom_id"].as_str().unwrap();
+                assert!(id.len() <= 100);
+                approvals += usize::from(id.starts_with("approve:"));
+            }
+        }
+        let embeds = message["embeds"].as_array().unwrap();
+        assert!(embeds.len() <= 10);
+        let chars: usize = embeds
+            .iter()
+            .map(|e| {
+                let s = |k: &str| e[k].as_str().map_or(0, |t| t.chars().count());
+                s("title") + s("description") + e["footer"]["text"].as_str().map_or(0, |t| t.chars().count())
+            })
+            .sum();
+        assert!(chars <= 6000);
+        assert!(message["content"].as_str().unwrap_or("").chars().count() <= 2000);
+    }
+    assert_eq!(approvals, 150, "every proposal once on Discord");
+
+    // Teams: each card ≤ 28 KB, every proposal's Approve link once.
+    let mut links = 0;
+    let received = fakes.teams.received_requests().await.unwrap();
+    for request in &received {
+        assert!(request.body.len() <= 28 * 1024, "{} bytes", request.body.len());
+        links += String::from_utf8_lossy(&request.body).matches("\"Action.OpenUrl\"").count();
+    }
+    assert!(links >= 150 * 4, "four link buttons per proposal: {links}");
+    bot.stop().await;
+}

@@ -388,6 +388,20 @@ async fn the_digest_is_posted_once_per_day_and_slack_clicks_decide_it() {
         })
         .await;
 
+        // Preview: the whole message, to the clicker only, decides nothing.
+        let c2 = proposal_id(&bot, "C2").await;
+        let preview = slack_click(PAUL_SLACK, "preview", &c2, 0, &respond);
+        let ts = now_unix();
+        assert_eq!(post_slack(&bot, &preview, ts, Some(&slack_sign(&preview, ts))).await.status(), 200);
+        eventually("an ephemeral preview", || async {
+            Fakes::requests(&fakes.slack, "POST", "/respond").await.iter().any(|r| {
+                let text = r["text"].as_str().unwrap_or("");
+                r["response_type"] == "ephemeral" && text.starts_with("Objet :") && text.contains("F-2026-002")
+            })
+        })
+        .await;
+        assert_eq!(decisions_count(&bot).await, before, "{}", bot.name);
+
         // Finance vetoes after approval: the queued reminder is cancelled and
         // the client paused for veto_days (7 days counting today).
         let ts = now_unix();
@@ -510,6 +524,12 @@ async fn discord_pings_clicks_and_veto_reasons() {
                 .any(|u| u.to_string().contains("Approuvé par Claire Martin"))
         })
         .await;
+
+        // Preview answers privately with the whole message.
+        let preview: Value = post_discord(&bot, &click("preview"), now_unix(), true).await.json().await.unwrap();
+        assert_eq!(preview["type"], 4, "{preview}");
+        assert_eq!(preview["data"]["flags"], 64, "ephemeral: {preview}");
+        assert!(preview["data"]["content"].as_str().unwrap().contains("F-2026-001"), "{preview}");
 
         // Veto opens a modal; its submission vetoes with the reason.
         let modal: Value = post_discord(&bot, &click("veto"), now_unix(), true).await.json().await.unwrap();

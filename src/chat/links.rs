@@ -42,6 +42,8 @@ pub enum Action {
     /// only). It is about a whole day's digest, so its "proposal id" is the
     /// day (`2026-03-16`).
     SendAnyway,
+    /// Shows the whole message to the clicker only; decides nothing.
+    Preview,
 }
 
 impl Action {
@@ -56,12 +58,13 @@ impl Action {
             Action::Veto => "veto",
             Action::Snooze => "snooze",
             Action::SendAnyway => "send_anyway",
+            Action::Preview => "preview",
         }
     }
 
     /// The action named by [`Action::as_str`], if any.
     pub fn from_name(name: &str) -> Option<Action> {
-        Action::ALL.into_iter().chain([Action::SendAnyway]).find(|action| action.as_str() == name)
+        Action::ALL.into_iter().chain([Action::SendAnyway, Action::Preview]).find(|action| action.as_str() == name)
     }
 }
 

@@ -28,7 +28,7 @@ pub fn decide(
             let days = click.days.unwrap_or(ctx.rules.snooze_days).clamp(1, 90);
             close(entry, stamp, Status::Snoozed, days, None, ctx)
         }
-        Action::SendAnyway => Err(Refusal::Unsupported),
+        Action::SendAnyway | Action::Preview => Err(Refusal::Unsupported),
     }
 }
 

@@ -130,10 +130,12 @@ pub fn action_label(action: Action, lang: Language) -> &'static str {
         (Language::Fr, Action::Veto) => "Veto",
         (Language::Fr, Action::Snooze) => "Reporter",
         (Language::Fr, Action::SendAnyway) => "Envoyer quand même",
+        (Language::Fr, Action::Preview) => "Aperçu",
         (Language::En, Action::Approve) => "Approve",
         (Language::En, Action::Soften) => "Soften",
         (Language::En, Action::Veto) => "Veto",
         (Language::En, Action::Snooze) => "Snooze",
         (Language::En, Action::SendAnyway) => "Send anyway",
+        (Language::En, Action::Preview) => "Preview",
     }
 }

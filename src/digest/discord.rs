@@ -273,8 +273,13 @@ fn send_anyway_row(day: NaiveDate, lang: Language, kind: ButtonKind) -> Value {
 /// The entry's buttons, in the order the decision layer gives them.
 fn entry_row(entry: &DigestEntry, lang: Language, kind: ButtonKind) -> Value {
     let id = &entry.proposal.id;
-    let buttons: Vec<Value> =
+    let mut buttons: Vec<Value> =
         entry.buttons.iter().take(5).map(|&action| button(action, id, Some(entry.rev), lang, kind)).collect();
+    // Preview answers privately with the whole message: only where a click
+    // reaches the bot (not on webhook link buttons), and in the row's room.
+    if matches!(kind, ButtonKind::Interactive) && !buttons.is_empty() && buttons.len() < 5 {
+        buttons.push(button(Action::Preview, id, Some(entry.rev), lang, kind));
+    }
     json!({ "type": 1, "components": buttons })
 }
 
@@ -298,7 +303,7 @@ fn style(action: Action) -> u8 {
     match action {
         Action::Approve => STYLE_SUCCESS,
         Action::Veto => STYLE_DANGER,
-        Action::Soften | Action::Snooze | Action::SendAnyway => STYLE_SECONDARY,
+        Action::Soften | Action::Snooze | Action::SendAnyway | Action::Preview => STYLE_SECONDARY,
     }
 }
 

@@ -162,10 +162,11 @@ fn buttons_carry_action_proposal_and_revision_with_discord_styles() {
     let body = &pages[0].body;
     check_discord_limits(body);
     let id = "20260316-c000000007";
-    let expected: Vec<String> = ["approve", "soften", "veto", "snooze"].iter().map(|a| format!("{a}:{id}:3")).collect();
+    let expected: Vec<String> =
+        ["approve", "soften", "veto", "snooze", "preview"].iter().map(|a| format!("{a}:{id}:3")).collect();
     assert_eq!(custom_ids(body), expected);
     let styles: Vec<&Value> = buttons(body).iter().map(|b| &b["style"]).collect();
-    assert_eq!(styles, [&json!(3), &json!(2), &json!(4), &json!(2)]);
+    assert_eq!(styles, [&json!(3), &json!(2), &json!(4), &json!(2), &json!(2)]);
     assert_eq!(body["content"], "Relances proposées — lundi 16 mars 2026", "no page count for one page");
 }
 
@@ -285,8 +286,8 @@ fn button_labels_follow_the_team_language() {
             discord_digest_pages(&header(), &[entry(proposal(8, "Garage Martin", 1))], lang, ButtonKind::Interactive);
         buttons(&pages[0].body).iter().map(|b| b["label"].as_str().unwrap().to_string()).collect()
     };
-    assert_eq!(labels(Language::Fr), ["Approuver", "Adoucir", "Veto", "Reporter"]);
-    assert_eq!(labels(Language::En), ["Approve", "Soften", "Veto", "Snooze"]);
+    assert_eq!(labels(Language::Fr), ["Approuver", "Adoucir", "Veto", "Reporter", "Aperçu"]);
+    assert_eq!(labels(Language::En), ["Approve", "Soften", "Veto", "Snooze", "Preview"]);
 }
 
 #[test]
@@ -315,7 +316,10 @@ fn a_decided_entry_shows_its_status_and_only_the_buttons_left() {
     let pages = discord_digest_pages(&header(), &[approved, vetoed], Language::Fr, ButtonKind::Interactive);
     let body = &pages[0].body;
     check_discord_limits(body);
-    assert_eq!(custom_ids(body), ["veto:20260316-c000000006:0", "snooze:20260316-c000000006:0"]);
+    assert_eq!(
+        custom_ids(body),
+        ["veto:20260316-c000000006:0", "snooze:20260316-c000000006:0", "preview:20260316-c000000006:0"]
+    );
     let description = body["embeds"][1]["description"].as_str().unwrap();
     assert!(description.ends_with("\n✅ Approuvé par Claire \\<@99\\> à 09:12"), "{description}");
     assert!(body["embeds"][2]["description"].as_str().unwrap().ends_with("\n⛔ Veto de Julie : client en négociation"));

@@ -459,11 +459,22 @@ fn actions_block(p: &Proposal, buttons: &[Action], rev: u32, lang: Language) -> 
                     button["style"] = json!("danger");
                     button["confirm"] = veto_confirm(p, lang);
                 }
-                Action::Soften | Action::Snooze | Action::SendAnyway => {}
+                Action::Soften | Action::Snooze | Action::SendAnyway | Action::Preview => {}
             }
             button
         })
         .collect();
+    let mut elements = elements;
+    // Preview answers the clicker alone with the whole message.
+    if !elements.is_empty() {
+        let label = truncate_chars(action_label(Action::Preview, lang), MAX_BUTTON_CHARS);
+        elements.push(json!({
+            "type": "button",
+            "text": { "type": "plain_text", "text": label },
+            "action_id": format!("preview:{id}"),
+            "value": id,
+        }));
+    }
     json!({ "type": "actions", "block_id": format!("actions:{id}:{rev}"), "elements": elements })
 }
 

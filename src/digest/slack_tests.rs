@@ -237,7 +237,7 @@ fn action_ids_start_with_the_action_name_and_carry_the_proposal_id_and_block_ids
     e.rev = 3;
     let page = one_page(&header(), &[e], Language::Fr);
     let id = "20260316-c000000007";
-    let expected: Vec<(String, String, String)> = ["approve", "soften", "veto", "snooze"]
+    let expected: Vec<(String, String, String)> = ["approve", "soften", "veto", "snooze", "preview"]
         .iter()
         .map(|a| (format!("actions:{id}:3"), format!("{a}:{id}"), id.to_string()))
         .collect();
@@ -335,7 +335,7 @@ fn stale_entries_are_marked_in_the_team_language() {
 }
 
 #[test]
-fn an_approved_entry_shows_its_status_and_only_veto_and_snooze() {
+fn an_approved_entry_shows_its_status_veto_snooze_and_preview() {
     let mut e = entry(proposal(6, "Garage Martin", 1));
     e.status = Some("✅ Approuvé par Claire à 09:12".into());
     e.buttons = vec![Action::Veto, Action::Snooze];
@@ -352,10 +352,10 @@ fn an_approved_entry_shows_its_status_and_only_veto_and_snooze() {
         .iter()
         .map(|b| text_of(&b["text"]))
         .collect();
-    assert_eq!(labels, ["Veto", "Reporter"]);
+    assert_eq!(labels, ["Veto", "Reporter", "Aperçu"]);
     assert_eq!(
         buttons(&page).into_iter().map(|(_, a, _)| a).collect::<Vec<_>>(),
-        [format!("veto:{id}"), format!("snooze:{id}")]
+        [format!("veto:{id}"), format!("snooze:{id}"), format!("preview:{id}")]
     );
 }
 

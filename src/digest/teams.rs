@@ -293,7 +293,7 @@ fn button(action: Action, url: String, lang: Language) -> Value {
     match action {
         Action::Approve => b["style"] = json!("positive"),
         Action::Veto => b["style"] = json!("destructive"),
-        Action::Soften | Action::Snooze | Action::SendAnyway => {}
+        Action::Soften | Action::Snooze | Action::SendAnyway | Action::Preview => {}
     }
     b
 }

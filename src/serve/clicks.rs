@@ -5,7 +5,9 @@
 use super::engine::Decided;
 use super::state::Services;
 use crate::decision::{refusal_text, Action, Click, Effect, Refusal, Stamp};
+use crate::domain::ProposalId;
 use crate::people::{Platform, Role};
+use crate::render::message::render_message;
 
 /// The answer to a click.
 #[derive(Debug)]
@@ -72,4 +74,23 @@ async fn send_anyway(svc: &Services, person: &crate::people::Person, platform: P
     tracing::info!(by = %person.name, released, "send anyway");
     svc.metrics.decided(Action::SendAnyway.as_str(), platform.as_str());
     Ok(Answer { refusal: None, changed: true, decided: None })
+}
+
+/// The whole message an entry would send, in its current tone, for the
+/// Preview button: subject, e-mail text and the SMS when there is one. Any
+/// member of `people:` may look; the answer is private to them.
+pub async fn preview(svc: &Services, platform: Platform, account: &str, id: &ProposalId) -> anyhow::Result<String> {
+    if svc.person(platform, account).is_none() {
+        return Ok(refusal_text(&Refusal::Unknown, svc.lang()));
+    }
+    let Some(entry) = svc.store.entries_by_id(std::slice::from_ref(id)).await?.into_iter().next() else {
+        return Ok(refusal_text(&Refusal::NotFound, svc.lang()));
+    };
+    let message = render_message(&entry.proposal, &svc.config().company, &svc.templates)?;
+    let fr = svc.lang() == crate::domain::Language::Fr;
+    let mut text = format!("{} {}\n\n{}", if fr { "Objet :" } else { "Subject:" }, message.subject, message.body);
+    if let Some(sms) = message.sms {
+        text.push_str(&format!("\n\n{} {sms}", if fr { "SMS :" } else { "SMS:" }));
+    }
+    Ok(text)
 }

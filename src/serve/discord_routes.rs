@@ -62,8 +62,29 @@ pub async fn interactions(State(svc): State<Arc<Services>>, headers: HeaderMap, 
     }
 }
 
+/// Discord messages hold 2,000 characters.
+const PREVIEW_CHARS: usize = 1_990;
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(max - 1).collect();
+    cut.push('…');
+    cut
+}
+
 /// Veto first asks for an optional reason (a modal); the others decide now.
 async fn on_click(svc: Arc<Services>, click: DiscordClick) -> Response {
+    if click.action == Action::Preview {
+        return match clicks::preview(&svc, Platform::Discord, &click.user_id, &click.proposal_id).await {
+            Ok(text) => Json(ephemeral(&truncate(&text, PREVIEW_CHARS))).into_response(),
+            Err(err) => {
+                tracing::warn!(error = %err, "preview not rendered");
+                Json(ephemeral("⚠️")).into_response()
+            }
+        };
+    }
     if click.action == Action::Veto && svc.person(Platform::Discord, &click.user_id).is_some() {
         let id = &click.proposal_id;
         if let Ok(entries) = svc.store.entries_by_id(std::slice::from_ref(id)).await {

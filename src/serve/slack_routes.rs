@@ -53,6 +53,9 @@ async fn on_click(svc: Arc<Services>, c: SlackClick) -> Response {
     let Ok(proposal_id) = ProposalId::parse(&c.proposal_id) else {
         return (StatusCode::BAD_REQUEST, "unknown proposal id").into_response();
     };
+    if c.action == Action::Preview {
+        return on_preview(svc, c, proposal_id);
+    }
     let click = Click { proposal_id: proposal_id.clone(), action: c.action, rev: c.rev, reason: None, days: None };
     let answer = match clicks::handle(&svc, Platform::Slack, &c.user_id, click).await {
         Ok(answer) => answer,
@@ -87,6 +90,25 @@ async fn on_click(svc: Arc<Services>, c: SlackClick) -> Response {
             if let Err(err) = refresh(&svc, &ids, None).await {
                 tracing::warn!(error = %err, "slack: digest not updated after a decision");
             }
+        }
+    });
+    StatusCode::OK.into_response()
+}
+
+/// Preview: the whole message, to the clicker only, through `response_url`.
+fn on_preview(svc: Arc<Services>, c: SlackClick, id: ProposalId) -> Response {
+    tokio::spawn(async move {
+        let Some(url) = &c.response_url else { return };
+        let text = match clicks::preview(&svc, Platform::Slack, &c.user_id, &id).await {
+            Ok(text) => crate::digest::slack_escape(&text),
+            Err(err) => {
+                tracing::warn!(error = %err, "preview not rendered");
+                return;
+            }
+        };
+        let slack = svc.platforms.slack.as_ref().expect("slack is on");
+        if let Err(err) = slack.api.respond(url, &text, true).await {
+            tracing::warn!(error = %err, "slack: preview not delivered");
         }
     });
     StatusCode::OK.into_response()

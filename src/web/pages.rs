@@ -237,7 +237,7 @@ fn button_kind(action: Action) -> &'static str {
     match action {
         Action::Approve => "primary",
         Action::Veto | Action::SendAnyway => "danger",
-        Action::Soften | Action::Snooze => "",
+        Action::Soften | Action::Snooze | Action::Preview => "",
     }
 }
 
@@ -255,6 +255,8 @@ fn question(action: Action, client: &str, day: NaiveDate, lang: Language) -> Str
         (Language::En, Action::Veto) => format!("Veto the reminder to {client}?"),
         (Language::En, Action::Snooze) => format!("Snooze the reminders to {client}?"),
         (Language::En, Action::SendAnyway) => format!("Send the approved reminders of {day} anyway?"),
+        (Language::Fr, Action::Preview) => format!("Aperçu de la relance de {client}"),
+        (Language::En, Action::Preview) => format!("Preview of the reminder to {client}"),
     }
 }
 
@@ -279,7 +281,7 @@ fn explanation(action: Action, client: &str, lang: Language) -> Option<String> {
         (Language::En, Action::SendAnyway) => "The ledger data is stale: approved reminders are held. Confirm only \
             if the latest payments have been checked."
             .into(),
-        (_, Action::Approve) => return None,
+        (_, Action::Approve | Action::Preview) => return None,
     })
 }
 

@@ -56,6 +56,10 @@ pub struct ClicksArgs {
     /// Clicks sent before measuring (connections opened, caches warm), not measured.
     #[arg(long, default_value_t = 200)]
     pub warmup: usize,
+    /// Send the clicks in bursts of --concurrency at once, each once the
+    /// previous one is answered and its pages updated, instead of a closed loop.
+    #[arg(long)]
+    pub waves: bool,
 }
 
 /// The finance person who clicks, as Slack names them.
@@ -107,13 +111,15 @@ pub async fn run(args: &ClicksArgs) -> anyhow::Result<()> {
     };
     let clicks: Vec<Click> = entries.iter().take(needed).map(Click::of).collect();
     let (warm, measured) = clicks.split_at(args.warmup);
+    let loader = Loader::start(target, args.concurrency)?;
 
-    let load = fire(target.clone(), warm.to_vec(), args.concurrency).await?;
+    let load = loader.fire(warm.to_vec()).await?;
     println!("  warm-up: {} clicks, {} in flight, in {:.2} s", warm.len(), args.concurrency, load.wall.as_secs_f64());
     slack.settle(warm.len()).await;
 
-    let load = fire(target, measured.to_vec(), args.concurrency).await?;
-    print_latencies(&load, args.concurrency);
+    let load =
+        if args.waves { waves(&loader, &slack, measured, args).await? } else { loader.fire(measured.to_vec()).await? };
+    print_latencies(&load, args);
     let caught_up = slack.settle(needed).await;
     println!(
         "  digest pages updated after the clicks: {} chat.update in all, the last {:.2} s after the last answer",
@@ -183,17 +189,36 @@ async fn verify(store: &dyn Store, today: NaiveDate, clicks: usize) -> anyhow::R
     Ok(())
 }
 
+/// Bursts of `concurrency` clicks sent at once, each on a server at rest:
+/// the previous burst answered and its pages updated.
+async fn waves(loader: &Loader, slack: &FakeSlack, clicks: &[Click], args: &ClicksArgs) -> anyhow::Result<Load> {
+    let mut all = Load { latencies: Vec::with_capacity(clicks.len()), wall: Duration::ZERO };
+    for (i, wave) in clicks.chunks(args.concurrency.max(1)).enumerate() {
+        let load = loader.fire(wave.to_vec()).await?;
+        all.latencies.extend(load.latencies);
+        all.wall += load.wall;
+        slack.settle(args.warmup + (i * args.concurrency.max(1)) + wave.len()).await;
+    }
+    all.latencies.sort();
+    Ok(all)
+}
+
 /// What the measured clicks gave.
 struct Load {
     /// Send to answer, one per click, sorted.
     latencies: Vec<Duration>,
-    /// First send to last answer.
+    /// First send to last answer (summed over waves).
     wall: Duration,
 }
 
-fn print_latencies(load: &Load, concurrency: usize) {
+fn print_latencies(load: &Load, args: &ClicksArgs) {
     let n = load.latencies.len();
-    println!("  {n} approve clicks, {concurrency} in flight, loopback, SQLite (WAL):");
+    let how = if args.waves {
+        format!("in waves of {} sent at once", args.concurrency)
+    } else {
+        format!("{} in flight", args.concurrency)
+    };
+    println!("  {n} approve clicks, {how}, loopback, SQLite (WAL):");
     for (label, q) in [("p50", 0.50), ("p90", 0.90), ("p99", 0.99)] {
         println!("    {label:<10} {:>8.2} ms", ms(percentile(&load.latencies, q)));
     }
@@ -261,19 +286,49 @@ fn sign(secret: &str, timestamp: &str, body: &str) -> String {
     format!("v0={}", hex::encode(mac.finalize().into_bytes()))
 }
 
-/// Sends `clicks` with `concurrency` of them in flight, from a runtime of
-/// their own in a thread of its own; fails on any answer but 200.
-async fn fire(target: Target, clicks: Vec<Click>, concurrency: usize) -> anyhow::Result<Load> {
-    tokio::task::spawn_blocking(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        runtime.block_on(closed_loop(target, clicks, concurrency))
-    })
-    .await?
+/// The clients: a thread with a runtime of its own (the server's workers do
+/// not send the load), keeping its connections from one round to the next.
+struct Loader {
+    rounds: tokio::sync::mpsc::UnboundedSender<Round>,
 }
 
-async fn closed_loop(target: Target, clicks: Vec<Click>, concurrency: usize) -> anyhow::Result<Load> {
-    let http = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
-    let (target, clicks, next) = (Arc::new(target), Arc::new(clicks), Arc::new(AtomicUsize::new(0)));
+struct Round {
+    clicks: Vec<Click>,
+    reply: tokio::sync::oneshot::Sender<anyhow::Result<Load>>,
+}
+
+impl Loader {
+    fn start(target: Target, concurrency: usize) -> anyhow::Result<Self> {
+        let (rounds, mut queue) = tokio::sync::mpsc::unbounded_channel::<Round>();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let http = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
+        let target = Arc::new(target);
+        std::thread::Builder::new().name("bench-clients".into()).spawn(move || {
+            runtime.block_on(async move {
+                while let Some(round) = queue.recv().await {
+                    let load = closed_loop(&http, &target, round.clicks, concurrency).await;
+                    let _ = round.reply.send(load);
+                }
+            })
+        })?;
+        Ok(Self { rounds })
+    }
+
+    /// Sends `clicks`, `concurrency` of them in flight; fails on any answer but an empty 200.
+    async fn fire(&self, clicks: Vec<Click>) -> anyhow::Result<Load> {
+        let (reply, load) = tokio::sync::oneshot::channel();
+        self.rounds.send(Round { clicks, reply }).map_err(|_| anyhow::anyhow!("the bench clients stopped"))?;
+        load.await.map_err(|_| anyhow::anyhow!("the bench clients stopped"))?
+    }
+}
+
+async fn closed_loop(
+    http: &reqwest::Client,
+    target: &Arc<Target>,
+    clicks: Vec<Click>,
+    concurrency: usize,
+) -> anyhow::Result<Load> {
+    let (clicks, next) = (Arc::new(clicks), Arc::new(AtomicUsize::new(0)));
     let started = Instant::now();
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..concurrency.max(1) {

@@ -13,6 +13,7 @@
 
 use crate::decision::Action;
 use crate::domain::{Language, ProposalId};
+use crate::render::format::truncate_chars;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -272,16 +273,6 @@ pub fn veto_modal(proposal_id: &ProposalId, client_name: &str, lang: Language) -
             }],
         },
     })
-}
-
-/// At most `max` characters, the last one `…` when something was cut.
-fn truncate_chars(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
 }
 
 #[cfg(test)]

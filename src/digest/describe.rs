@@ -1,16 +1,17 @@
-//! The words every link-button renderer (Teams cards, the local web pages)
-//! shows about the digest and its entries, as plain text in the team's
-//! language.
+//! The words every digest renderer (Slack, Discord, Teams cards, the local
+//! web pages) shows about the digest and its entries, as plain text in the
+//! team's language.
 //!
 //! Nothing here is escaped: each renderer makes the text inert for its own
-//! medium (Adaptive Card markdown, HTML), once, at the point where text meets
-//! markup. Keeping the wording in one place keeps the Teams card and the web
-//! page saying the same thing.
+//! medium (Slack mrkdwn, Discord Markdown, Adaptive Card markdown, HTML), once,
+//! at the point where text meets markup; where client data sits inside a line
+//! (invoice numbers, owners), the renderer passes its escaping in. Keeping the
+//! wording in one place keeps every platform saying the same thing.
 
 use super::model::DigestEntry;
 use crate::domain::{ClientKind, Language, Segment};
 use crate::policy::Proposal;
-use crate::render::format::{channel_label, date_long, money, stage_label, tone_label};
+use crate::render::format::{channel_label, date_long, money, one_line, stage_label, tone_label, truncate_chars};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -24,7 +25,17 @@ pub fn tr(lang: Language, fr: &'static str, en: &'static str) -> &'static str {
 
 /// "Relances proposées — lundi 16 mars 2026".
 pub fn digest_title(day: NaiveDate, lang: Language) -> String {
-    format!("{} — {}", tr(lang, "Relances proposées", "Proposed reminders"), date_long(day, lang))
+    format!("{} — {}", digest_name(lang), date_long(day, lang))
+}
+
+/// [`digest_title`], or the bare "Relances proposées" when the day is not
+/// known (a page re-rendered with neither header nor entries).
+pub fn digest_title_or_name(day: Option<NaiveDate>, lang: Language) -> String {
+    day.map_or_else(|| digest_name(lang).to_string(), |day| digest_title(day, lang))
+}
+
+fn digest_name(lang: Language) -> &'static str {
+    tr(lang, "Relances proposées", "Proposed reminders")
 }
 
 /// Shown instead of entries on a day with nothing to decide.
@@ -46,13 +57,20 @@ pub fn reminder_count(count: usize, lang: Language) -> String {
 /// consumer. The owner is shown so a sales rep spots their client in time.
 pub fn entry_tags(entry: &DigestEntry, lang: Language) -> Vec<String> {
     let p = &entry.proposal;
+    let owner = entry.owner.as_ref().map(|o| o.name.as_str()).or(p.owner.as_deref());
+    let owner = owner.map(|o| o.trim().trim_start_matches('@')).filter(|o| !o.is_empty());
+    tags_with_owner(p, owner.map(|o| truncate_chars(o, 80)), lang)
+}
+
+/// [`entry_tags`] with the owner as the platform shows it: a chat platform
+/// gives a mention (`<@U024BE7LH>`) or the name escaped for its markup.
+pub fn tags_with_owner(p: &Proposal, owner: Option<String>, lang: Language) -> Vec<String> {
     let mut tags = Vec::new();
     if p.segment == Segment::Strategic {
         tags.push(format!("⭐ {}", tr(lang, "stratégique", "strategic")));
     }
-    let owner = entry.owner.as_ref().map(|o| o.name.as_str()).or(p.owner.as_deref());
-    if let Some(owner) = owner.map(|o| o.trim().trim_start_matches('@')).filter(|o| !o.is_empty()) {
-        tags.push(format!("{} {}", tr(lang, "suivi par", "owner"), truncate_chars(owner, 80)));
+    if let Some(owner) = owner {
+        tags.push(format!("{} {owner}", tr(lang, "suivi par", "owner")));
     }
     if p.kind == ClientKind::B2c {
         tags.push(tr(lang, "particulier", "consumer").to_string());
@@ -108,6 +126,17 @@ pub fn invoice_rows(p: &Proposal, lang: Language, max: usize) -> (Vec<InvoiceRow
     (rows, more)
 }
 
+/// [`invoice_rows`] as Markdown bullets (`• F-2026-0042 — 1 200,00 € — 30 j
+/// de retard`), each invoice number passed through `escape`, the line
+/// counting the others last.
+pub fn invoice_bullets(p: &Proposal, lang: Language, max: usize, escape: impl Fn(&str) -> String) -> Vec<String> {
+    let (rows, more) = invoice_rows(p, lang, max);
+    let mut lines: Vec<String> =
+        rows.iter().map(|r| format!("• {} — {} — {}", escape(&r.number), r.amount, r.late)).collect();
+    lines.extend(more);
+    lines
+}
+
 /// `15 j de retard`, or `échéance dans 3 j` for a pre-due reminder.
 pub fn days_late(days: i64, lang: Language) -> String {
     match (lang, days < 0) {
@@ -120,28 +149,24 @@ pub fn days_late(days: i64, lang: Language) -> String {
 
 /// "Total : 2 400,00 €".
 pub fn total_line(p: &Proposal, lang: Language) -> String {
-    format!("{} {}", tr(lang, "Total :", "Total:"), money(p.total_due, p.currency, lang))
+    total_line_marked(p, lang, "")
+}
+
+/// [`total_line`] with its label between two `strong` marks: `*Total :* …`
+/// in Slack mrkdwn, `**Total :** …` in Discord Markdown.
+pub fn total_line_marked(p: &Proposal, lang: Language, strong: &str) -> String {
+    format!("{strong}{}{strong} {}", tr(lang, "Total :", "Total:"), money(p.total_due, p.currency, lang))
 }
 
 /// The start of the message, on one line, at most `max` characters.
 pub fn preview(entry: &DigestEntry, max: usize) -> String {
-    truncate_chars(&entry.preview.split_whitespace().collect::<Vec<_>>().join(" "), max)
+    truncate_chars(&one_line(&entry.preview), max)
 }
 
 /// The status lines ("✅ Approuvé par Claire à 09:12"), blank lines dropped.
 pub fn status_lines(entry: &DigestEntry) -> Vec<String> {
     let status = entry.status.as_deref().unwrap_or("");
     status.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect()
-}
-
-/// At most `max` characters, the last one `…` when something was cut.
-pub fn truncate_chars(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
 }
 
 #[cfg(test)]
@@ -175,6 +200,17 @@ mod tests {
         );
         assert_eq!(more.as_deref(), Some("… et 2 autres factures"));
         assert_eq!(total_line(&e.proposal, Language::En), "Total: €14,400.00");
+    }
+
+    #[test]
+    fn markdown_renderers_get_the_same_words_with_their_own_escaping() {
+        let e = entry(11);
+        let lines = invoice_bullets(&e.proposal, Language::Fr, 10, |n| format!("<{n}>"));
+        assert_eq!(lines.len(), 11);
+        assert_eq!(lines[0], "• <F-000> — 1\u{202F}200,00\u{A0}€ — 30 j de retard");
+        assert_eq!(lines[10], "… et 1 autre facture");
+        assert_eq!(total_line_marked(&e.proposal, Language::Fr, "**"), "**Total :** 13\u{202F}200,00\u{A0}€");
+        assert_eq!(digest_title_or_name(None, Language::En), "Proposed reminders");
     }
 
     #[test]

@@ -24,11 +24,14 @@
 //! embeds never notify — and every client-supplied string is escaped with
 //! [`discord_escape`] before it reaches Markdown.
 
+use super::describe::{
+    digest_title, digest_title_or_name, invoice_bullets, nothing_today, stage_line, stale_mark, tags_with_owner,
+    total_line_marked, tr,
+};
 use super::model::{DigestEntry, DigestHeader};
 use crate::decision::{action_label, Action};
-use crate::domain::{ClientKind, Language, ProposalId, Segment, Stage};
-use crate::policy::Proposal;
-use crate::render::format::{channel_label, date_long, money, stage_label, tone_label};
+use crate::domain::{Language, ProposalId, Stage};
+use crate::render::format::{one_line, truncate_chars, truncate_chars_mended};
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 use std::ops::Range;
@@ -169,14 +172,6 @@ pub fn discord_escape(text: &str) -> String {
     out
 }
 
-/// Picks the French or English text.
-fn tr(lang: Language, fr: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Language::Fr => fr,
-        Language::En => en,
-    }
-}
-
 /// Groups entries into pages, greedily and in order: at most
 /// [`MAX_ENTRIES_PER_PAGE`] action rows (on the first page, the "send anyway"
 /// row counts too) and [`PAGE_EMBED_CHARS`] of embeds, each entry weighed at
@@ -247,14 +242,14 @@ fn fit_embeds(embeds: &mut [Value], limit: usize) {
 
 /// The title, warning and totals, and a line when there is nothing to decide.
 fn header_embed(header: &DigestHeader, empty: bool, lang: Language) -> Value {
-    let title = format!("{} — {}", tr(lang, "Relances proposées", "Proposed reminders"), date_long(header.date, lang));
+    let title = digest_title(header.date, lang);
     let mut lines = Vec::new();
     if let Some(warning) = &header.warning {
         lines.push(format!("⚠️ **{}**", discord_escape(warning)));
     }
     lines.extend(header.lines.iter().map(|l| discord_escape(l)));
     if empty {
-        lines.push(tr(lang, "Aucune relance à proposer aujourd'hui.", "No reminders to propose today.").to_string());
+        lines.push(nothing_today(lang).to_string());
     }
     let colour = if header.warning.is_some() { 0xE67E22 } else { 0x5865F2 };
     let mut embed = json!({ "title": title, "color": colour });
@@ -337,22 +332,15 @@ fn entry_description(entry: &DigestEntry, lang: Language) -> String {
     let p = &entry.proposal;
     let mut lines = Vec::new();
     if entry.stale {
-        lines.push(format!("⚠️ {}", tr(lang, "données anciennes", "stale data")));
+        lines.push(stale_mark(lang).to_string());
     }
-    let tags = tags(entry, lang);
+    let tags = tags_with_owner(p, owner_tag(entry), lang);
     if !tags.is_empty() {
         lines.push(tags.join(" · "));
     }
-    let channels: Vec<&str> = p.channels.iter().map(|c| channel_label(*c, lang)).collect();
-    lines.push(format!(
-        "{} · {} {} · {}",
-        stage_label(p.stage, lang),
-        tr(lang, "ton", "tone"),
-        tone_label(p.tone, lang),
-        channels.join(" + ")
-    ));
-    lines.extend(invoice_lines(p, lang));
-    lines.push(format!("**{}** {}", tr(lang, "Total :", "Total:"), money(p.total_due, p.currency, lang)));
+    lines.push(stage_line(p, lang));
+    lines.extend(invoice_bullets(p, lang, MAX_INVOICE_LINES, discord_escape));
+    lines.push(total_line_marked(p, lang, "**"));
     let preview = one_line(&entry.preview);
     if !preview.is_empty() {
         lines.push(format!("> {}", truncate_escaped(&discord_escape(&preview), PREVIEW_CHARS)));
@@ -363,70 +351,22 @@ fn entry_description(entry: &DigestEntry, lang: Language) -> String {
     lines.join("\n")
 }
 
-/// `⭐ stratégique · suivi par <@id> · particulier`. The owner is shown so the
-/// sales rep sees their strategic client and can veto in time.
-fn tags(entry: &DigestEntry, lang: Language) -> Vec<String> {
-    let p = &entry.proposal;
-    let mut tags = Vec::new();
-    if p.segment == Segment::Strategic {
-        tags.push(format!("⭐ {}", tr(lang, "stratégique", "strategic")));
-    }
-    let owner = match &entry.owner {
+/// The owner in the tags (`⭐ stratégique · suivi par <@id>`): a mention
+/// when `people:` gives their Discord id, else their name escaped. The owner
+/// is shown so the sales rep sees their strategic client and can veto in time.
+fn owner_tag(entry: &DigestEntry) -> Option<String> {
+    match &entry.owner {
         Some(o) => o.discord.as_deref().filter(|id| is_snowflake(id)).map(|id| format!("<@{id}>")).or_else(|| {
             let name = one_line(o.name.trim());
             (!name.is_empty()).then(|| discord_escape(&truncate_chars(&name, MAX_NAME_CHARS)))
         }),
-        None => p
+        None => entry
+            .proposal
             .owner
             .as_deref()
             .map(|o| one_line(o.trim().trim_start_matches('@')))
             .filter(|o| !o.is_empty())
             .map(|o| discord_escape(&truncate_chars(&o, MAX_NAME_CHARS))),
-    };
-    if let Some(owner) = owner {
-        tags.push(format!("{} {owner}", tr(lang, "suivi par", "owner")));
-    }
-    if p.kind == ClientKind::B2c {
-        tags.push(tr(lang, "particulier", "consumer").to_string());
-    }
-    tags
-}
-
-/// One line per invoice, the first [`MAX_INVOICE_LINES`] only, then a count
-/// of the rest: the total line still covers them all.
-fn invoice_lines(p: &Proposal, lang: Language) -> Vec<String> {
-    let mut lines: Vec<String> = p
-        .invoices
-        .iter()
-        .take(MAX_INVOICE_LINES)
-        .map(|inv| {
-            format!(
-                "• {} — {} — {}",
-                discord_escape(inv.number.as_str()),
-                money(inv.amount_due, p.currency, lang),
-                days_late(inv.days_late, lang)
-            )
-        })
-        .collect();
-    let rest = p.invoices.len().saturating_sub(MAX_INVOICE_LINES);
-    if rest > 0 {
-        lines.push(match (lang, rest) {
-            (Language::Fr, 1) => "… et 1 autre facture".to_string(),
-            (Language::Fr, n) => format!("… et {n} autres factures"),
-            (Language::En, 1) => "… and 1 more invoice".to_string(),
-            (Language::En, n) => format!("… and {n} more invoices"),
-        });
-    }
-    lines
-}
-
-/// `15 j de retard`, or `échéance dans 3 j` for a pre-due reminder.
-fn days_late(days: i64, lang: Language) -> String {
-    match (lang, days < 0) {
-        (Language::Fr, false) => format!("{days} j de retard"),
-        (Language::Fr, true) => format!("échéance dans {} j", -days),
-        (Language::En, false) => format!("{days} d late"),
-        (Language::En, true) => format!("due in {} d", -days),
     }
 }
 
@@ -462,10 +402,7 @@ fn content(
     if warning {
         text.push_str("⚠️ ");
     }
-    text.push_str(tr(lang, "Relances proposées", "Proposed reminders"));
-    if let Some(day) = day {
-        text.push_str(&format!(" — {}", date_long(day, lang)));
-    }
+    text.push_str(&digest_title_or_name(day, lang));
     if pages > 1 {
         text.push_str(&format!(" ({page}/{pages})"));
     }
@@ -477,34 +414,15 @@ fn content(
     truncate_chars(&text, MAX_CONTENT_CHARS)
 }
 
-/// Whitespace (line breaks included) collapsed to single spaces.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// At most `max` characters, the last one `…` when something was cut.
-fn truncate_chars(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
-
 /// Like [`truncate_chars`] on escaped text, without leaving a lone backslash
 /// before the `…` (which would escape it instead of the character it was for).
 fn truncate_escaped(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut kept: String = text.chars().take(max.saturating_sub(1)).collect();
-    let trailing = kept.chars().rev().take_while(|&c| c == '\\').count();
-    if trailing % 2 == 1 {
-        kept.pop();
-    }
-    kept.push('…');
-    kept
+    truncate_chars_mended(text, max, |kept| {
+        let trailing = kept.chars().rev().take_while(|&c| c == '\\').count();
+        if trailing % 2 == 1 {
+            kept.pop();
+        }
+    })
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::digest::model::Owner;
-use crate::domain::{Channel, Tone};
-use crate::policy::ProposedInvoice;
+use crate::domain::{Channel, Segment, Tone};
+use crate::policy::{Proposal, ProposedInvoice};
 use rust_decimal_macros::dec;
 use std::collections::HashSet;
 

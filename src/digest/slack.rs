@@ -29,10 +29,14 @@
 //! "send anyway" button. So pages are cut on each entry's and the header's
 //! *largest* rendering, not the current one.
 
+use super::describe::{
+    digest_title, digest_title_or_name, invoice_bullets, nothing_today, preview, reminder_count, stage_line,
+    stale_mark, tags_with_owner, total_line_marked, tr,
+};
 use crate::decision::{action_label, Action};
-use crate::domain::{ClientKind, Language, ProposalId, Segment};
+use crate::domain::{Language, ProposalId};
 use crate::policy::Proposal;
-use crate::render::format::{channel_label, date_long, money, stage_label, tone_label};
+use crate::render::format::{truncate_chars, truncate_chars_mended};
 use chrono::NaiveDate;
 use std::ops::Range;
 
@@ -129,14 +133,6 @@ pub fn slack_page(
     json!({ "text": fallback_text(date, count, page, pages, lang), "blocks": blocks })
 }
 
-/// Picks the French or English text.
-fn tr(lang: Language, fr: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Language::Fr => fr,
-        Language::En => en,
-    }
-}
-
 /// What a part of a page may take at most: blocks and serialized characters.
 #[derive(Debug, Clone, Copy)]
 struct Cost {
@@ -189,7 +185,7 @@ fn header_cost(header: &DigestHeader, lang: Language) -> Cost {
 fn entry_cost(entry: &DigestEntry, lang: Language) -> Cost {
     let id = entry.proposal.id.as_str();
     let section = section(format!("entry:{id}"), &entry_text(entry, true, lang));
-    let current = slack_escape(&preview_text(&entry.preview)).chars().count();
+    let current = slack_escape(&preview(entry, PREVIEW_CHARS)).chars().count();
     let preview_growth = (PREVIEW_CHARS + PREVIEW_ESCAPE_MARGIN).saturating_sub(current);
     let status = status_block(id, "");
     let actions = actions_block(&entry.proposal, &Action::ALL, u32::MAX, lang);
@@ -203,12 +199,10 @@ fn header_blocks(header: &DigestHeader, say_empty: bool, lang: Language) -> Vec<
     if let Some(warning) = header.warning.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
         blocks.push(section("digest:warning".to_string(), &warning_text(warning)));
     }
-    let title =
-        format!("*{} — {}*", tr(lang, "Relances proposées", "Proposed reminders"), date_long(header.date, lang));
-    let mut lines = vec![title];
+    let mut lines = vec![format!("*{}*", digest_title(header.date, lang))];
     lines.extend(header.lines.iter().map(|l| slack_escape(l)));
     if say_empty {
-        lines.push(tr(lang, "Aucune relance à proposer aujourd'hui.", "No reminders to propose today.").to_string());
+        lines.push(nothing_today(lang).to_string());
     }
     blocks.push(section("digest:header".to_string(), &lines.join("\n")));
     if header.send_anyway {
@@ -261,18 +255,9 @@ fn send_anyway_block(date: NaiveDate, lang: Language) -> Value {
 /// Short on purpose: it is the notification text and the screen-reader text.
 /// The count is given only for a single-page digest, where the page knows it.
 fn fallback_text(date: Option<NaiveDate>, count: Option<usize>, page: usize, pages: usize, lang: Language) -> String {
-    let mut text = tr(lang, "Relances proposées", "Proposed reminders").to_string();
-    if let Some(date) = date {
-        text.push_str(&format!(" — {}", date_long(date, lang)));
-    }
+    let mut text = digest_title_or_name(date, lang);
     if let Some(count) = count {
-        let reminders = match (lang, count) {
-            (Language::Fr, 0 | 1) => format!("{count} relance"),
-            (Language::Fr, _) => format!("{count} relances"),
-            (Language::En, 1) => format!("{count} reminder"),
-            (Language::En, _) => format!("{count} reminders"),
-        };
-        text.push_str(&format!("{} {reminders}", tr(lang, " :", ":")));
+        text.push_str(&format!("{} {}", tr(lang, " :", ":"), reminder_count(count, lang)));
     }
     if pages > 1 {
         text.push_str(&format!(" ({page}/{pages})"));
@@ -322,27 +307,14 @@ fn section(block_id: String, text: &str) -> Value {
 /// Title, stage line, invoices, total and preview, all client data escaped.
 fn entry_text(entry: &DigestEntry, stale: bool, lang: Language) -> String {
     let p = &entry.proposal;
-    let mut lines = vec![title_line(entry, stale, lang)];
-    let channels: Vec<&str> = p.channels.iter().map(|c| channel_label(*c, lang)).collect();
-    lines.push(format!(
-        "{} · {} {} · {}",
-        stage_label(p.stage, lang),
-        tr(lang, "ton", "tone"),
-        tone_label(p.tone, lang),
-        channels.join(" + ")
-    ));
-    lines.extend(invoice_lines(p, lang));
-    lines.push(format!("*{}* {}", tr(lang, "Total :", "Total:"), money(p.total_due, p.currency, lang)));
-    let preview = preview_text(&entry.preview);
-    if !preview.is_empty() {
-        lines.push(format!("> {}", slack_escape(&preview)));
+    let mut lines = vec![title_line(entry, stale, lang), stage_line(p, lang)];
+    lines.extend(invoice_bullets(p, lang, MAX_INVOICE_LINES, slack_escape));
+    lines.push(total_line_marked(p, lang, "*"));
+    let start = preview(entry, PREVIEW_CHARS);
+    if !start.is_empty() {
+        lines.push(format!("> {}", slack_escape(&start)));
     }
     lines.join("\n")
-}
-
-/// The preview on one line, at most [`PREVIEW_CHARS`] characters.
-fn preview_text(preview: &str) -> String {
-    truncate_chars(&preview.split_whitespace().collect::<Vec<_>>().join(" "), PREVIEW_CHARS)
 }
 
 /// `*Garage Martin*  ⭐ stratégique · suivi par <@U024BE7LH> · ⚠️ données
@@ -350,18 +322,9 @@ fn preview_text(preview: &str) -> String {
 /// strategic client and can veto in time.
 fn title_line(entry: &DigestEntry, stale: bool, lang: Language) -> String {
     let p = &entry.proposal;
-    let mut tags = Vec::new();
-    if p.segment == Segment::Strategic {
-        tags.push(format!("⭐ {}", tr(lang, "stratégique", "strategic")));
-    }
-    if let Some(owner) = owner_tag(entry) {
-        tags.push(format!("{} {owner}", tr(lang, "suivi par", "owner")));
-    }
-    if p.kind == ClientKind::B2c {
-        tags.push(tr(lang, "particulier", "consumer").to_string());
-    }
+    let mut tags = tags_with_owner(p, owner_tag(entry), lang);
     if stale {
-        tags.push(tr(lang, "⚠️ données anciennes", "⚠️ stale data").to_string());
+        tags.push(stale_mark(lang).to_string());
     }
     let name = slack_escape(&truncate_chars(p.client_name.trim(), MAX_NAME_CHARS));
     if tags.is_empty() {
@@ -394,44 +357,6 @@ fn plain_owner(name: &str) -> Option<String> {
 /// Slack member ids are short upper-case alphanumerics (`U024BE7LH`, `W0…`).
 fn is_slack_member_id(id: &str) -> bool {
     (2..=32).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-}
-
-/// One line per invoice, the first [`MAX_INVOICE_LINES`] only, then a count
-/// of the rest: the total line below still covers them all.
-fn invoice_lines(p: &Proposal, lang: Language) -> Vec<String> {
-    let mut lines: Vec<String> = p
-        .invoices
-        .iter()
-        .take(MAX_INVOICE_LINES)
-        .map(|inv| {
-            format!(
-                "• {} — {} — {}",
-                slack_escape(inv.number.as_str()),
-                money(inv.amount_due, p.currency, lang),
-                days_late(inv.days_late, lang)
-            )
-        })
-        .collect();
-    let rest = p.invoices.len().saturating_sub(MAX_INVOICE_LINES);
-    if rest > 0 {
-        lines.push(match (lang, rest) {
-            (Language::Fr, 1) => "… et 1 autre facture".to_string(),
-            (Language::Fr, n) => format!("… et {n} autres factures"),
-            (Language::En, 1) => "… and 1 more invoice".to_string(),
-            (Language::En, n) => format!("… and {n} more invoices"),
-        });
-    }
-    lines
-}
-
-/// `15 j de retard`, or `échéance dans 3 j` for a pre-due reminder.
-fn days_late(days: i64, lang: Language) -> String {
-    match (lang, days < 0) {
-        (Language::Fr, false) => format!("{days} j de retard"),
-        (Language::Fr, true) => format!("échéance dans {} j", -days),
-        (Language::En, false) => format!("{days} d late"),
-        (Language::En, true) => format!("due in {} d", -days),
-    }
 }
 
 /// The decisions an entry's buttons may offer, in the given order. "Send
@@ -500,24 +425,10 @@ fn confirm_dialog(title: &str, text: &str, confirm: &str, lang: Language) -> Val
     })
 }
 
-/// At most `max` characters, the last one `…` when something was cut.
-fn truncate_chars(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
-
 /// Like [`truncate_chars`] on already-escaped text, without leaving half an
 /// entity (`&am…`) behind the cut.
 fn truncate_escaped(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let kept: String = text.chars().take(max.saturating_sub(1)).collect();
-    close_cut(kept)
+    truncate_chars_mended(text, max, drop_half_entity)
 }
 
 /// Like [`truncate_escaped`], but `max` bounds the characters of the text once
@@ -534,25 +445,25 @@ fn truncate_for_json(text: &str, max: usize) -> String {
         return text.to_string();
     }
     let mut used = 3; // the quotes and the ellipsis
-    let kept: String = text
+    let mut kept: String = text
         .chars()
         .take_while(|&c| {
             used += cost(c);
             used <= max
         })
         .collect();
-    close_cut(kept)
+    drop_half_entity(&mut kept);
+    kept.push('…');
+    kept
 }
 
-/// Drops a half entity at the end of a cut text and marks the cut with `…`.
-fn close_cut(mut kept: String) -> String {
+/// Drops a half entity (`&am`) left at the end of a cut text.
+fn drop_half_entity(kept: &mut String) {
     if let Some(amp) = kept.rfind('&') {
         if !kept[amp..].contains(';') {
             kept.truncate(amp);
         }
     }
-    kept.push('…');
-    kept
 }
 
 #[cfg(test)]

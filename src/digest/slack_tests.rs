@@ -3,7 +3,7 @@
 //! entry still offers.
 
 use super::*;
-use crate::domain::{Channel, ProposalId, Stage, Tone};
+use crate::domain::{Channel, ProposalId, Segment, Stage, Tone};
 use crate::policy::ProposedInvoice;
 use rust_decimal_macros::dec;
 use std::collections::HashSet;

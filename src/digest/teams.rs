@@ -18,11 +18,12 @@
 
 use super::describe::{
     digest_title, entry_tags, invoice_rows, nothing_today, preview, reminder_count, stage_line, stale_mark,
-    status_lines, total_line, tr, truncate_chars,
+    status_lines, total_line, tr,
 };
 use super::model::{DigestEntry, DigestHeader};
 use crate::decision::{action_label, Action};
 use crate::domain::{Language, ProposalId};
+use crate::render::format::truncate_chars;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 

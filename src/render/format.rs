@@ -205,6 +205,32 @@ pub fn join_words(items: &[String], lang: Language) -> String {
     }
 }
 
+/// At most `max` characters, the last one `…` when something was cut: what
+/// every renderer does to a name, a preview or a label that may be too long
+/// for its platform.
+pub fn truncate_chars(text: &str, max: usize) -> String {
+    truncate_chars_mended(text, max, |_| {})
+}
+
+/// [`truncate_chars`] on text already escaped for some markup: `mend` gets
+/// the kept characters before the `…` is added, to drop what the cut left
+/// half done (half an entity, a lone escaping backslash).
+pub fn truncate_chars_mended(text: &str, max: usize, mend: impl FnOnce(&mut String)) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut kept: String = text.chars().take(max.saturating_sub(1)).collect();
+    mend(&mut kept);
+    kept.push('…');
+    kept
+}
+
+/// Whitespace (line breaks included) collapsed to single spaces, so a
+/// preview or a name stays on one line.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,5 +317,19 @@ mod tests {
         assert_eq!(join_words(&items, Language::Fr), "a, b et c");
         assert_eq!(join_words(&items[..1], Language::En), "a");
         assert_eq!(join_words(&items[..2], Language::En), "a and b");
+    }
+
+    #[test]
+    fn cut_text_ends_with_an_ellipsis_within_the_bound() {
+        assert_eq!(truncate_chars("Garage Martin", 13), "Garage Martin");
+        assert_eq!(truncate_chars("Garage Martin", 7), "Garage…");
+        assert_eq!(truncate_chars("éèà", 2), "é…");
+        let drop_backslash = |kept: &mut String| {
+            if kept.ends_with('\\') {
+                kept.pop();
+            }
+        };
+        assert_eq!(truncate_chars_mended("ab\\*cd", 4, drop_backslash), "ab…");
+        assert_eq!(one_line(" Bonjour,\n\n  sauf erreur\t"), "Bonjour, sauf erreur");
     }
 }

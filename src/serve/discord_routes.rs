@@ -15,6 +15,7 @@ use crate::chat::discord_interaction::{
 use crate::chat::discord_signature::verify_discord_with_key;
 use crate::decision::{Action, Click};
 use crate::people::Platform;
+use crate::render::format::truncate_chars;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -65,20 +66,11 @@ pub async fn interactions(State(svc): State<Arc<Services>>, headers: HeaderMap, 
 /// Discord messages hold 2,000 characters.
 const PREVIEW_CHARS: usize = 1_990;
 
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(max - 1).collect();
-    cut.push('…');
-    cut
-}
-
 /// Veto first asks for an optional reason (a modal); the others decide now.
 async fn on_click(svc: Arc<Services>, click: DiscordClick) -> Response {
     if click.action == Action::Preview {
         return match clicks::preview(&svc, Platform::Discord, &click.user_id, &click.proposal_id).await {
-            Ok(text) => Json(ephemeral(&truncate(&text, PREVIEW_CHARS))).into_response(),
+            Ok(text) => Json(ephemeral(&truncate_chars(&text, PREVIEW_CHARS))).into_response(),
             Err(err) => {
                 tracing::warn!(error = %err, "preview not rendered");
                 Json(ephemeral("⚠️")).into_response()

@@ -1,40 +1,10 @@
 //! Discord digest pages: every proposal once, every limit respected, nobody pinged by client data.
 
 use super::*;
+use crate::digest::fixtures::{entry, header, proposal};
 use crate::digest::model::Owner;
-use crate::domain::{Channel, Segment, Tone};
-use crate::policy::{Proposal, ProposedInvoice};
-use rust_decimal_macros::dec;
+use crate::domain::{Segment, Tone};
 use std::collections::HashSet;
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
-
-/// A proposal for client `n` with `invoices` invoices of 1 200 € each.
-fn proposal(n: usize, name: &str, invoices: usize) -> Proposal {
-    let invoices: Vec<ProposedInvoice> = (0..invoices)
-        .map(|i| {
-            let number = format!("F-2026-{n:04}-{i:03}");
-            ProposedInvoice::sample(&number, dec!(1200), d(2026, 2, 14), 30, Stage::Second)
-        })
-        .collect();
-    let mut p = Proposal::sample(&format!("C{n:04}"), name, Stage::Second, Tone::Firm, invoices);
-    p.id = ProposalId::parse(&format!("20260316-c{n:09}")).unwrap();
-    p.channels = vec![Channel::Email, Channel::Sms];
-    p
-}
-
-fn entry(p: Proposal) -> DigestEntry {
-    DigestEntry::new(p, "Bonjour, sauf erreur de notre part, la facture ci-dessous…")
-}
-
-fn header() -> DigestHeader {
-    DigestHeader::new(
-        d(2026, 3, 16),
-        vec!["En retard : 180 000,00 € · 150 factures".into(), "DSO : EUR 52 jours".into()],
-    )
-}
 
 fn chars(v: &Value) -> usize {
     v.as_str().map_or(0, |s| s.chars().count())

@@ -18,6 +18,8 @@
 pub mod build;
 pub mod describe;
 pub mod discord;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod model;
 pub mod slack;
 pub mod teams;

@@ -2,38 +2,11 @@
 //! buttons, client data inert.
 
 use super::*;
-use crate::domain::{Channel, Segment, Stage, Tone};
-use crate::policy::{Proposal, ProposedInvoice};
-use rust_decimal_macros::dec;
+use crate::digest::fixtures::{entry, header, proposal};
+use crate::domain::Segment;
 
 /// What Teams accepts per message.
 const TEAMS_LIMIT_BYTES: usize = 28_000;
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
-
-/// A proposal for client `n` with `invoices` invoices of 1 200 € each.
-fn proposal(n: usize, name: &str, invoices: usize) -> Proposal {
-    let invoices: Vec<ProposedInvoice> = (0..invoices)
-        .map(|i| {
-            let number = format!("F-2026-{n:04}-{i:03}");
-            ProposedInvoice::sample(&number, dec!(1200), d(2026, 2, 14), 30, Stage::Second)
-        })
-        .collect();
-    let mut p = Proposal::sample(&format!("C{n:04}"), name, Stage::Second, Tone::Firm, invoices);
-    p.id = ProposalId::parse(&format!("20260316-c{n:09}")).unwrap();
-    p.channels = vec![Channel::Email, Channel::Sms];
-    p
-}
-
-fn entry(p: Proposal) -> DigestEntry {
-    DigestEntry::new(p, "Bonjour, sauf erreur de notre part, la facture ci-dessous reste impayée à ce jour.")
-}
-
-fn header() -> DigestHeader {
-    DigestHeader::new(d(2026, 3, 16), vec!["En retard : 180 000,00 € · 150 factures".into(), "DSO : 52 jours".into()])
-}
 
 /// A link as long as a real signed token (~150 characters).
 fn link(id: &str, action: Action) -> String {

@@ -1,0 +1,43 @@
+//! What the digest renderers' tests build their days from: one realistic
+//! proposal, entry and header, shared so that Slack, Discord and Teams are
+//! tested on the same day.
+
+use super::model::{DigestEntry, DigestHeader};
+use crate::domain::{Channel, ProposalId, Stage, Tone};
+use crate::policy::{Proposal, ProposedInvoice};
+use chrono::NaiveDate;
+use rust_decimal_macros::dec;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+/// A proposal for client `n` with `invoices` invoices of 1 200 € each, 30
+/// days late, by e-mail and SMS, with an id unique to `n`.
+pub(crate) fn proposal(n: usize, name: &str, invoices: usize) -> Proposal {
+    let invoices: Vec<ProposedInvoice> = (0..invoices)
+        .map(|i| {
+            let number = format!("F-2026-{n:04}-{i:03}");
+            ProposedInvoice::sample(&number, dec!(1200), d(2026, 2, 14), 30, Stage::Second)
+        })
+        .collect();
+    let mut p = Proposal::sample(&format!("C{n:04}"), name, Stage::Second, Tone::Firm, invoices);
+    p.id = ProposalId::parse(&format!("20260316-c{n:09}")).unwrap();
+    p.channels = vec![Channel::Email, Channel::Sms];
+    p.score = 40;
+    p.reason = "échue depuis 30 jours".into();
+    p
+}
+
+/// An undecided entry with a short preview.
+pub(crate) fn entry(p: Proposal) -> DigestEntry {
+    DigestEntry::new(p, "Bonjour, sauf erreur de notre part, la facture ci-dessous…")
+}
+
+/// The header of Monday 16 March 2026 with two lines of totals.
+pub(crate) fn header() -> DigestHeader {
+    DigestHeader::new(
+        d(2026, 3, 16),
+        vec!["En retard : 180 000,00 € · 150 factures".into(), "DSO : EUR 52 jours".into()],
+    )
+}

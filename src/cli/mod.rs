@@ -146,10 +146,14 @@ async fn digest(app: App) -> anyhow::Result<()> {
 }
 
 /// Logs go to stderr (stdout is for the command's output): human-readable by
-/// default, JSON with `RELANCE_LOG_FORMAT=json`; level from `RUST_LOG` (default warn).
+/// default, JSON with `RELANCE_LOG_FORMAT=json`; level from `RUST_LOG`
+/// (default warn, and info for relance's own lines under `relance serve`,
+/// where they are the operator's record: digests posted, decisions refused).
 pub fn init_logging() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let serving = std::env::args().skip(1).any(|arg| arg == "serve");
+    let default = if serving { "warn,relance=info" } else { "warn" };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if std::env::var("RELANCE_LOG_FORMAT").is_ok_and(|f| f == "json") {
         builder.json().init();

@@ -8,7 +8,8 @@
 //! field derived from the token, so another site cannot post it.
 
 use super::clicks;
-use super::publish::{refresh, view};
+use super::publish::view;
+use super::refresher::Touched;
 use super::state::{unix_now, Services};
 use crate::chat::links::{verify_link, LinkClaims};
 use crate::decision::{Action, Click};
@@ -167,13 +168,7 @@ async fn decide(
     };
     let answer = clicks::handle_person(svc, person, Platform::Web, click).await?;
     if answer.changed {
-        let svc = svc.clone();
-        let ids = if claims.action == Action::SendAnyway { Vec::new() } else { vec![proposal_id] };
-        tokio::spawn(async move {
-            if let Err(err) = refresh(&svc, &ids, None).await {
-                tracing::warn!(error = %err, "digest not updated after a link decision");
-            }
-        });
+        svc.touched(touched(claims.action, proposal_id));
     }
     Ok(match answer.refusal {
         Some(text) => page(StatusCode::FORBIDDEN, result_page(lang, "relance", &text, false)),
@@ -182,6 +177,15 @@ async fn decide(
             page(StatusCode::OK, result_page(lang, "relance", text, true))
         }
     })
+}
+
+/// The entries whose messages a decision changed.
+pub(super) fn touched(action: Action, id: ProposalId) -> Touched {
+    if action == Action::SendAnyway {
+        Touched::All
+    } else {
+        Touched::Entries(vec![id])
+    }
 }
 
 /// `GET /digest`: today's digest with its buttons as decision links — the

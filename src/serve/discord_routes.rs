@@ -7,7 +7,7 @@
 //! are updated in the background.
 
 use super::clicks;
-use super::publish::{refresh, render_page};
+use super::publish::render_page;
 use super::state::{unix_now, Services};
 use crate::chat::discord_interaction::{
     ephemeral, parse_interaction, pong, update_message, veto_modal, DiscordClick, DiscordInteraction,
@@ -111,13 +111,9 @@ async fn decide(svc: Arc<Services>, c: DiscordClick, reason: Option<String>) -> 
             Json(ephemeral("✅")).into_response()
         }
     };
-    let ids = if c.action == Action::SendAnyway { Vec::new() } else { vec![proposal_id] };
-    let message_id = c.message_id.clone();
-    tokio::spawn(async move {
-        if let Err(err) = refresh(&svc, &ids, Some(&message_id)).await {
-            tracing::warn!(error = %err, "digest not updated after a Discord decision");
-        }
-    });
+    // The clicked message is already updated by the answer; the other
+    // copies (other pages' headers, Slack) follow in the background.
+    svc.touched(super::act_routes::touched(c.action, proposal_id));
     updated
 }
 

@@ -13,6 +13,7 @@ mod discord_routes;
 pub mod engine;
 pub mod metrics;
 pub mod publish;
+mod refresher;
 mod routes;
 mod scheduler;
 mod slack_routes;

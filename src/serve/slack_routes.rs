@@ -6,7 +6,6 @@
 //! the reason modal (`views.open`) follow in a task of their own.
 
 use super::clicks;
-use super::publish::refresh;
 use super::state::{unix_now, Services};
 use crate::chat::slack_interaction::{parse_slack_interaction, SlackClick, SlackInteraction};
 use crate::chat::slack_signature::verify_slack;
@@ -86,10 +85,7 @@ async fn on_click(svc: Arc<Services>, c: SlackClick) -> Response {
             }
         }
         if answer.changed {
-            let ids = if c.action == Action::SendAnyway { Vec::new() } else { vec![proposal_id] };
-            if let Err(err) = refresh(&svc, &ids, None).await {
-                tracing::warn!(error = %err, "slack: digest not updated after a decision");
-            }
+            svc.touched(super::act_routes::touched(c.action, proposal_id));
         }
     });
     StatusCode::OK.into_response()
@@ -120,13 +116,7 @@ async fn on_reason(svc: Arc<Services>, user_id: String, proposal_id: String, rea
     };
     let click = Click { proposal_id: id.clone(), action: Action::Veto, rev: None, reason, days: None };
     match clicks::handle(&svc, Platform::Slack, &user_id, click).await {
-        Ok(answer) if answer.changed => {
-            tokio::spawn(async move {
-                if let Err(err) = refresh(&svc, &[id], None).await {
-                    tracing::warn!(error = %err, "slack: digest not updated after a veto reason");
-                }
-            });
-        }
+        Ok(answer) if answer.changed => svc.touched(super::refresher::Touched::Entries(vec![id])),
         Ok(_) => {}
         Err(err) => tracing::error!(error = %err, "veto reason not recorded"),
     }

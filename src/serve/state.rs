@@ -147,6 +147,8 @@ pub struct Services {
     pub metrics: Metrics,
     pub templates: Templates,
     pub http: reqwest::Client,
+    /// Entries whose messages must be edited (see `refresher`).
+    changes: tokio::sync::mpsc::UnboundedSender<super::refresher::Touched>,
 }
 
 impl Services {
@@ -164,7 +166,26 @@ impl Services {
             max_ledger_age_hours: config.digest.max_ledger_age_hours,
         });
         let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build()?;
-        Ok(Arc::new(Self { loaded, clock, store, engine, platforms, links, metrics: Metrics::new(), templates, http }))
+        let (changes, changed) = tokio::sync::mpsc::unbounded_channel();
+        let svc = Arc::new(Self {
+            loaded,
+            clock,
+            store,
+            engine,
+            platforms,
+            links,
+            metrics: Metrics::new(),
+            templates,
+            http,
+            changes,
+        });
+        tokio::spawn(super::refresher::run(Arc::downgrade(&svc), changed));
+        Ok(svc)
+    }
+
+    /// Asks for the messages showing these entries to be edited soon.
+    pub fn touched(&self, touched: super::refresher::Touched) {
+        let _ = self.changes.send(touched);
     }
 
     pub fn config(&self) -> &Config {

@@ -245,9 +245,8 @@ async fn send_page(
 }
 
 /// Re-renders, on the platforms whose messages can be edited, every page of
-/// today's digest that holds one of `ids`, except `skip` (the message a
-/// Discord click is already answering with its update).
-pub async fn refresh(svc: &Services, ids: &[ProposalId], skip: Option<&str>) -> anyhow::Result<()> {
+/// today's digest that holds one of `ids` (every page when `ids` is empty).
+pub async fn refresh(svc: &Services, ids: &[ProposalId]) -> anyhow::Result<()> {
     let day = svc.clock.today();
     for platform in [Platform::Slack, Platform::Discord] {
         let on = match platform {
@@ -261,7 +260,7 @@ pub async fn refresh(svc: &Services, ids: &[ProposalId], skip: Option<&str>) -> 
         let count = messages.len();
         for message in &messages {
             let touched = ids.is_empty() || message.entries.iter().any(|e| ids.contains(e));
-            if !touched || skip == Some(message.message_id.as_str()) {
+            if !touched {
                 continue;
             }
             let body = render_page(svc, platform, message, count).await?;

@@ -45,7 +45,7 @@ pub async fn run(svc: Weak<Services>, mut changes: mpsc::UnboundedReceiver<Touch
         let Some(svc) = svc.upgrade() else { return };
         // An empty list means every page.
         let ids: Vec<ProposalId> = if all { Vec::new() } else { ids.into_iter().collect() };
-        if let Err(err) = refresh(&svc, &ids, None).await {
+        if let Err(err) = refresh(&svc, &ids).await {
             tracing::warn!(error = %format!("{err:#}"), "digest messages not updated after decisions");
         }
     }

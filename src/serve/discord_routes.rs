@@ -7,7 +7,7 @@
 //! are updated in the background.
 
 use super::clicks;
-use super::publish::render_page;
+use super::publish::{render_page, DayState};
 use super::state::{unix_now, Services};
 use crate::chat::discord_interaction::{
     ephemeral, parse_interaction, pong, update_message, veto_modal, DiscordClick, DiscordInteraction,
@@ -123,5 +123,6 @@ async fn updated_page(svc: &Services, message_id: &str) -> anyhow::Result<Option
     let Some(message) = messages.iter().find(|m| m.message_id == message_id) else {
         return Ok(None);
     };
-    Ok(Some(render_page(svc, Platform::Discord, message, messages.len()).await?))
+    let day = DayState::read(svc, message.day).await?;
+    Ok(Some(render_page(svc, &day, Platform::Discord, message, messages.len()).await?))
 }

@@ -106,31 +106,54 @@ pub async fn view(
     day: NaiveDate,
     states: &[EntryState],
 ) -> anyhow::Result<(DigestHeader, Vec<DigestEntry>)> {
-    let config = svc.config();
-    let record = svc.store.digest(day).await?;
-    let lines: Vec<String> =
-        record.as_ref().and_then(|r| serde_json::from_value(r.header["lines"].clone()).ok()).unwrap_or_default();
-    let now = svc.clock.now();
-    let last = svc.store.last_import_at().await?;
-    let max_age = config.digest.max_ledger_age_hours;
-    let sent_anyway = record.as_ref().is_some_and(|r| r.send_anyway.is_some());
-    let stale = !ledger_is_fresh(last, now, max_age) && !sent_anyway;
-    let mut header = DigestHeader::new(day, lines);
-    if stale {
-        header.warning = Some(build::stale_warning(last, now, max_age, svc.lang()));
-        header.send_anyway = states.iter().any(|s| matches!(s.status, Status::Pending | Status::Approved));
+    Ok(DayState::read(svc, day).await?.view(svc, states))
+}
+
+/// What every page of a day's digest shares when rendered: the stored header
+/// lines and the freshness of the ledger. Read once per rendering, however
+/// many pages are re-rendered.
+pub struct DayState {
+    day: NaiveDate,
+    lines: Vec<String>,
+    /// The warning to show, when the data is stale and no "send anyway" was given.
+    warning: Option<String>,
+}
+
+impl DayState {
+    pub async fn read(svc: &Services, day: NaiveDate) -> anyhow::Result<Self> {
+        let record = svc.store.digest(day).await?;
+        let lines: Vec<String> =
+            record.as_ref().and_then(|r| serde_json::from_value(r.header["lines"].clone()).ok()).unwrap_or_default();
+        let now = svc.clock.now();
+        let last = svc.store.last_import_at().await?;
+        let max_age = svc.config().digest.max_ledger_age_hours;
+        let sent_anyway = record.as_ref().is_some_and(|r| r.send_anyway.is_some());
+        let stale = !ledger_is_fresh(last, now, max_age) && !sent_anyway;
+        let warning = stale.then(|| build::stale_warning(last, now, max_age, svc.lang()));
+        Ok(Self { day, lines, warning })
     }
-    let people = svc.people();
-    let entries = states
-        .iter()
-        .map(|state| {
-            let text = render_message(&state.proposal, &config.company, &svc.templates)
-                .map(|m| preview(&m, PREVIEW_CHARS))
-                .unwrap_or_default();
-            build::entry(state, text, &config.decisions, &people, svc.lang(), svc.clock.tz(), stale)
-        })
-        .collect();
-    Ok((header, entries))
+
+    /// The header and the entries, with each entry's status, buttons and preview.
+    pub fn view(&self, svc: &Services, states: &[EntryState]) -> (DigestHeader, Vec<DigestEntry>) {
+        let config = svc.config();
+        let stale = self.warning.is_some();
+        let mut header = DigestHeader::new(self.day, self.lines.clone());
+        if stale {
+            header.warning = self.warning.clone();
+            header.send_anyway = states.iter().any(|s| matches!(s.status, Status::Pending | Status::Approved));
+        }
+        let people = svc.people();
+        let entries = states
+            .iter()
+            .map(|state| {
+                let text = render_message(&state.proposal, &config.company, &svc.templates)
+                    .map(|m| preview(&m, PREVIEW_CHARS))
+                    .unwrap_or_default();
+                build::entry(state, text, &config.decisions, &people, svc.lang(), svc.clock.tz(), stale)
+            })
+            .collect();
+        (header, entries)
+    }
 }
 
 /// A rendered page and the entries it holds.
@@ -248,6 +271,8 @@ async fn send_page(
 /// today's digest that holds one of `ids` (every page when `ids` is empty).
 pub async fn refresh(svc: &Services, ids: &[ProposalId]) -> anyhow::Result<()> {
     let day = svc.clock.today();
+    // The header lines and freshness, read once for every page re-rendered.
+    let mut shared: Option<DayState> = None;
     for platform in [Platform::Slack, Platform::Discord] {
         let on = match platform {
             Platform::Slack => svc.platforms.slack.is_some(),
@@ -263,7 +288,11 @@ pub async fn refresh(svc: &Services, ids: &[ProposalId]) -> anyhow::Result<()> {
             if !touched {
                 continue;
             }
-            let body = render_page(svc, platform, message, count).await?;
+            if shared.is_none() {
+                shared = Some(DayState::read(svc, day).await?);
+            }
+            let state = shared.as_ref().expect("read just above");
+            let body = render_page(svc, state, platform, message, count).await?;
             send_page(svc, platform, &Page { body, entries: message.entries.clone() }, Some(message)).await?;
         }
     }
@@ -273,12 +302,13 @@ pub async fn refresh(svc: &Services, ids: &[ProposalId]) -> anyhow::Result<()> {
 /// One stored page, rendered again from the entries' current states.
 pub async fn render_page(
     svc: &Services,
+    day: &DayState,
     platform: Platform,
     message: &PostedMessage,
     pages: usize,
 ) -> anyhow::Result<serde_json::Value> {
     let states = svc.store.entries_by_id(&message.entries).await?;
-    let (header, entries) = view(svc, message.day, &states).await?;
+    let (header, entries) = day.view(svc, &states);
     let header = (message.page == 0).then_some(&header);
     // Renderers number pages from 1.
     let (index, lang) = (message.page as usize + 1, svc.lang());

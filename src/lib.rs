@@ -19,5 +19,6 @@ pub mod people;
 pub mod policy;
 pub mod render;
 pub mod serve;
+pub mod sms;
 pub mod store;
 pub mod web;

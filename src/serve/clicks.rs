@@ -77,8 +77,9 @@ async fn send_anyway(svc: &Services, person: &crate::people::Person, platform: P
 }
 
 /// The whole message an entry would send, in its current tone, for the
-/// Preview button: subject, e-mail text and the SMS when there is one. Any
-/// member of `people:` may look; the answer is private to them.
+/// Preview button: subject, e-mail text and the SMS when there is one, with
+/// its segment count and encoding (what it will cost). Any member of
+/// `people:` may look; the answer is private to them.
 pub async fn preview(svc: &Services, platform: Platform, account: &str, id: &ProposalId) -> anyhow::Result<String> {
     if svc.person(platform, account).is_none() {
         return Ok(refusal_text(&Refusal::Unknown, svc.lang()));
@@ -90,7 +91,8 @@ pub async fn preview(svc: &Services, platform: Platform, account: &str, id: &Pro
     let fr = svc.lang() == crate::domain::Language::Fr;
     let mut text = format!("{} {}\n\n{}", if fr { "Objet :" } else { "Subject:" }, message.subject, message.body);
     if let Some(sms) = message.sms {
-        text.push_str(&format!("\n\n{} {sms}", if fr { "SMS :" } else { "SMS:" }));
+        let heading = crate::sms::segments::heading(&crate::sms::segments(&sms), svc.lang());
+        text.push_str(&format!("\n\n{heading} {sms}"));
     }
     Ok(text)
 }

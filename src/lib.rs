@@ -15,6 +15,7 @@ pub mod domain;
 pub mod import;
 pub mod ledger;
 pub mod lookup;
+pub mod mail;
 pub mod people;
 pub mod policy;
 pub mod render;

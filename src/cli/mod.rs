@@ -4,6 +4,7 @@
 mod app;
 mod bench;
 mod bench_clicks;
+mod config_check;
 mod demo;
 mod hold;
 mod plan;
@@ -81,6 +82,18 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Measure import and planning on synthetic data.
     Bench(bench::BenchArgs),
+    /// Check the configuration without sending anything.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Load bot-config.yaml and check that every template states the
+    /// mandatory mentions in every case; prints "ok" or each problem.
+    Check,
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,6 +112,7 @@ pub async fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<()>
     match &cli.command {
         Command::Demo(args) => demo::run(&cli, args).await,
         Command::Bench(args) => bench::run(&cli, args).await,
+        Command::Config { action: ConfigAction::Check } => config_check::run(&cli),
         command => {
             let app = App::open(&cli).await?;
             match command {
@@ -113,7 +127,7 @@ pub async fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<()>
                 Command::Resolve(args) => hold::resolve(&app, args).await,
                 Command::Serve => crate::serve::run(app).await,
                 Command::Digest => digest(app).await,
-                Command::Demo(_) | Command::Bench(_) => unreachable!("handled above"),
+                Command::Demo(_) | Command::Bench(_) | Command::Config { .. } => unreachable!("handled above"),
             }
         }
     }

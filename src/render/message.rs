@@ -33,12 +33,43 @@ pub struct Message {
 /// friendly, courteous and firm tones (the pre-litigation and formal ones keep
 /// their legal mentions whoever the client is).
 pub fn render_message(p: &Proposal, company: &Company, templates: &Templates) -> Result<Message, RenderError> {
-    let lang = p.language.as_str();
-    let mut ctx = Context::new(p, company);
-    ctx.subject = one_line(&templates.render(&format!("{lang}/subject.txt.j2"), &Value::from_serialize(&ctx))?);
-    let body = tidy(&templates.render(&format!("{lang}/{}.txt.j2", ctx.template), &Value::from_serialize(&ctx))?);
+    let ctx = Context::with_subject(p, company, templates)?;
+    let body = render_body(p, &ctx, templates)?;
     let sms = if p.channels.contains(&Channel::Sms) { Some(render_sms(p, &ctx, templates)?) } else { None };
     Ok(Message { subject: ctx.subject, body, sms })
+}
+
+/// The e-mail's text, as [`render_message`] writes it, with the values the
+/// templates saw: what the HTML part is built from (`crate::mail`), so both
+/// parts say the same thing. No SMS is rendered.
+pub(crate) struct EmailText {
+    pub subject: String,
+    pub body: String,
+    /// The templates' variables (see templates/README.md), subject included.
+    pub context: Value,
+}
+
+/// Renders a proposal's e-mail text, keeping the context (see [`EmailText`]).
+pub(crate) fn render_email_text(
+    p: &Proposal,
+    company: &Company,
+    templates: &Templates,
+) -> Result<EmailText, RenderError> {
+    let ctx = Context::with_subject(p, company, templates)?;
+    let body = render_body(p, &ctx, templates)?;
+    let context = Value::from_serialize(&ctx);
+    Ok(EmailText { subject: ctx.subject, body, context })
+}
+
+/// Renders a text template with a context and tidies it like a body, for
+/// the parts of a body rendered alone (`_invoices.txt.j2`).
+pub(crate) fn render_tidy(templates: &Templates, name: &str, ctx: &Value) -> Result<String, RenderError> {
+    Ok(tidy(&templates.render(name, ctx)?))
+}
+
+fn render_body(p: &Proposal, ctx: &Context, templates: &Templates) -> Result<String, RenderError> {
+    let name = format!("{}/{}.txt.j2", p.language.as_str(), ctx.template);
+    Ok(tidy(&templates.render(&name, &Value::from_serialize(ctx))?))
 }
 
 /// The template a proposal is written with (the file name without `.txt.j2`).
@@ -159,6 +190,14 @@ struct LegalView {
 }
 
 impl Context {
+    /// The context with the rendered subject, which letters print.
+    fn with_subject(p: &Proposal, company: &Company, templates: &Templates) -> Result<Self, RenderError> {
+        let mut ctx = Context::new(p, company);
+        let name = format!("{}/subject.txt.j2", p.language.as_str());
+        ctx.subject = one_line(&templates.render(&name, &Value::from_serialize(&ctx))?);
+        Ok(ctx)
+    }
+
     fn new(p: &Proposal, company: &Company) -> Self {
         let lang = p.language;
         let amount = |d: Decimal| money(d, p.currency, lang);

@@ -1,6 +1,7 @@
 //! The reminder templates: built in, or overridden from a user directory.
 //!
-//! Templates are minijinja sources named `<lang>/<name>.txt.j2`. The built-in
+//! Templates are minijinja sources named `<lang>/<name>.txt.j2` (plain text)
+//! or `<lang>/<name>.html.j2` (the e-mail's HTML part, escaped). The built-in
 //! set is compiled into the binary, so the bot works with no files around; a
 //! company that wants its own wording copies `templates/` and edits what it
 //! wants, file by file. Loading is the only I/O and happens once, at start:
@@ -58,6 +59,7 @@ builtin_templates!(
     "_legal.txt.j2",
     "_payment.txt.j2",
     "_signature.txt.j2",
+    "email.html.j2",
 );
 
 /// A compiled set of templates, ready to render.
@@ -105,11 +107,19 @@ impl Templates {
     }
 }
 
-/// Plain-text output: no HTML escaping (an `&` in a client's name stays an
-/// `&`), strict undefined, and block tags that leave no blank lines behind.
+/// Plain-text output for `.txt.j2` files: no HTML escaping (an `&` in a
+/// client's name stays an `&`); `.html.j2` files escape every value (a client
+/// named `<script>` is text in the e-mail, not markup). Strict undefined, and
+/// block tags that leave no blank lines behind.
 fn new_environment() -> Environment<'static> {
     let mut env = Environment::new();
-    env.set_auto_escape_callback(|_| AutoEscape::None);
+    env.set_auto_escape_callback(|name| if name.ends_with(".html.j2") { AutoEscape::Html } else { AutoEscape::None });
+    env.set_formatter(|out, state, value| match value.as_str() {
+        Some(text) if state.auto_escape() == AutoEscape::Html && !value.is_safe() => {
+            out.write_str(&escape_html(text)).map_err(minijinja::Error::from)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    });
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
@@ -117,6 +127,25 @@ fn new_environment() -> Environment<'static> {
     // own line behaves like the text it stands for.
     env.set_keep_trailing_newline(true);
     env
+}
+
+/// Escapes text for HTML content and quoted attribute values: `& < > " '`.
+/// Unlike minijinja's default it leaves `/` alone, which needs no escaping
+/// there, so the payment link reads `href="https://pay.example.fr/…"` in the
+/// message source (what spam filters and people reading it see).
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A `.j2` file whose name is not a known template would be silently

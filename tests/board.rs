@@ -102,7 +102,9 @@ async fn click(store: &dyn Store, id: &ProposalId, who: &str, action: Action, fr
     let click =
         Click { proposal_id: id.clone(), action, rev: None, reason: Some("en négociation".into()), days: None };
     store
-        .apply_decisions(std::slice::from_ref(id), &mut |entries| apply(entries, &person, &click, &ctx))
+        .apply_decisions(ctx.now.with_timezone(&Paris).date_naive(), std::slice::from_ref(id), &mut |entries, _| {
+            apply(entries, &person, &click, &ctx)
+        })
         .await
         .unwrap();
 }
@@ -418,5 +420,40 @@ async fn decisions_cannot_be_rewritten() {
         assert!(t.raw_execute("UPDATE decisions SET actor = 'Marc'").await.is_err(), "{}", t.name);
         assert!(t.raw_execute("DELETE FROM decisions").await.is_err(), "{}", t.name);
         assert_eq!(store.decisions(&cid("C1")).await.unwrap()[0].by, "Claire", "{}", t.name);
+    }
+}
+
+/// Several clicks decided in one transaction (the engine's group commit)
+/// give what they give one by one: the last state of each entry, one
+/// decision row and audit entry per accepted click, and an outbox row that
+/// ends cancelled when the batch approves then vetoes.
+#[tokio::test]
+async fn a_batch_of_clicks_writes_what_the_clicks_write_one_by_one() {
+    for t in test_stores().await {
+        let store = t.store.as_ref();
+        seed(store).await;
+        let posted = post(store, &[entry("C1", Stage::First, "100"), entry("C2", Stage::First, "200")]).await;
+        let (c1, c2) = (posted[0].proposal.id.clone(), posted[1].proposal.id.clone());
+        let person = Person { name: "Claire".into(), role: Role::Finance, ..Person::default() };
+        let rules = DecisionRules::default();
+        let ctx = Context { now: at(9, 12), tz: Paris, rules: &rules, ledger_fresh: true };
+        let click =
+            |id: &ProposalId, action| Click { proposal_id: id.clone(), action, rev: None, reason: None, days: None };
+        let clicks = [click(&c1, Action::Approve), click(&c2, Action::Approve), click(&c1, Action::Veto)];
+        store
+            .apply_decisions(d(DAY), &[c1.clone(), c2.clone()], &mut |entries, _| {
+                clicks.iter().flat_map(|c| apply(entries, &person, c, &ctx)).collect()
+            })
+            .await
+            .unwrap();
+
+        let stored = store.entries_by_id(&[c1.clone(), c2.clone()]).await.unwrap();
+        assert_eq!(statuses(&stored), vec![Status::Vetoed, Status::Approved], "{}", t.name);
+        let outbox = store.outbox(d(DAY)).await.unwrap();
+        let rows: Vec<_> = outbox.iter().map(|r| (r.item.proposal_id.clone(), r.status)).collect();
+        assert_eq!(rows, vec![(c1, OutboxStatus::Cancelled), (c2, OutboxStatus::Queued)], "{}", t.name);
+        assert_eq!(store.decisions(&cid("C1")).await.unwrap().len(), 2, "{}", t.name);
+        let actions = audit_actions(store, Some("C1")).await;
+        assert_eq!(actions, vec!["decision.approve", "decision.veto", "hold.pause"], "{}", t.name);
     }
 }

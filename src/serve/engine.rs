@@ -95,17 +95,16 @@ async fn run(deps: EngineDeps, mut queue: mpsc::Receiver<Job>) {
 async fn decide_batch(deps: &EngineDeps, jobs: &[Job]) -> anyhow::Result<Vec<Decided>> {
     let now = deps.clock.now();
     let today = deps.clock.today();
-    // Fresh data, or finance said "send anyway" today: approvals are not held.
-    let sent_anyway = deps.store.digest(today).await?.is_some_and(|d| d.send_anyway.is_some());
-    let fresh = sent_anyway || ledger_is_fresh(deps.store.last_import_at().await?, now, deps.max_ledger_age_hours);
-    let ctx = Context { now, tz: deps.clock.tz(), rules: &deps.rules, ledger_fresh: fresh };
     let mut ids: Vec<_> = jobs.iter().map(|j| j.click.proposal_id.clone()).collect();
     ids.sort();
     ids.dedup();
     let mut results: Vec<Result<Outcome, Refusal>> = Vec::with_capacity(jobs.len());
     let mut after: HashMap<_, EntryState> = HashMap::new();
     deps.store
-        .apply_decisions(&ids, &mut |entries| {
+        .apply_decisions(today, &ids, &mut |entries, facts| {
+            // Fresh data, or finance said "send anyway" today: approvals are not held.
+            let fresh = facts.sent_anyway || ledger_is_fresh(facts.last_import_at, now, deps.max_ledger_age_hours);
+            let ctx = Context { now, tz: deps.clock.tz(), rules: &deps.rules, ledger_fresh: fresh };
             results.clear();
             let mut applied = Vec::new();
             for job in jobs {

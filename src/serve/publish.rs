@@ -283,6 +283,7 @@ pub async fn refresh(svc: &Services, ids: &[ProposalId]) -> anyhow::Result<()> {
         }
         let messages = svc.store.messages(day, platform).await?;
         let count = messages.len();
+        let ids: std::collections::HashSet<&ProposalId> = ids.iter().collect();
         for message in &messages {
             let touched = ids.is_empty() || message.entries.iter().any(|e| ids.contains(e));
             if !touched {

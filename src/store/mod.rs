@@ -129,10 +129,22 @@ pub enum HoldTarget {
     Invoice(InvoiceNumber),
 }
 
+/// What a batch of decisions needs to know about its day besides the
+/// entries, read in the batch's own transaction (so an import or a "send
+/// anyway" lands either wholly before the batch or wholly after it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayFacts {
+    /// Finance said "send anyway" on this day's digest.
+    pub sent_anyway: bool,
+    /// The latest import of invoices or payments.
+    pub last_import_at: Option<DateTime<Utc>>,
+}
+
 /// Applies a batch of clicks to the entries they name, for
 /// [`Store::apply_decisions`].
-pub type DecideFn<'a> =
-    dyn FnMut(&mut std::collections::HashMap<ProposalId, crate::decision::EntryState>) -> Vec<Applied> + Send + 'a;
+pub type DecideFn<'a> = dyn FnMut(&mut std::collections::HashMap<ProposalId, crate::decision::EntryState>, &DayFacts) -> Vec<Applied>
+    + Send
+    + 'a;
 
 #[async_trait]
 pub trait Store: Send + Sync {
@@ -225,7 +237,7 @@ pub trait Store: Send + Sync {
     /// writes, for each [`Applied`] whose effect is not a repeat: the new
     /// entry state, the decision row, its audit entry, its outbox operation
     /// (queue, or cancel if not sent) and the client's pause (kept if longer).
-    async fn apply_decisions(&self, ids: &[ProposalId], decide: &mut DecideFn<'_>) -> Result<()>;
+    async fn apply_decisions(&self, day: NaiveDate, ids: &[ProposalId], decide: &mut DecideFn<'_>) -> Result<()>;
     /// Finance's "send anyway": releases the day's approvals held for fresh
     /// data (entries and outbox rows) and records who, audited. Returns how
     /// many were released.

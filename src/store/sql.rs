@@ -185,7 +185,7 @@ where
         Ok(query.text(start).fetch_one(conn).await?)
     }
 
-    async fn last_import(conn: &mut Conn<DB>) -> Result<Option<DateTime<Utc>>> {
+    pub(super) async fn last_import(conn: &mut Conn<DB>) -> Result<Option<DateTime<Utc>>> {
         let sql = format!("SELECT at FROM imports WHERE kind IN {FRESHNESS_KINDS} ORDER BY id DESC LIMIT 1");
         let row = sqlx::query::<DB>(&sql).fetch_optional(conn).await?;
         row.map(|r| r.time(0)).transpose()
@@ -466,8 +466,8 @@ where
         self.board_messages(day, platform).await
     }
 
-    async fn apply_decisions(&self, ids: &[ProposalId], decide: &mut DecideFn<'_>) -> Result<()> {
-        self.board_apply_decisions(ids, decide).await
+    async fn apply_decisions(&self, day: NaiveDate, ids: &[ProposalId], decide: &mut DecideFn<'_>) -> Result<()> {
+        self.board_apply_decisions(day, ids, decide).await
     }
 
     async fn release_held(&self, day: NaiveDate, stamp: &Stamp) -> Result<u64> {

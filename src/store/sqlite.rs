@@ -31,9 +31,37 @@ impl SqlStore<Sqlite> {
             .foreign_keys(true)
             // A multi-row upsert journals the pages it changes, so that it can
             // be undone alone: in memory, not in a temporary file.
-            .pragma("temp_store", "memory");
+            .pragma("temp_store", "memory")
+            // Checkpoints run in the background (below), not in whichever
+            // commit crosses the WAL's 1000 pages: that commit is often a
+            // batch of button clicks waiting for their answer.
+            .pragma("wal_autocheckpoint", "0");
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        tokio::spawn(checkpoints(pool.clone()));
         Ok(Self::from_pool(pool))
+    }
+}
+
+/// How often the WAL is copied back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// Copies the WAL back into the database (a passive checkpoint: it waits for
+/// no one and no one waits for it) twice a second, until the pool is closed.
+/// When the last connection closes, SQLite checkpoints what is left.
+async fn checkpoints(pool: sqlx::SqlitePool) {
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+            if pool.is_closed() {
+                return;
+            }
+            tracing::warn!(error = %err, "SQLite checkpoint failed; the WAL grows until the next one");
+        }
     }
 }
 

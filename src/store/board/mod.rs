@@ -9,6 +9,7 @@
 //! cycle), after the digest's own row when they touch it. That is what makes
 //! twenty simultaneous clicks on one button one decision.
 
+mod decisions;
 mod merge;
 mod rows;
 mod trail;
@@ -17,8 +18,10 @@ use super::backend::{Backend, Binds, Columns, Conn, Q};
 use super::rows::BATCH_ROWS;
 use super::sql::SqlStore;
 use super::StoreError;
-use super::{Actor, Applied, DecideFn, DecisionRecord, DigestRecord, Entries, OutboxRow, PostedMessage, Result};
-use crate::decision::{Effect, EntryState, OutboxItem, OutboxOp, Stamp};
+use super::{
+    Actor, Applied, DayFacts, DecideFn, DecisionRecord, DigestRecord, Entries, OutboxRow, PostedMessage, Result,
+};
+use crate::decision::{Effect, EntryState, OutboxItem, Stamp};
 use crate::domain::{ClientId, ProposalId};
 use crate::people::Platform;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -128,14 +131,21 @@ where
 
     /// Pauses are written last, one per client (the longest of the batch),
     /// in client order, like every other lock.
-    pub(super) async fn board_apply_decisions(&self, ids: &[ProposalId], decide: &mut DecideFn<'_>) -> Result<()> {
+    pub(super) async fn board_apply_decisions(
+        &self,
+        day: NaiveDate,
+        ids: &[ProposalId],
+        decide: &mut DecideFn<'_>,
+    ) -> Result<()> {
         let now = self.now();
         let mut tx = self.begin_write().await?;
+        let facts = Self::day_facts(&mut tx, day).await?;
         let mut entries = Self::entries_with_ids(&mut tx, ids, true).await?;
-        let applied = decide(&mut entries);
+        let applied = decide(&mut entries, &facts);
+        let applied: Vec<&Applied> = applied.iter().filter(|a| a.outcome.effect != Effect::Repeat).collect();
+        Self::write_decisions(&mut tx, &applied, now).await?;
         let mut pauses: BTreeMap<&ClientId, (NaiveDate, &Applied)> = BTreeMap::new();
-        for a in applied.iter().filter(|a| a.outcome.effect != Effect::Repeat) {
-            Self::write_decision(&mut tx, a, now).await?;
+        for a in applied {
             if let Some(until) = a.outcome.pause_client_until {
                 let pause = pauses.entry(&a.record.client_id).or_insert((until, a));
                 if until > pause.0 {
@@ -235,6 +245,14 @@ where
         Ok(entries)
     }
 
+    /// Whether the day's digest was "sent anyway", and the ledger's last import.
+    async fn day_facts(conn: &mut Conn<DB>, day: NaiveDate) -> Result<DayFacts> {
+        let sql = "SELECT send_anyway_actor FROM digests WHERE day = $1";
+        let row = sqlx::query::<DB>(sql).date(day).fetch_optional(&mut *conn).await?;
+        let sent_anyway = row.map(|r| r.opt_text(0).map(|a| a.is_some())).transpose()?.unwrap_or(false);
+        Ok(DayFacts { sent_anyway, last_import_at: Self::last_import(conn).await? })
+    }
+
     /// The entries with these ids, locked (in proposal-id order) when `lock`.
     async fn entries_with_ids(
         conn: &mut Conn<DB>,
@@ -307,66 +325,6 @@ where
         if DB::rows_affected(&query.execute(conn).await?) == 0 {
             return Err(StoreError::NotFound(format!("digest entry {}", entry.proposal.id)));
         }
-        Ok(())
-    }
-
-    /// One accepted decision: the entry's new state, the decision row, its
-    /// audit entry and its outbox operation.
-    async fn write_decision(conn: &mut Conn<DB>, a: &Applied, now: DateTime<Utc>) -> Result<()> {
-        Self::update_entry(&mut *conn, &a.outcome.entry, now).await?;
-        let r = &a.record;
-        let sql = format!(
-            "INSERT INTO decisions (proposal_id, day, client_id, action, actor, via, at, effect, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, {})",
-            DB::json_param(9)
-        );
-        sqlx::query::<DB>(&sql)
-            .text(r.proposal_id.as_str())
-            .date(r.day)
-            .text(r.client_id.as_str())
-            .text(r.action.as_str())
-            .text(&r.by)
-            .text(r.via.as_str())
-            .time(r.at)
-            .text(&r.effect)
-            .string(rows::to_json(&r.detail)?)
-            .execute(&mut *conn)
-            .await?;
-        Self::insert_audit(&mut *conn, &trail::decision(a)).await?;
-        match &a.outcome.outbox {
-            Some(OutboxOp::Queue(item)) => Self::queue_outbox(conn, item, now).await,
-            Some(OutboxOp::Cancel) => Self::cancel_outbox(conn, &r.proposal_id, now).await,
-            None => Ok(()),
-        }
-    }
-
-    /// Queues a message, or queues again one that was cancelled (an entry
-    /// withdrawn then proposed and approved again). A row the sender has
-    /// taken further (statuses of the sending issue) is left alone.
-    async fn queue_outbox(conn: &mut Conn<DB>, item: &OutboxItem, now: DateTime<Utc>) -> Result<()> {
-        let sql = format!(
-            "INSERT INTO outbox (proposal_id, day, client_id, stage, tone, status, not_before, \
-             held_for_fresh_data, item, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, {}, $9, $10) \
-             ON CONFLICT (proposal_id) DO UPDATE SET stage = excluded.stage, tone = excluded.tone, \
-             status = excluded.status, not_before = excluded.not_before, \
-             held_for_fresh_data = excluded.held_for_fresh_data, item = excluded.item, \
-             updated_at = excluded.updated_at WHERE outbox.status IN ('queued', 'cancelled')",
-            DB::json_param(8)
-        );
-        sqlx::query::<DB>(&sql)
-            .text(item.proposal_id.as_str())
-            .date(item.day)
-            .text(item.client_id.as_str())
-            .text(item.stage.as_str())
-            .text(item.tone.as_str())
-            .time(item.not_before)
-            .flag(item.held_for_fresh_data)
-            .string(rows::to_json(item)?)
-            .time(now)
-            .time(now)
-            .execute(conn)
-            .await?;
         Ok(())
     }
 

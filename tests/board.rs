@@ -9,7 +9,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 use common::{actor, client, d, dec, proposal, test_stores};
 use relance::decision::{decide, Action, Click, Context, DecisionRules, Effect, EntryState, Stamp, Status};
-use relance::domain::{ClientId, ProposalId, Stage, Tone};
+use relance::domain::{Channel, ClientId, ProposalId, Stage, Tone};
 use relance::ledger::Hold;
 use relance::people::{Person, Platform, Role};
 use relance::store::{Applied, DecisionRecord, HoldTarget, OutboxStatus, PostedMessage, Store, StoreError};
@@ -455,5 +455,34 @@ async fn a_batch_of_clicks_writes_what_the_clicks_write_one_by_one() {
         assert_eq!(store.decisions(&cid("C1")).await.unwrap().len(), 2, "{}", t.name);
         let actions = audit_actions(store, Some("C1")).await;
         assert_eq!(actions, vec!["decision.approve", "decision.veto", "hold.pause"], "{}", t.name);
+    }
+}
+
+/// A reminder by e-mail and SMS is two outbox rows, sent and retried
+/// independently; a veto cancels both.
+#[tokio::test]
+async fn an_approval_queues_one_outbox_row_per_channel_and_a_veto_cancels_them_all() {
+    for t in test_stores().await {
+        let store = t.store.as_ref();
+        seed(store).await;
+        let mut both = entry("C1", Stage::First, "100");
+        both.proposal.channels = vec![Channel::Email, Channel::Sms];
+        let id = post(store, &[both]).await[0].proposal.id.clone();
+        click(store, &id, "Claire", Action::Approve, true).await;
+        let rows = |outbox: Vec<relance::store::OutboxRow>| -> Vec<(Channel, OutboxStatus)> {
+            outbox.into_iter().map(|r| (r.channel, r.status)).collect()
+        };
+        let queued = rows(store.outbox(d(DAY)).await.unwrap());
+        assert_eq!(
+            queued,
+            vec![(Channel::Email, OutboxStatus::Queued), (Channel::Sms, OutboxStatus::Queued)],
+            "{}",
+            t.name
+        );
+
+        click(store, &id, "Claire", Action::Veto, true).await;
+        let cancelled = rows(store.outbox(d(DAY)).await.unwrap());
+        let expected = vec![(Channel::Email, OutboxStatus::Cancelled), (Channel::Sms, OutboxStatus::Cancelled)];
+        assert_eq!(cancelled, expected, "{}", t.name);
     }
 }

@@ -180,9 +180,13 @@ async fn pending(store: &dyn Store, today: NaiveDate) -> anyhow::Result<Vec<Entr
 /// click: a benchmark whose clicks decided nothing would measure nothing.
 async fn verify(store: &dyn Store, today: NaiveDate, clicks: usize) -> anyhow::Result<()> {
     let approved = store.entries(today).await?.iter().filter(|e| e.status == Status::Approved).count();
-    let queued = store.outbox(today).await?.iter().filter(|r| r.status == OutboxStatus::Queued).count();
+    // One outbox row per channel: count the reminders.
+    let outbox = store.outbox(today).await?;
+    let queued: std::collections::HashSet<_> =
+        outbox.iter().filter(|r| r.status == OutboxStatus::Queued).map(|r| &r.item.proposal_id).collect();
+    let queued = queued.len();
     println!(
-        "  store: {approved} entries approved, {queued} outbox rows queued, for {clicks} clicks (warm-up included)"
+        "  store: {approved} entries approved, {queued} reminders queued in the outbox, for {clicks} clicks (warm-up included)"
     );
     anyhow::ensure!(
         approved == clicks && queued == clicks,

@@ -2,7 +2,7 @@
 //! decisions, the messages it was posted as, the outbox, the used links.
 
 use crate::decision::{Action, EntryState, OutboxItem, Outcome, Stamp};
-use crate::domain::{ClientId, ProposalId};
+use crate::domain::{Channel, ClientId, ProposalId};
 use crate::people::Platform;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -68,9 +68,15 @@ pub struct Applied {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutboxStatus {
-    /// Waiting for the sender (possibly held for fresh data).
+    /// Waiting for a sender (possibly held for fresh data, or until a retry).
     Queued,
-    /// Stopped before it left (veto, snooze, withdrawal).
+    /// Claimed by a sender, whose lease says until when.
+    Sending,
+    /// Delivered to the mail server or the SMS provider.
+    Sent,
+    /// Refused for good, or out of attempts.
+    Failed,
+    /// Stopped before it left (veto, snooze, withdrawal, payment…).
     Cancelled,
 }
 
@@ -78,14 +84,26 @@ impl OutboxStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             OutboxStatus::Queued => "queued",
+            OutboxStatus::Sending => "sending",
+            OutboxStatus::Sent => "sent",
+            OutboxStatus::Failed => "failed",
             OutboxStatus::Cancelled => "cancelled",
         }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Queued, Self::Sending, Self::Sent, Self::Failed, Self::Cancelled]
+            .into_iter()
+            .find(|s| s.as_str() == text)
     }
 }
 
 /// One row of the outbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutboxRow {
+    /// One row per reminder and channel: the e-mail and the SMS of one
+    /// reminder are sent, retried and failed independently.
+    pub channel: Channel,
     pub item: OutboxItem,
     pub status: OutboxStatus,
     pub created_at: DateTime<Utc>,

@@ -15,6 +15,7 @@
 use super::rows;
 use super::trail;
 use crate::decision::{EntryState, OutboxItem, OutboxOp};
+use crate::domain::Channel;
 use crate::store::audit::bind_audit;
 use crate::store::backend::{Backend, Binds, Conn, ParamStyle, Q};
 use crate::store::rows::{placeholders, BATCH_ROWS};
@@ -119,25 +120,40 @@ where
         Ok(())
     }
 
-    /// Queues messages, or queues again ones that were cancelled (an entry
-    /// withdrawn then proposed and approved again). A row the sender has
-    /// taken further is left alone.
+    /// Queues each item's messages, one row per channel, or queues again
+    /// ones that were cancelled (an entry withdrawn then proposed and
+    /// approved again). A row a sender has taken further is left alone.
     async fn queue_outbox_rows(conn: &mut Conn<DB>, items: &[&OutboxItem], now: DateTime<Utc>) -> Result<()> {
-        let mut json = [false; 11];
-        json[8] = true;
+        let batch: Vec<(&OutboxItem, Channel)> =
+            items.iter().flat_map(|item| item.channels.iter().map(move |c| (*item, *c))).collect();
+        for chunk in batch.chunks(BATCH_ROWS) {
+            Self::queue_outbox_chunk(conn, chunk, now).await?;
+        }
+        Ok(())
+    }
+
+    async fn queue_outbox_chunk(
+        conn: &mut Conn<DB>,
+        batch: &[(&OutboxItem, Channel)],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut json = [false; 12];
+        json[9] = true;
         let sql = format!(
-            "INSERT INTO outbox (proposal_id, day, client_id, stage, tone, status, not_before, \
+            "INSERT INTO outbox (proposal_id, channel, day, client_id, stage, tone, status, not_before, \
              held_for_fresh_data, item, created_at, updated_at) VALUES {} \
-             ON CONFLICT (proposal_id) DO UPDATE SET stage = excluded.stage, tone = excluded.tone, \
+             ON CONFLICT (proposal_id, channel) DO UPDATE SET stage = excluded.stage, tone = excluded.tone, \
              status = 'queued', not_before = excluded.not_before, \
-             held_for_fresh_data = excluded.held_for_fresh_data, item = excluded.item, \
+             held_for_fresh_data = excluded.held_for_fresh_data, item = excluded.item, attempts = 0, \
+             next_attempt_at = NULL, last_error = NULL, \
              updated_at = excluded.updated_at WHERE outbox.status IN ('queued', 'cancelled')",
-            values::<DB>(1, items.len(), &json)
+            values::<DB>(1, batch.len(), &json)
         );
         let mut query = sqlx::query::<DB>(&sql);
-        for item in items {
+        for (item, channel) in batch {
             query = query
                 .text(item.proposal_id.as_str())
+                .text(channel.as_str())
                 .date(item.day)
                 .text(item.client_id.as_str())
                 .text(item.stage.as_str())

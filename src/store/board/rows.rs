@@ -3,7 +3,7 @@
 //! a row edited by hand into something invalid is [`StoreError::Corrupt`].
 
 use crate::decision::{Action, EntryState, Stamp};
-use crate::domain::ProposalId;
+use crate::domain::{Channel, ProposalId};
 use crate::people::Platform;
 use crate::store::backend::Columns;
 use crate::store::rows::{client_id, corrupt, parse};
@@ -83,13 +83,18 @@ pub fn decision(row: &impl Columns) -> Result<DecisionRecord> {
     })
 }
 
-pub const OUTBOX_SELECT: &str = "SELECT status, CAST(item AS TEXT), created_at, updated_at FROM outbox";
+pub const OUTBOX_SELECT: &str = "SELECT status, CAST(item AS TEXT), created_at, updated_at, channel FROM outbox";
 
 pub fn outbox(row: &impl Columns) -> Result<OutboxRow> {
-    let status = match row.text(0)? {
-        "queued" => OutboxStatus::Queued,
-        "cancelled" => OutboxStatus::Cancelled,
-        other => return Err(corrupt(format!("unknown outbox status {other:?}"))),
-    };
-    Ok(OutboxRow { item: from_json(row.text(1)?)?, status, created_at: row.time(2)?, updated_at: row.time(3)? })
+    let status = row.text(0)?;
+    let status = OutboxStatus::parse(status).ok_or_else(|| corrupt(format!("unknown outbox status {status:?}")))?;
+    let channel = row.text(4)?;
+    let channel: Channel = channel.parse().map_err(|_| corrupt(format!("unknown outbox channel {channel:?}")))?;
+    Ok(OutboxRow {
+        channel,
+        item: from_json(row.text(1)?)?,
+        status,
+        created_at: row.time(2)?,
+        updated_at: row.time(3)?,
+    })
 }

@@ -14,6 +14,7 @@ pub mod digest;
 pub mod domain;
 pub mod import;
 pub mod ledger;
+pub mod letter;
 pub mod lookup;
 pub mod mail;
 pub mod people;

@@ -14,4 +14,5 @@ mod templates;
 pub use company::Company;
 pub use digest_text::{render_digest, DigestView};
 pub use message::{preview, render_message, Message};
+pub use templates::escape_html;
 pub use templates::{RenderError, Templates};

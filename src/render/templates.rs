@@ -132,8 +132,9 @@ fn new_environment() -> Environment<'static> {
 /// Escapes text for HTML content and quoted attribute values: `& < > " '`.
 /// Unlike minijinja's default it leaves `/` alone, which needs no escaping
 /// there, so the payment link reads `href="https://pay.example.fr/…"` in the
-/// message source (what spam filters and people reading it see).
-fn escape_html(text: &str) -> String {
+/// message source (what spam filters and people reading it see). The web
+/// pages use it too.
+pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         match c {

@@ -9,6 +9,7 @@ use crate::digest::describe::{
 };
 use crate::digest::{DigestEntry, DigestHeader};
 use crate::domain::Language;
+use crate::render::escape_html;
 use crate::render::format::date_long;
 use chrono::NaiveDate;
 use minijinja::{context, AutoEscape, Environment, UndefinedBehavior};
@@ -48,24 +49,6 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     }
     env
 });
-
-/// Escapes text for HTML content and quoted attribute values: `& < > " '`.
-/// Unlike minijinja's default it leaves `/` alone, which needs no escaping
-/// there, so a link reads `href="https://…/act/…"` in the page source.
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// What the confirmation page of a decision link shows.
 #[derive(Debug, Clone)]

@@ -5,8 +5,8 @@
 //! as checked TEXT on SQLite. The log is append-only (triggers refuse UPDATE
 //! and DELETE), being the dated record a judge may ask for.
 
-use super::backend::{Binds, Columns};
-use super::rows::{parse, parse_opt};
+use super::backend::{Backend, Binds, Columns};
+use super::rows::{parse, parse_opt, values};
 use super::{Actor, AuditEntry, ImportCounts, ReminderRecord, Result};
 use crate::domain::ClientId;
 use crate::ledger::Hold;
@@ -22,10 +22,12 @@ pub fn hold_action(hold: &Hold) -> &'static str {
     }
 }
 
-pub fn audit_insert_sql(json_param: &str) -> String {
+/// The INSERT of `rows` audit entries, bound by [`bind_audit`] in order.
+pub fn audit_insert_sql<DB: Backend>(rows: usize) -> String {
+    let json = [false, false, false, false, false, false, true];
     format!(
-        "INSERT INTO audit_log (at, actor, via, action, client_id, subject, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, {json_param})"
+        "INSERT INTO audit_log (at, actor, via, action, client_id, subject, detail) VALUES {}",
+        values::<DB>(1, rows, &json)
     )
 }
 

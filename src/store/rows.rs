@@ -6,7 +6,7 @@
 //! something invalid surfaces as [`StoreError::Corrupt`], not as a panic far
 //! away in the planner.
 
-use super::backend::{Binds, Columns, ParamStyle};
+use super::backend::{Backend, Binds, Columns, ParamStyle};
 use super::{ImportCounts, ReminderRecord, Result, StoreError};
 use crate::domain::{
     Channel, Client, ClientId, Currency, EmailAddress, Invoice, InvoiceNumber, Payment, PhoneE164, ProposalId, Siren,
@@ -62,6 +62,34 @@ pub fn placeholders(style: ParamStyle, first: usize, count: usize) -> String {
             ParamStyle::Numbered => write!(sql, "${n}").expect("writing to a String"),
             ParamStyle::Anonymous => sql.push('?'),
         }
+    }
+    sql
+}
+
+/// Parameter `n`: `?` on SQLite (whose JSON columns are plain text), `$n`
+/// on PostgreSQL, cast to `jsonb` for a JSON column.
+pub fn param<DB: Backend>(n: usize, json: bool) -> String {
+    match (DB::PARAMS, json) {
+        (ParamStyle::Anonymous, _) => "?".to_string(),
+        (ParamStyle::Numbered, true) => DB::json_param(n),
+        (ParamStyle::Numbered, false) => format!("${n}"),
+    }
+}
+
+/// `rows` parenthesised rows of parameters numbered from `first`, the
+/// columns flagged in `json` stored as JSON.
+pub fn values<DB: Backend>(first: usize, rows: usize, json: &[bool]) -> String {
+    let width = json.len();
+    let mut sql = String::with_capacity(rows * width * 8);
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        for (col, is_json) in json.iter().enumerate() {
+            if col > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&param::<DB>(first + row * width + col, *is_json));
+        }
+        sql.push(')');
     }
     sql
 }

@@ -85,8 +85,16 @@ where
     }
 
     pub(super) async fn insert_audit(conn: &mut Conn<DB>, entry: &AuditEntry) -> Result<()> {
-        let sql = audit::audit_insert_sql(&DB::json_param(7));
-        audit::bind_audit(sqlx::query::<DB>(&sql), entry).execute(conn).await?;
+        Self::insert_audits(conn, std::slice::from_ref(entry)).await
+    }
+
+    /// Audit entries, in order, one statement per [`BATCH_ROWS`] of them.
+    pub(super) async fn insert_audits(conn: &mut Conn<DB>, entries: &[AuditEntry]) -> Result<()> {
+        for chunk in entries.chunks(BATCH_ROWS) {
+            let sql = audit::audit_insert_sql::<DB>(chunk.len());
+            let query = chunk.iter().fold(sqlx::query::<DB>(&sql), audit::bind_audit);
+            query.execute(&mut *conn).await?;
+        }
         Ok(())
     }
 

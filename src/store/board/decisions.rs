@@ -16,9 +16,8 @@ use super::rows;
 use super::trail;
 use crate::decision::{EntryState, OutboxItem, OutboxOp};
 use crate::domain::Channel;
-use crate::store::audit::bind_audit;
-use crate::store::backend::{Backend, Binds, Conn, ParamStyle, Q};
-use crate::store::rows::{placeholders, BATCH_ROWS};
+use crate::store::backend::{Backend, Binds, Conn, Q};
+use crate::store::rows::{param, placeholders, values, BATCH_ROWS};
 use crate::store::sql::SqlStore;
 use crate::store::{Applied, AuditEntry, Result, StoreError};
 use chrono::{DateTime, Utc};
@@ -36,15 +35,13 @@ where
         Self::update_entries(conn, &last_states(applied), now).await?;
         for chunk in applied.chunks(BATCH_ROWS) {
             Self::insert_decision_rows(conn, chunk).await?;
-            let audit: Vec<AuditEntry> = chunk.iter().map(|a| trail::decision(a)).collect();
-            Self::insert_audits(conn, &audit).await?;
         }
+        let audit: Vec<AuditEntry> = applied.iter().map(|a| trail::decision(a)).collect();
+        Self::insert_audits(conn, &audit).await?;
         let (queue, cancel) = outbox_ops(applied);
-        for chunk in queue.chunks(BATCH_ROWS) {
-            Self::queue_outbox_rows(conn, chunk, now).await?;
-        }
+        Self::queue_outbox_rows(conn, &queue, now).await?;
         for chunk in cancel.chunks(BATCH_ROWS) {
-            Self::cancel_outbox_rows(conn, chunk, now).await?;
+            Self::cancel_outbox(conn, chunk, now).await?;
         }
         Ok(())
     }
@@ -104,22 +101,6 @@ where
         Ok(())
     }
 
-    /// Audit entries, in order, in one statement.
-    pub(super) async fn insert_audits(conn: &mut Conn<DB>, entries: &[AuditEntry]) -> Result<()> {
-        if entries.is_empty() {
-            return Ok(());
-        }
-        let mut json = [false; 7];
-        json[6] = true;
-        let sql = format!(
-            "INSERT INTO audit_log (at, actor, via, action, client_id, subject, detail) VALUES {}",
-            values::<DB>(1, entries.len(), &json)
-        );
-        let query = entries.iter().fold(sqlx::query::<DB>(&sql), bind_audit);
-        query.execute(conn).await?;
-        Ok(())
-    }
-
     /// Queues each item's messages, one row per channel, or queues again
     /// ones that were cancelled (an entry withdrawn then proposed and
     /// approved again). A row a sender has taken further is left alone.
@@ -169,8 +150,9 @@ where
         Ok(())
     }
 
-    /// Cancels proposals' messages that are still queued (never one already sent).
-    async fn cancel_outbox_rows(conn: &mut Conn<DB>, ids: &[&str], now: DateTime<Utc>) -> Result<()> {
+    /// Cancels proposals' messages that are still queued, on every channel
+    /// (never one already sent).
+    pub(super) async fn cancel_outbox(conn: &mut Conn<DB>, ids: &[&str], now: DateTime<Utc>) -> Result<()> {
         let sql = format!(
             "UPDATE outbox SET status = 'cancelled', updated_at = {} WHERE status = 'queued' AND proposal_id IN ({})",
             param::<DB>(1, false),
@@ -180,34 +162,6 @@ where
         query.execute(conn).await?;
         Ok(())
     }
-}
-
-/// Parameter `n`: `?` on SQLite (whose JSON columns are plain text), `$n`
-/// on PostgreSQL, cast to `jsonb` for a JSON column.
-fn param<DB: Backend>(n: usize, json: bool) -> String {
-    match (DB::PARAMS, json) {
-        (ParamStyle::Anonymous, _) => "?".to_string(),
-        (ParamStyle::Numbered, true) => DB::json_param(n),
-        (ParamStyle::Numbered, false) => format!("${n}"),
-    }
-}
-
-/// `rows` parenthesised rows of parameters numbered from `first`, the
-/// columns flagged in `json` stored as JSON.
-fn values<DB: Backend>(first: usize, rows: usize, json: &[bool]) -> String {
-    let width = json.len();
-    let mut sql = String::with_capacity(rows * width * 8);
-    for row in 0..rows {
-        sql.push_str(if row == 0 { "(" } else { ", (" });
-        for (col, is_json) in json.iter().enumerate() {
-            if col > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&param::<DB>(first + row * width + col, *is_json));
-        }
-        sql.push(')');
-    }
-    sql
 }
 
 /// Each decided entry's state after the batch, in first-decision order.

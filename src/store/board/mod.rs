@@ -58,7 +58,7 @@ where
         for row in &rows {
             Self::write_row(&mut tx, day, row, now).await?;
             if row.change == Some(Change::Withdrawn) {
-                Self::cancel_outbox(&mut tx, &row.entry.proposal.id, now).await?;
+                Self::cancel_outbox(&mut tx, &[row.entry.proposal.id.as_str()], now).await?;
                 Self::insert_audit(&mut tx, &trail::withdrawn(row, actor, now)).await?;
             }
         }
@@ -325,14 +325,6 @@ where
         if DB::rows_affected(&query.execute(conn).await?) == 0 {
             return Err(StoreError::NotFound(format!("digest entry {}", entry.proposal.id)));
         }
-        Ok(())
-    }
-
-    /// Cancels a proposal's message if it is still queued (never one already sent).
-    async fn cancel_outbox(conn: &mut Conn<DB>, id: &ProposalId, now: DateTime<Utc>) -> Result<()> {
-        let sql =
-            "UPDATE outbox SET status = 'cancelled', updated_at = $1 WHERE proposal_id = $2 AND status = 'queued'";
-        sqlx::query::<DB>(sql).time(now).text(id.as_str()).execute(conn).await?;
         Ok(())
     }
 

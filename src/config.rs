@@ -7,6 +7,7 @@
 
 use crate::chat::settings::{DiscordSettings, ServerSettings, SlackSettings, TeamsSettings};
 use crate::decision::DecisionRules;
+use crate::delivery::settings::{MailSettings, SendingConfig, SmsConfig};
 use crate::domain::Language;
 use crate::people::{Person, Role};
 use crate::policy::Policy;
@@ -42,6 +43,12 @@ pub struct Config {
     pub slack: SlackSettings,
     pub discord: DiscordSettings,
     pub teams: TeamsSettings,
+    /// When approved messages leave, how failures are retried.
+    pub sending: SendingConfig,
+    /// The SMTP server and the sender's addresses.
+    pub mail: MailSettings,
+    /// The SMS provider's account.
+    pub sms: SmsConfig,
 }
 
 /// The morning digest.
@@ -77,6 +84,9 @@ impl Default for Config {
             slack: SlackSettings::default(),
             discord: DiscordSettings::default(),
             teams: TeamsSettings::default(),
+            sending: SendingConfig::default(),
+            mail: MailSettings::default(),
+            sms: SmsConfig::default(),
         }
     }
 }
@@ -146,6 +156,12 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// A path from the configuration, relative to the config file's folder.
+    pub fn resolve(&self, path: &Path) -> PathBuf {
+        let dir = self.path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        dir.join(path)
+    }
+
     /// The database URL: the configured one, or `relance.db` beside the config file.
     pub fn database_url(&self) -> String {
         match &self.config.database_url {
@@ -188,6 +204,9 @@ pub fn parse(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Config,
     if config.database_url.as_ref().is_some_and(|u| u.0.trim().is_empty()) {
         config.database_url = None;
     }
+    if config.mail.smtp_url().is_none() {
+        config.mail.smtp_url = None;
+    }
     config.policy.language = config.digest.language;
     validate(&config)?;
     Ok(config)
@@ -204,7 +223,24 @@ fn validate(config: &Config) -> Result<(), String> {
     })?;
     config.policy.validate()?;
     validate_people(&config.people)?;
+    config.sms.settings()?;
+    validate_sending(&config.sending)?;
     config.company.validate().map_err(|e| format!("company.{e}"))
+}
+
+/// Numbers serde accepts but the sender cannot work with.
+fn validate_sending(s: &SendingConfig) -> Result<(), String> {
+    let positive = [
+        ("batch", s.batch),
+        ("concurrency", s.concurrency),
+        ("lease_seconds", s.lease_seconds),
+        ("poll_seconds", s.poll_seconds),
+        ("retry.max_attempts", s.retry.max_attempts),
+    ];
+    match positive.iter().find(|(_, v)| *v == 0) {
+        Some((key, _)) => Err(format!("sending.{key}: must be at least 1")),
+        None => Ok(()),
+    }
 }
 
 /// Every person has a name, and no platform account or name is claimed twice

@@ -9,6 +9,7 @@ mod demo;
 mod hold;
 mod plan;
 mod report;
+mod send;
 mod status;
 
 pub use app::App;
@@ -78,6 +79,8 @@ pub enum Command {
     Serve,
     /// Post today's digest now (or update today's), then exit.
     Digest,
+    /// Send the approved reminders that are due now (one pass), then exit.
+    Send,
     /// Load a realistic French demo ledger and print today's digest.
     Demo(demo::DemoArgs),
     /// Measure import and planning on synthetic data.
@@ -127,6 +130,7 @@ pub async fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<()>
                 Command::Resolve(args) => hold::resolve(&app, args).await,
                 Command::Serve => crate::serve::run(app).await,
                 Command::Digest => digest(app).await,
+                Command::Send => send::run(app).await,
                 Command::Demo(_) | Command::Bench(_) | Command::Config { .. } => unreachable!("handled above"),
             }
         }

@@ -16,6 +16,7 @@ pub mod publish;
 mod refresher;
 mod routes;
 mod scheduler;
+mod sending;
 mod slack_routes;
 pub mod state;
 
@@ -68,6 +69,8 @@ pub fn start(svc: Arc<Services>, listener: TcpListener, schedule: bool) -> anyho
 pub async fn run(app: crate::cli::App) -> anyhow::Result<()> {
     let listen = app.loaded.config.server.listen.clone();
     let no_link_secret = app.loaded.config.server.link_secret.is_none();
+    let templates = crate::cli::templates(&app.loaded.config)?;
+    let worker = crate::delivery::setup::worker(&app.loaded, app.store.clone(), app.clock, templates)?;
     let svc = Services::new(app.loaded, app.clock, app.store)?;
     let listener = TcpListener::bind(&listen)
         .await
@@ -75,6 +78,8 @@ pub async fn run(app: crate::cli::App) -> anyhow::Result<()> {
     let running = start(svc.clone(), listener, true)?;
     eprintln!("relance serve: listening on http://{}", running.addr);
     eprintln!("platforms on: {}", svc.platforms.describe());
+    eprintln!("sending: {}", crate::delivery::setup::describe(&worker));
+    tokio::spawn(sending::run(svc.clone(), worker));
     if no_link_secret {
         eprintln!(
             "RELANCE_LINK_SECRET is not set: decision links are signed with a random key and die with this process"

@@ -21,8 +21,10 @@ use crate::policy::aged::Figures;
 use crate::policy::changes::Changes;
 use crate::policy::planner::Planner;
 use crate::render::message::{preview, render_message};
-use crate::store::{Actor, PostedMessage};
-use chrono::{Days, NaiveDate};
+use crate::delivery::lines::delivery_lines;
+use crate::store::{Actor, OutboxRow, PostedMessage};
+use std::collections::HashMap;
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde_json::json;
 
 /// Characters of the message shown per entry.
@@ -117,6 +119,9 @@ pub struct DayState {
     lines: Vec<String>,
     /// The warning to show, when the data is stale and no "send anyway" was given.
     warning: Option<String>,
+    /// The day's outbox rows by reminder: what became of the approved messages.
+    outbox: HashMap<ProposalId, Vec<OutboxRow>>,
+    now: DateTime<Utc>,
 }
 
 impl DayState {
@@ -130,7 +135,11 @@ impl DayState {
         let sent_anyway = record.as_ref().is_some_and(|r| r.send_anyway.is_some());
         let stale = !ledger_is_fresh(last, now, max_age) && !sent_anyway;
         let warning = stale.then(|| build::stale_warning(last, now, max_age, svc.lang()));
-        Ok(Self { day, lines, warning })
+        let mut outbox: HashMap<ProposalId, Vec<OutboxRow>> = HashMap::new();
+        for row in svc.store.outbox(day).await? {
+            outbox.entry(row.item.proposal_id.clone()).or_default().push(row);
+        }
+        Ok(Self { day, lines, warning, outbox, now })
     }
 
     /// The header and the entries, with each entry's status, buttons and preview.
@@ -149,10 +158,32 @@ impl DayState {
                 let text = render_message(&state.proposal, &config.company, &svc.templates)
                     .map(|m| preview(&m, PREVIEW_CHARS))
                     .unwrap_or_default();
-                build::entry(state, text, &config.decisions, &people, svc.lang(), svc.clock.tz(), stale)
+                let mut entry = build::entry(state, text, &config.decisions, &people, svc.lang(), svc.clock.tz(), stale);
+                self.add_deliveries(&mut entry, svc);
+                entry
             })
             .collect();
         (header, entries)
+    }
+}
+
+impl DayState {
+    /// Appends to the entry's status what became of its messages.
+    fn add_deliveries(&self, entry: &mut DigestEntry, svc: &Services) {
+        let Some(rows) = self.outbox.get(&entry.proposal.id) else { return };
+        let rows: Vec<&OutboxRow> = rows.iter().collect();
+        let lines = delivery_lines(&rows, svc.lang(), svc.clock.tz(), self.now);
+        if lines.is_empty() {
+            return;
+        }
+        let mut status = entry.status.take().unwrap_or_default();
+        for line in lines {
+            if !status.is_empty() {
+                status.push('\n');
+            }
+            status.push_str(&line);
+        }
+        entry.status = Some(status);
     }
 }
 

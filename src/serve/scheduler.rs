@@ -10,6 +10,9 @@ use cron::Schedule;
 use std::str::FromStr;
 use std::sync::Arc;
 
+/// The job name of the morning digest in the `jobs` table.
+const DIGEST_JOB: &str = "digest";
+
 /// Runs until the process stops.
 pub async fn run(svc: Arc<Services>) {
     let schedule = match Schedule::from_str(&svc.config().digest.schedule) {
@@ -60,8 +63,28 @@ fn passed_today(schedule: &Schedule, svc: &Services, now: DateTime<Utc>) -> bool
     schedule.after(&(start - chrono::Duration::seconds(1))).next().is_some_and(|t| t.date_naive() == today && t <= now)
 }
 
+/// A claim on today's posting older than this, never finished, is taken
+/// over: its instance died mid-way.
+const STALE_CLAIM_MINUTES: i64 = 10;
+
+/// Posts today's digest, unless another instance on the same database is
+/// posting it or has: several `relance serve` share one database, and the
+/// channel must get one digest.
 async fn post(svc: &Services) {
-    match publish(svc).await {
+    let (today, owner) = (svc.clock.today(), crate::delivery::setup::owner_name());
+    let stale = chrono::Duration::minutes(STALE_CLAIM_MINUTES);
+    match svc.store.claim_job(DIGEST_JOB, today, &owner, stale).await {
+        Ok(true) => {}
+        Ok(false) => return tracing::info!(%today, "another instance posts today's digest"),
+        Err(err) => return tracing::error!(error = %err, "cannot claim today's digest"),
+    }
+    let posted = publish(svc).await;
+    if posted.is_ok() {
+        if let Err(err) = svc.store.finish_job(DIGEST_JOB, today, &owner).await {
+            tracing::warn!(error = %err, "digest posted, but not marked done");
+        }
+    }
+    match posted {
         Ok(Some(done)) => tracing::info!(day = %done.day, entries = done.entries, pages = ?done.pages, "digest posted"),
         Ok(None) => {}
         Err(err) => tracing::error!(error = %format!("{err:#}"), "digest not posted"),

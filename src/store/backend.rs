@@ -64,6 +64,11 @@ pub trait Backend:
     /// queue up; empty on SQLite, whose `BEGIN IMMEDIATE` already serializes
     /// writers).
     const LOCK_FOR_UPDATE: &'static str;
+    /// Appended to the SELECT that picks the outbox rows a sender claims
+    /// (`FOR UPDATE SKIP LOCKED` on PostgreSQL: two instances claiming at
+    /// once take different rows instead of waiting for each other; empty on
+    /// SQLite, where one writer at a time claims).
+    const SKIP_LOCKED: &'static str;
 
     /// The embedded migrations of this backend.
     fn migrator() -> &'static Migrator;

@@ -108,6 +108,54 @@ pub struct OutboxRow {
     pub status: OutboxStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Delivery attempts so far.
+    pub attempts: u32,
+    /// Where it went: the address, the number, the letter's file.
+    pub recipient: Option<String>,
+    /// The e-mail's Message-ID, or the SMS provider's id.
+    pub message_id: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+    /// Why the last attempt failed, or why it was cancelled.
+    pub last_error: Option<String>,
+}
+
+/// A message a sender has claimed: its lease says until when no other
+/// sender may take it (a sender killed mid-send loses it when the lease
+/// runs out, and another sends it again, with the same Message-ID).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claimed {
+    pub id: i64,
+    pub channel: Channel,
+    pub item: OutboxItem,
+    /// Attempts including this one.
+    pub attempts: u32,
+}
+
+/// How an attempt at a claimed message ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Settled {
+    /// Handed to the mail server or the SMS provider (or, for a letter,
+    /// printed to a file for a person to post).
+    Sent { recipient: String, message_id: String },
+    /// A transient failure: queued again, not before `at`.
+    Retry { at: DateTime<Utc>, error: String },
+    /// Refused for good, or out of attempts.
+    Failed { error: String },
+    /// Not sent: the re-check at send time found a reason (paid, disputed,
+    /// vetoed, paused…).
+    Cancelled { reason: String },
+}
+
+impl Settled {
+    /// The outbox status it leaves the row in.
+    pub fn status(&self) -> OutboxStatus {
+        match self {
+            Settled::Sent { .. } => OutboxStatus::Sent,
+            Settled::Retry { .. } => OutboxStatus::Queued,
+            Settled::Failed { .. } => OutboxStatus::Failed,
+            Settled::Cancelled { .. } => OutboxStatus::Cancelled,
+        }
+    }
 }
 
 /// The entries of a day as stored, in digest order.

@@ -9,6 +9,7 @@ mod audit;
 mod backend;
 mod board;
 mod digest_state;
+mod jobs;
 mod packed;
 mod postgres;
 mod rows;
@@ -17,7 +18,7 @@ mod sql;
 mod sqlite;
 mod writes;
 
-pub use digest_state::{Applied, DecisionRecord, DigestRecord, Entries, OutboxRow, OutboxStatus, PostedMessage};
+pub use digest_state::{Applied, Claimed, DecisionRecord, DigestRecord, Entries, OutboxRow, OutboxStatus, PostedMessage, Settled};
 pub use postgres::PgStore;
 pub use sql::SqlStore;
 pub use sqlite::SqliteStore;
@@ -246,6 +247,38 @@ pub trait Store: Send + Sync {
     async fn decisions(&self, client: &ClientId) -> Result<Vec<DecisionRecord>>;
     /// The outbox rows of a day, in insertion order.
     async fn outbox(&self, day: NaiveDate) -> Result<Vec<OutboxRow>>;
+    /// Claims up to `limit` of `day`'s messages due at `now` for the sender
+    /// `owner`, for `lease`: queued ones whose time has come (not held for
+    /// fresh data, past `not_before` and any retry delay) and those whose
+    /// previous sender's lease ran out. Each claim counts an attempt. On
+    /// PostgreSQL rows another sender is claiming are skipped (`FOR UPDATE
+    /// SKIP LOCKED`), so several instances share the work; SQLite has one
+    /// writer at a time. In id order.
+    async fn claim_outbox(
+        &self,
+        day: NaiveDate,
+        owner: &str,
+        lease: chrono::Duration,
+        limit: u32,
+    ) -> Result<Vec<Claimed>>;
+    /// Records how an attempt ended, if `owner` still holds the claim (false
+    /// otherwise: its lease ran out and another sender took the message).
+    /// With its audit entry; the first channel of a reminder to be sent also
+    /// records the reminder (the invoices' stages), in the same transaction.
+    async fn settle_outbox(&self, claimed: &Claimed, owner: &str, settled: &Settled) -> Result<bool>;
+    /// Cancels the messages of days before `today` still waiting (a reminder
+    /// belongs to its day's digest: tomorrow's proposes again, with
+    /// tomorrow's amounts). Audited; returns their proposals.
+    async fn expire_outbox(&self, today: NaiveDate, reason: &str) -> Result<Vec<ProposalId>>;
+    /// The PDF files of these invoices, where the invoices file gave one.
+    async fn invoice_pdfs(&self, numbers: &[InvoiceNumber]) -> Result<HashMap<InvoiceNumber, String>>;
+    /// Claims the once-a-day job `name` of `day` (the morning digest) for
+    /// `owner`: true when this instance should run it — nobody claimed it
+    /// yet, or a claim older than `stale` was never finished (its instance
+    /// died). Several instances on one database thus post one digest.
+    async fn claim_job(&self, name: &str, day: NaiveDate, owner: &str, stale: chrono::Duration) -> Result<bool>;
+    /// Marks the job done: no other instance takes it over.
+    async fn finish_job(&self, name: &str, day: NaiveDate, owner: &str) -> Result<()>;
     /// Marks a decision link used; false if it was used already (links act once).
     async fn use_link(&self, token_digest: &str, by: &str) -> Result<bool>;
 

@@ -43,6 +43,7 @@ impl Backend for Postgres {
     const BULK_BEGIN: &'static str = "";
     const BULK_END: &'static str = "";
     const LOCK_FOR_UPDATE: &'static str = " FOR UPDATE";
+    const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
 
     fn migrator() -> &'static Migrator {
         &MIGRATOR

@@ -17,7 +17,7 @@ use super::backend::{Backend, Binds, Columns, Conn, Q};
 use super::rows::{self, BATCH_ROWS};
 use super::snapshot::{self, AccountsBuilder, Scope};
 use super::{Actor, AuditEntry, HoldTarget, ImportCounts, InvoiceBalance, ReminderRecord, Result, Store, StoreError};
-use super::{DecideFn, DecisionRecord, DigestRecord, Entries, OutboxRow, PostedMessage};
+use super::{Claimed, DecideFn, DecisionRecord, DigestRecord, Entries, OutboxRow, PostedMessage, Settled};
 use crate::clock::Clock;
 use crate::decision::{EntryState, Stamp};
 use crate::domain::{Client, ClientId, Currency, Invoice, InvoiceNumber, Payment, ProposalId};
@@ -480,6 +480,36 @@ where
 
     async fn outbox(&self, day: NaiveDate) -> Result<Vec<OutboxRow>> {
         self.board_outbox(day).await
+    }
+
+    async fn claim_outbox(
+        &self,
+        day: NaiveDate,
+        owner: &str,
+        lease: chrono::Duration,
+        limit: u32,
+    ) -> Result<Vec<Claimed>> {
+        self.board_claim_outbox(day, owner, lease, limit).await
+    }
+
+    async fn settle_outbox(&self, claimed: &Claimed, owner: &str, settled: &Settled) -> Result<bool> {
+        self.board_settle_outbox(claimed, owner, settled).await
+    }
+
+    async fn expire_outbox(&self, today: NaiveDate, reason: &str) -> Result<Vec<ProposalId>> {
+        self.board_expire_outbox(today, reason).await
+    }
+
+    async fn invoice_pdfs(&self, numbers: &[InvoiceNumber]) -> Result<HashMap<InvoiceNumber, String>> {
+        self.board_invoice_pdfs(numbers).await
+    }
+
+    async fn claim_job(&self, name: &str, day: NaiveDate, owner: &str, stale: chrono::Duration) -> Result<bool> {
+        self.jobs_claim(name, day, owner, stale).await
+    }
+
+    async fn finish_job(&self, name: &str, day: NaiveDate, owner: &str) -> Result<()> {
+        self.jobs_finish(name, day, owner).await
     }
 
     async fn use_link(&self, token_digest: &str, by: &str) -> Result<bool> {

@@ -87,6 +87,7 @@ impl Backend for Sqlite {
     const BULK_BEGIN: &'static str = "PRAGMA cache_size = -32768";
     const BULK_END: &'static str = "PRAGMA cache_size = -2000";
     const LOCK_FOR_UPDATE: &'static str = "";
+    const SKIP_LOCKED: &'static str = "";
 
     fn migrator() -> &'static Migrator {
         &MIGRATOR

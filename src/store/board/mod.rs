@@ -12,6 +12,7 @@
 mod decisions;
 mod merge;
 mod rows;
+mod sending;
 mod trail;
 
 use super::backend::{Backend, Binds, Columns, Conn, Q};

@@ -1,0 +1,139 @@
+//! What the digest entry says about its messages once approved: sent where
+//! and when, retried, failed and why, cancelled and why. Read from the
+//! outbox rows, the one record of what happened to each channel.
+
+use crate::domain::{Channel, Language};
+use crate::render::format;
+use crate::store::{OutboxRow, OutboxStatus};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+/// Characters of a failure's reason shown in the chat (the full text stays
+/// in the outbox row and the audit log): the entry's status has a bounded
+/// room on every platform.
+const ERROR_CHARS: usize = 120;
+
+/// One line per channel that has news, in the team's language. A row
+/// cancelled by a decision (veto, snooze, withdrawal) says nothing: the
+/// decision's own status line does.
+pub fn delivery_lines(rows: &[&OutboxRow], lang: Language, tz: Tz, now: DateTime<Utc>) -> Vec<String> {
+    rows.iter().filter_map(|row| line(row, lang, tz, now)).collect()
+}
+
+fn line(row: &OutboxRow, lang: Language, tz: Tz, now: DateTime<Utc>) -> Option<String> {
+    let fr = lang == Language::Fr;
+    let time = |t: DateTime<Utc>| t.with_timezone(&tz).format("%H:%M").to_string();
+    let channel = row.channel;
+    let error = format::truncate_chars(row.last_error.as_deref().unwrap_or(""), ERROR_CHARS);
+    Some(match row.status {
+        OutboxStatus::Sent => {
+            let to = row.recipient.as_deref().unwrap_or("");
+            let at = row.sent_at.map(time).unwrap_or_default();
+            match (channel, fr) {
+                (Channel::Email, true) => format!("📧 envoyé à {to} à {at}"),
+                (Channel::Email, false) => format!("📧 sent to {to} at {at}"),
+                (Channel::Sms, true) => format!("📱 SMS envoyé au {to} à {at}"),
+                (Channel::Sms, false) => format!("📱 SMS sent to {to} at {at}"),
+                (Channel::Letter, true) => format!("📄 lettre recommandée à imprimer et poster : {to}"),
+                (Channel::Letter, false) => format!("📄 registered letter to print and post: {to}"),
+            }
+        }
+        OutboxStatus::Failed if fr => format!("⚠️ échec ({}) : {error}", label(channel, fr)),
+        OutboxStatus::Failed => format!("⚠️ failed ({}): {error}", label(channel, fr)),
+        OutboxStatus::Cancelled if error.is_empty() => return None,
+        OutboxStatus::Cancelled if fr => format!("🚫 non envoyé ({}) : {error}", label(channel, fr)),
+        OutboxStatus::Cancelled => format!("🚫 not sent ({}): {error}", label(channel, fr)),
+        OutboxStatus::Queued if row.item.held_for_fresh_data => return None,
+        OutboxStatus::Queued if !error.is_empty() => {
+            if fr {
+                format!("⏳ {} : nouvel essai prévu ({error})", label(channel, fr))
+            } else {
+                format!("⏳ {}: will retry ({error})", label(channel, fr))
+            }
+        }
+        OutboxStatus::Queued if row.item.not_before > now => {
+            let at = time(row.item.not_before);
+            if fr {
+                format!("🕚 {} : part à {at}", label(channel, fr))
+            } else {
+                format!("🕚 {}: leaves at {at}", label(channel, fr))
+            }
+        }
+        OutboxStatus::Queued => return None,
+        OutboxStatus::Sending if fr => format!("📤 {} : envoi en cours", label(channel, fr)),
+        OutboxStatus::Sending => format!("📤 {}: sending", label(channel, fr)),
+    })
+}
+
+fn label(channel: Channel, fr: bool) -> &'static str {
+    match (channel, fr) {
+        (Channel::Email, _) => "e-mail",
+        (Channel::Sms, _) => "SMS",
+        (Channel::Letter, true) => "lettre",
+        (Channel::Letter, false) => "letter",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decision::OutboxItem;
+    use crate::domain::{Stage, Tone};
+    use crate::policy::Proposal;
+    use chrono::TimeZone;
+    use chrono_tz::Europe::Paris;
+
+    fn row(channel: Channel, status: OutboxStatus) -> OutboxRow {
+        let p = Proposal::sample("ACME", "Acme", Stage::First, Tone::Courteous, vec![]);
+        let at = Paris.with_ymd_and_hms(2026, 3, 16, 9, 2, 0).unwrap().with_timezone(&Utc);
+        let item = OutboxItem {
+            proposal_id: p.id.clone(),
+            client_id: p.client_id.clone(),
+            day: p.date,
+            stage: p.stage,
+            tone: p.tone,
+            channels: vec![channel],
+            not_before: at,
+            held_for_fresh_data: false,
+            proposal: p,
+        };
+        OutboxRow {
+            channel,
+            item,
+            status,
+            created_at: at,
+            updated_at: at,
+            attempts: 1,
+            recipient: None,
+            message_id: None,
+            sent_at: Some(at),
+            last_error: None,
+        }
+    }
+
+    #[test]
+    fn the_entry_says_where_and_when_each_message_went_or_why_not() {
+        let now = Utc::now();
+        let mut mail = row(Channel::Email, OutboxStatus::Sent);
+        mail.recipient = Some("compta@client.fr".into());
+        let mut sms = row(Channel::Sms, OutboxStatus::Failed);
+        sms.last_error = Some("numéro invalide".into());
+        let lines = delivery_lines(&[&mail, &sms], Language::Fr, Paris, now);
+        assert_eq!(lines, ["📧 envoyé à compta@client.fr à 09:02", "⚠️ échec (SMS) : numéro invalide"]);
+        let mut paid = row(Channel::Email, OutboxStatus::Cancelled);
+        paid.last_error = Some("invoice F-1 paid since the approval".into());
+        let vetoed = row(Channel::Email, OutboxStatus::Cancelled);
+        let lines = delivery_lines(&[&paid, &vetoed], Language::En, Paris, now);
+        assert_eq!(lines, ["🚫 not sent (e-mail): invoice F-1 paid since the approval"]);
+    }
+
+    #[test]
+    fn a_strategic_reminder_waiting_for_the_cutoff_says_when_it_leaves() {
+        let mut waiting = row(Channel::Email, OutboxStatus::Queued);
+        waiting.item.not_before = Paris.with_ymd_and_hms(2026, 3, 16, 11, 0, 0).unwrap().with_timezone(&Utc);
+        let before = Paris.with_ymd_and_hms(2026, 3, 16, 9, 0, 0).unwrap().with_timezone(&Utc);
+        assert_eq!(delivery_lines(&[&waiting], Language::Fr, Paris, before), ["🕚 e-mail : part à 11:00"]);
+        let after = Paris.with_ymd_and_hms(2026, 3, 16, 11, 30, 0).unwrap().with_timezone(&Utc);
+        assert!(delivery_lines(&[&waiting], Language::Fr, Paris, after).is_empty());
+    }
+}

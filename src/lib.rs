@@ -9,6 +9,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod decision;
+pub mod delivery;
 pub mod demo;
 pub mod digest;
 pub mod domain;

@@ -17,12 +17,24 @@ use crate::domain::PhoneE164;
 /// client, or a stand-in (files in `./outbox/`, memory in tests).
 #[async_trait::async_trait]
 pub trait SmsSender: Send + Sync {
-    async fn send(&self, to: &PhoneE164, body: &str) -> SmsOutcome;
+    /// Sends `body` to `to`, once. `key` identifies the message (the
+    /// outbox's reminder key): the same for every attempt at it, so a
+    /// stand-in that keeps messages (one file per key) replaces a resent one
+    /// instead of keeping two.
+    async fn send(&self, key: &str, to: &PhoneE164, body: &str) -> SmsOutcome;
+
+    /// Where texts go, for the log line at start; never a secret.
+    fn describe(&self) -> String;
 }
 
 #[async_trait::async_trait]
 impl SmsSender for TwilioClient {
-    async fn send(&self, to: &PhoneE164, body: &str) -> SmsOutcome {
+    /// Twilio's API has no idempotency key, so `key` is not sent.
+    async fn send(&self, _key: &str, to: &PhoneE164, body: &str) -> SmsOutcome {
         TwilioClient::send(self, to, body).await
+    }
+
+    fn describe(&self) -> String {
+        TwilioClient::describe(self)
     }
 }

@@ -104,6 +104,13 @@ impl TwilioClient {
         Ok(Self { http, endpoint, settings })
     }
 
+    /// Where texts go: `SMS API https://api.twilio.com (account AC…, from
+    /// DUPONT)`, without the token.
+    pub fn describe(&self) -> String {
+        let api = crate::store::redact(&self.settings.api_url);
+        format!("SMS API {api} (account {}, from {})", self.settings.account_sid, self.settings.from)
+    }
+
     /// Sends `body` to `to` from the configured sender, once. Nothing is
     /// logged here: Twilio's reasons may quote the number, and the caller's
     /// span knows which reminder this is.

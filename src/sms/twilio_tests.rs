@@ -187,6 +187,7 @@ fn the_token_never_prints() {
     let printed = format!("{client:?} {:?}", settings("https://api.twilio.com"));
     assert!(!printed.contains(TOKEN), "{printed}");
     assert!(printed.contains(SID), "the rest still prints: {printed}");
+    assert_eq!(client.describe(), "SMS API https://api.twilio.com (account AC0123456789abcdef, from AtelierDuma)");
 }
 
 #[test]

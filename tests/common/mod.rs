@@ -10,6 +10,8 @@
 //! parallel test threads never drop each other's.
 #![allow(dead_code)] // each test crate uses its own subset of the helpers
 
+pub mod smtp;
+
 use chrono::{Days, NaiveDate};
 use relance::domain::{Channel, Client, ClientId, ClientKind, Currency, EmailAddress, Invoice, InvoiceNumber};
 use relance::domain::{Language, Payment, Segment, Stage, Tone};

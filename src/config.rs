@@ -281,7 +281,7 @@ fn interpolate(value: &mut Value, path: &str, env: &dyn Fn(&str) -> Option<Strin
             let replaced = expand(text, env).map_err(|e| format!("{}: {e}", display_path(path)))?;
             let whole = text.trim().starts_with("${") && text.trim().ends_with('}') && text.matches("${").count() == 1;
             *value = match serde_yaml_ng::from_str::<Value>(&replaced) {
-                Ok(scalar @ (Value::Number(_) | Value::Bool(_))) if whole => scalar,
+                Ok(scalar @ (Value::Number(_) | Value::Bool(_))) if whole && !phone_like(&replaced) => scalar,
                 _ => Value::String(replaced),
             };
         }
@@ -304,6 +304,13 @@ fn interpolate(value: &mut Value, path: &str, env: &dyn Fn(&str) -> Option<Strin
         Value::Null | Value::Bool(_) | Value::Number(_) => {}
     }
     Ok(())
+}
+
+/// `+33612345678` or `0612345678`: YAML reads them as numbers and would
+/// drop the `+` or the leading zero, so they stay text.
+fn phone_like(text: &str) -> bool {
+    let text = text.trim();
+    text.starts_with('+') || (text.len() > 1 && text.starts_with('0') && text.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn display_path(path: &str) -> &str {
@@ -388,6 +395,20 @@ mod tests {
         assert_eq!(config.policy.cooldown_days, 9);
         assert_eq!(config.database_url.as_ref().unwrap().0, "postgres://u:pw@h/db");
         assert!(!format!("{config:?}").contains("pw"), "the password must not appear in Debug output");
+    }
+
+    #[test]
+    fn phone_numbers_from_the_environment_stay_text_and_sending_keys_are_checked() {
+        let vars = [("SMS_FROM", "+33700000000"), ("SMS_ACCOUNT_SID", "AC1"), ("SMS_AUTH_TOKEN", "0123")];
+        let config = parse(SHIPPED, &env(&vars)).unwrap();
+        let sms = config.sms.settings().unwrap().expect("SMS is on");
+        assert_eq!((sms.from.as_str(), sms.auth_token.expose()), ("+33700000000", "0123"));
+        let err = parse(&with_company("sending:\n  window: \"18:00-09:00\"\n"), &env(&[])).unwrap_err();
+        assert!(err.starts_with("sending.window: \"18:00-09:00\" is not a sending window"), "{err}");
+        let err = parse(&with_company("sending:\n  batch: 0\n"), &env(&[])).unwrap_err();
+        assert_eq!(err, "sending.batch: must be at least 1");
+        let err = parse(SHIPPED, &env(&[("SMS_ACCOUNT_SID", "AC1")])).unwrap_err();
+        assert!(err.starts_with("sms: auth_token, from missing"), "{err}");
     }
 
     #[test]

@@ -52,7 +52,8 @@ fn sender() -> Sender {
 fn reminder_to(to: &str, key: &str) -> Composed {
     let mut p = common::proposal("C-7", "2026-03-16", Stage::First, Tone::Courteous, "2400");
     p.client_name = CLIENT.into();
-    let pdf = Attachment { filename: "F-C-7.pdf".into(), content: PDF.to_vec(), content_type: "application/pdf".into() };
+    let pdf =
+        Attachment { filename: "F-C-7.pdf".into(), content: PDF.to_vec(), content_type: "application/pdf".into() };
     let at = Utc.with_ymd_and_hms(2026, 3, 16, 8, 2, 0).unwrap();
     compose_reminder(&p, &[to.to_string()], &company(), &Templates::builtin(), &sender(), key, vec![pdf], at)
         .expect("the reminder composes")
@@ -137,10 +138,7 @@ async fn a_temporary_refusal_is_transient_and_the_retry_goes_through() {
     let outcome = mailer.send(&mail).await;
     assert_eq!(
         outcome,
-        SendOutcome::Transient {
-            reason: format!("451 4.3.0 <{CLIENT_MAILBOX}>: Try again later"),
-            retry_after: None
-        }
+        SendOutcome::Transient { reason: format!("451 4.3.0 <{CLIENT_MAILBOX}>: Try again later"), retry_after: None }
     );
     assert!(server.received().is_empty());
 
@@ -155,7 +153,10 @@ async fn a_refused_archive_address_fails_the_whole_message() {
     server.refuse_permanently(ARCHIVE);
     let mailer = SmtpMailer::from_url(&url).unwrap();
     let outcome = mailer.send(&reminder("k-bcc")).await;
-    assert!(matches!(&outcome, SendOutcome::Permanent { reason } if reason.starts_with("550 5.1.1 <archive@")), "{outcome:?}");
+    assert!(
+        matches!(&outcome, SendOutcome::Permanent { reason } if reason.starts_with("550 5.1.1 <archive@")),
+        "{outcome:?}"
+    );
     assert!(server.received().is_empty(), "the client gets nothing, so a retry cannot send a second copy");
 }
 
@@ -175,10 +176,8 @@ async fn a_server_that_never_answers_times_out_as_transient() {
     // Accepts the TCP connection but never sends its greeting.
     let silent = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = silent.local_addr().unwrap().port();
-    let options = relance::delivery::SmtpOptions {
-        timeout: std::time::Duration::from_millis(300),
-        ..Default::default()
-    };
+    let options =
+        relance::delivery::SmtpOptions { timeout: std::time::Duration::from_millis(300), ..Default::default() };
     let mailer = SmtpMailer::with_options(&format!("smtp://127.0.0.1:{port}"), options).unwrap();
     let outcome = mailer.send(&reminder("k-silent")).await;
     let SendOutcome::Transient { reason, .. } = outcome else { panic!("{outcome:?}") };

@@ -8,3 +8,7 @@ CREATE TABLE jobs (
     done_at    TIMESTAMPTZ,
     PRIMARY KEY (name, day)
 );
+
+-- A formal notice letter: when a person posted it, and who (see SQLite's).
+ALTER TABLE outbox ADD COLUMN posted_on DATE;
+ALTER TABLE outbox ADD COLUMN posted_by TEXT;

@@ -10,3 +10,9 @@ CREATE TABLE jobs (
     done_at    TEXT,
     PRIMARY KEY (name, day)
 ) STRICT;
+
+-- A formal notice is a letter a person prints and posts (recommandé avec
+-- AR): its outbox row is "sent" once the PDF is written; who posted it, and
+-- when, is recorded when they say so (a digest button or a command).
+ALTER TABLE outbox ADD COLUMN posted_on TEXT;
+ALTER TABLE outbox ADD COLUMN posted_by TEXT;

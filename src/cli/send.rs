@@ -12,7 +12,11 @@ pub async fn run(app: App) -> anyhow::Result<()> {
     let pass = worker.run_pass().await?;
     if let Some(opens) = pass.closed_until {
         let local = opens.with_timezone(&app.clock.tz());
-        println!("Outside the sending window ({}): nothing sent; it opens {}.", worker.settings.window, local.format("%Y-%m-%d %H:%M"));
+        println!(
+            "Outside the sending window ({}): nothing sent; it opens {}.",
+            worker.settings.window,
+            local.format("%Y-%m-%d %H:%M")
+        );
     }
     println!(
         "sent {}, retry later {}, failed {}, cancelled at send time {}, expired {}",

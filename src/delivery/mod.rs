@@ -29,5 +29,5 @@ pub use mail_files::FileMailer;
 pub use mailer::Mailer;
 pub use outcome::SendOutcome;
 pub use sms_files::FileSms;
-pub use smtp::{MailerSetupError, SmtpMailer};
+pub use smtp::{MailerSetupError, SmtpMailer, SmtpOptions};
 pub use worker::{Pass, Worker};

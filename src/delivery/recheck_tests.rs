@@ -68,7 +68,10 @@ fn disputes_promises_and_pauses_stop_the_message() {
     let (item, entry, account) = approved();
     let mut disputed = account.clone();
     disputed.invoices[0].hold.dispute = Some("livraison incomplète".into());
-    assert_eq!(recheck(&item, Some(&disputed), Some(&entry), day(16)).unwrap_err().text(Language::Fr), "facture F-1 en litige");
+    assert_eq!(
+        recheck(&item, Some(&disputed), Some(&entry), day(16)).unwrap_err().text(Language::Fr),
+        "facture F-1 en litige"
+    );
     let mut promised = account.clone();
     promised.hold.promise_date = Some(day(20));
     assert_eq!(

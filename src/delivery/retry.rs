@@ -73,7 +73,10 @@ mod tests {
     use super::*;
 
     fn transient(retry_after: Option<u64>) -> SendOutcome {
-        SendOutcome::Transient { reason: "451 4.3.0 try later".into(), retry_after: retry_after.map(Duration::from_secs) }
+        SendOutcome::Transient {
+            reason: "451 4.3.0 try later".into(),
+            retry_after: retry_after.map(Duration::from_secs),
+        }
     }
 
     #[test]
@@ -100,7 +103,10 @@ mod tests {
         let last = p.settle(transient(None), 6, now, 0.0, "a@b.fr", "");
         assert_eq!(last, Settled::Failed { error: "451 4.3.0 try later (6 attempts)".into() });
         let refused = SendOutcome::Permanent { reason: "550 5.1.1 unknown user".into() };
-        assert_eq!(p.settle(refused, 1, now, 0.0, "a@b.fr", ""), Settled::Failed { error: "550 5.1.1 unknown user".into() });
+        assert_eq!(
+            p.settle(refused, 1, now, 0.0, "a@b.fr", ""),
+            Settled::Failed { error: "550 5.1.1 unknown user".into() }
+        );
     }
 
     #[test]

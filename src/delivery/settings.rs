@@ -92,8 +92,11 @@ impl SmsConfig {
         if !missing.is_empty() {
             return Err(format!("sms: {} missing (SMS needs account_sid, auth_token and from)", missing.join(", ")));
         }
-        let api_url =
-            if self.api_url.trim().is_empty() { crate::sms::twilio::DEFAULT_API_URL.into() } else { self.api_url.clone() };
+        let api_url = if self.api_url.trim().is_empty() {
+            crate::sms::twilio::DEFAULT_API_URL.into()
+        } else {
+            self.api_url.clone()
+        };
         Ok(Some(SmsSettings {
             api_url,
             account_sid: self.account_sid.trim().into(),
@@ -111,8 +114,16 @@ mod tests {
     fn sms_is_off_when_unset_and_a_half_set_account_names_what_is_missing() {
         assert_eq!(SmsConfig::default().settings(), Ok(None));
         let half = SmsConfig { account_sid: "AC123".into(), ..Default::default() };
-        assert_eq!(half.settings().unwrap_err(), "sms: auth_token, from missing (SMS needs account_sid, auth_token and from)");
-        let full = SmsConfig { account_sid: "AC1".into(), auth_token: "t".into(), from: "+33600000000".into(), ..Default::default() };
+        assert_eq!(
+            half.settings().unwrap_err(),
+            "sms: auth_token, from missing (SMS needs account_sid, auth_token and from)"
+        );
+        let full = SmsConfig {
+            account_sid: "AC1".into(),
+            auth_token: "t".into(),
+            from: "+33600000000".into(),
+            ..Default::default()
+        };
         let settings = full.settings().unwrap().unwrap();
         assert_eq!(settings.api_url, "https://api.twilio.com");
         assert!(!format!("{settings:?}").contains("\"t\""), "the token never prints");

@@ -67,5 +67,10 @@ pub fn owner_name() -> String {
 
 /// What the log says at start about where messages go.
 pub fn describe(worker: &Worker) -> String {
-    format!("e-mail → {}; SMS → {}; letters → {}", worker.mail.describe(), worker.sms.describe(), worker.letters_dir.display())
+    format!(
+        "e-mail → {}; SMS → {}; letters → {}",
+        worker.mail.describe(),
+        worker.sms.describe(),
+        worker.letters_dir.display()
+    )
 }

@@ -21,8 +21,11 @@ fn starttls_is_lettres_required_tls_and_none_is_plain() {
 
 #[test]
 fn every_documented_form_builds_a_mailer() {
-    for url in ["smtp://claire:s3cret@smtp.example.fr:587?tls=starttls", "smtps://claire:s3cret@smtp.example.fr", "smtp://127.0.0.1:2525"]
-    {
+    for url in [
+        "smtp://claire:s3cret@smtp.example.fr:587?tls=starttls",
+        "smtps://claire:s3cret@smtp.example.fr",
+        "smtp://127.0.0.1:2525",
+    ] {
         assert!(SmtpMailer::from_url(url).is_ok(), "{url}");
     }
 }

@@ -21,9 +21,9 @@ use crate::store::{Claimed, Settled, Store};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
-use tracing::Instrument;
 use std::path::PathBuf;
 use std::sync::Arc;
+use tracing::Instrument;
 
 /// What a worker needs, all of it shared and cheap to clone.
 #[derive(Clone)]
@@ -144,7 +144,8 @@ impl Worker {
         };
         match claimed.channel {
             Channel::Email => {
-                let to: Vec<String> = client.email.iter().chain(client.cc.iter()).map(|e| e.as_str().to_string()).collect();
+                let to: Vec<String> =
+                    client.email.iter().chain(client.cc.iter()).map(|e| e.as_str().to_string()).collect();
                 if to.is_empty() {
                     return Settled::Failed { error: no_address(self.lang) };
                 }
@@ -186,9 +187,7 @@ impl Worker {
         let mut files: Vec<String> = numbers.iter().filter_map(|n| paths.get(n).cloned()).collect();
         files.dedup();
         let dir = self.pdf_dir.clone();
-        let read = tokio::task::spawn_blocking(move || {
-            files.iter().map(|f| invoice_pdf(f, &dir)).collect::<Vec<_>>()
-        });
+        let read = tokio::task::spawn_blocking(move || files.iter().map(|f| invoice_pdf(f, &dir)).collect::<Vec<_>>());
         let mut attachments = Vec::new();
         for result in read.await.unwrap_or_default() {
             match result {
@@ -242,10 +241,14 @@ impl Pass {
     }
 }
 
-/// The reminder's key: its proposal and channel. The Message-ID is built
-/// from it, so every attempt at one message carries the same one.
+/// The message's key: the proposal's id for its e-mail (the Message-ID is
+/// built from it, so every attempt at one reminder carries the same one),
+/// suffixed by the channel for the others.
 pub fn reminder_key(claimed: &Claimed) -> String {
-    format!("{}.{}", claimed.item.proposal_id, claimed.channel.as_str())
+    match claimed.channel {
+        Channel::Email => claimed.item.proposal_id.to_string(),
+        other => format!("{}_{}", claimed.item.proposal_id, other.as_str()),
+    }
 }
 
 fn log_settled(settled: &Settled) {

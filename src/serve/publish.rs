@@ -10,6 +10,7 @@
 use super::state::{unix_now, Services};
 use crate::chat::links::Action;
 use crate::decision::{EntryState, Status};
+use crate::delivery::lines::delivery_lines;
 use crate::digest::build::{self, ledger_is_fresh, HeaderInput};
 use crate::digest::discord::{discord_digest_pages, discord_page, ButtonKind};
 use crate::digest::slack::{slack_digest_pages, slack_page};
@@ -21,11 +22,10 @@ use crate::policy::aged::Figures;
 use crate::policy::changes::Changes;
 use crate::policy::planner::Planner;
 use crate::render::message::{preview, render_message};
-use crate::delivery::lines::delivery_lines;
 use crate::store::{Actor, OutboxRow, PostedMessage};
-use std::collections::HashMap;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde_json::json;
+use std::collections::HashMap;
 
 /// Characters of the message shown per entry.
 const PREVIEW_CHARS: usize = 280;
@@ -158,7 +158,8 @@ impl DayState {
                 let text = render_message(&state.proposal, &config.company, &svc.templates)
                     .map(|m| preview(&m, PREVIEW_CHARS))
                     .unwrap_or_default();
-                let mut entry = build::entry(state, text, &config.decisions, &people, svc.lang(), svc.clock.tz(), stale);
+                let mut entry =
+                    build::entry(state, text, &config.decisions, &people, svc.lang(), svc.clock.tz(), stale);
                 self.add_deliveries(&mut entry, svc);
                 entry
             })

@@ -13,7 +13,13 @@ where
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
     for<'q> Q<'q, DB>: Binds<'q>,
 {
-    pub(super) async fn jobs_claim(&self, name: &str, day: NaiveDate, owner: &str, stale: chrono::Duration) -> Result<bool> {
+    pub(super) async fn jobs_claim(
+        &self,
+        name: &str,
+        day: NaiveDate,
+        owner: &str,
+        stale: chrono::Duration,
+    ) -> Result<bool> {
         let now = self.now();
         let sql = "INSERT INTO jobs (name, day, owner, claimed_at) VALUES ($1, $2, $3, $4) \
                    ON CONFLICT (name, day) DO UPDATE SET owner = excluded.owner, claimed_at = excluded.claimed_at \

@@ -18,7 +18,9 @@ mod sql;
 mod sqlite;
 mod writes;
 
-pub use digest_state::{Applied, Claimed, DecisionRecord, DigestRecord, Entries, OutboxRow, OutboxStatus, PostedMessage, Settled};
+pub use digest_state::{
+    Applied, Claimed, DecisionRecord, DigestRecord, Entries, OutboxRow, OutboxStatus, PostedMessage, Settled,
+};
 pub use postgres::PgStore;
 pub use sql::SqlStore;
 pub use sqlite::SqliteStore;

@@ -45,6 +45,8 @@ struct Shared {
     received: Vec<Received>,
     refused: HashMap<String, Refusal>,
     sessions: usize,
+    /// How long the server takes to accept each message.
+    delay: std::time::Duration,
 }
 
 /// The running server, and what it saw.
@@ -83,6 +85,12 @@ impl SmtpServer {
     /// `address` is accepted again.
     pub fn accept(&self, address: &str) {
         self.lock().refused.remove(&address.to_ascii_lowercase());
+    }
+
+    /// Each message takes `delay` to be accepted from now on: a slow server,
+    /// so a test can stop a sender in the middle of a batch.
+    pub fn slow_down(&self, delay: std::time::Duration) {
+        self.lock().delay = delay;
     }
 
     /// Every message accepted so far, in order of arrival.
@@ -153,6 +161,8 @@ impl Handler for Session {
     /// Stores the message before answering, so a client that got its 250
     /// finds the message in [`SmtpServer::received`].
     fn data_end(&mut self) -> Response {
+        let delay = self.lock().delay;
+        std::thread::sleep(delay);
         let message = Received { from: self.from.clone(), to: self.to.clone(), raw: std::mem::take(&mut self.data) };
         let mut shared = self.lock();
         shared.received.push(message);

@@ -84,7 +84,7 @@ pub fn decision(row: &impl Columns) -> Result<DecisionRecord> {
 }
 
 pub const OUTBOX_SELECT: &str = "SELECT status, CAST(item AS TEXT), created_at, updated_at, channel, \
-     attempts, recipient, message_id, sent_at, last_error FROM outbox";
+     CAST(attempts AS BIGINT), recipient, message_id, sent_at, last_error FROM outbox";
 
 pub fn outbox(row: &impl Columns) -> Result<OutboxRow> {
     let status = row.text(0)?;
@@ -97,7 +97,7 @@ pub fn outbox(row: &impl Columns) -> Result<OutboxRow> {
         status,
         created_at: row.time(2)?,
         updated_at: row.time(3)?,
-        attempts: u32::try_from(row.int(5)?).map_err(|_| corrupt("negative outbox attempts".into()))?,
+        attempts: u32::try_from(row.int(5)?).map_err(|_| corrupt("negative outbox attempts"))?,
         recipient: row.opt_text(6)?.map(str::to_string),
         message_id: row.opt_text(7)?.map(str::to_string),
         sent_at: row.opt_time(8)?,

@@ -12,14 +12,14 @@
 
 use super::super::audit;
 use super::super::backend::{Backend, Binds, Columns, Conn, Q};
+use super::super::rows::BATCH_ROWS;
 use super::super::sql::SqlStore;
 use super::super::{Actor, AuditEntry, Claimed, ReminderRecord, Result, Settled, StoreError};
 use super::rows;
-use super::super::rows::BATCH_ROWS;
 use crate::domain::{Channel, ClientId, InvoiceNumber, ProposalId};
-use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Executor;
+use std::collections::HashMap;
 
 /// What a claim picks: today's rows due now, and rows whose sender's lease
 /// ran out (killed, or stuck past its lease).
@@ -45,17 +45,12 @@ where
             "UPDATE outbox SET status = 'sending', lease_owner = $4, lease_until = $5, \
              attempts = attempts + 1, updated_at = $3 \
              WHERE id IN (SELECT id FROM outbox WHERE {DUE} ORDER BY id LIMIT $6{}) \
-             RETURNING id, channel, CAST(item AS TEXT), attempts",
+             RETURNING id, channel, CAST(item AS TEXT), CAST(attempts AS BIGINT)",
             DB::SKIP_LOCKED
         );
         let mut tx = self.begin_write().await?;
-        let query = sqlx::query::<DB>(&sql)
-            .date(day)
-            .flag(false)
-            .time(now)
-            .text(owner)
-            .time(now + lease)
-            .int(i64::from(limit));
+        let query =
+            sqlx::query::<DB>(&sql).date(day).flag(false).time(now).text(owner).time(now + lease).int(i64::from(limit));
         let found = query.fetch_all(&mut *tx).await?;
         tx.commit().await?;
         let mut claimed = found.iter().map(claimed).collect::<Result<Vec<_>>>()?;
@@ -94,27 +89,28 @@ where
     ) -> Result<bool> {
         const CLAIM_HELD: &str = "WHERE id = $1 AND status = 'sending' AND lease_owner = $2";
         const RELEASE: &str = "lease_owner = NULL, lease_until = NULL, updated_at = $3";
-        let query = match settled {
-            Settled::Sent { recipient, message_id } => {
-                let sql = format!(
-                    "UPDATE outbox SET status = 'sent', sent_at = $3, recipient = $4, message_id = $5, \
-                     last_error = NULL, {RELEASE} {CLAIM_HELD}"
-                );
-                sqlx::query::<DB>(&sql).int(id).text(owner).time(now).text(recipient).text(message_id).execute(conn)
-            }
-            Settled::Retry { at, error } => {
-                let sql = format!(
-                    "UPDATE outbox SET status = 'queued', next_attempt_at = $4, last_error = $5, {RELEASE} {CLAIM_HELD}"
-                );
-                sqlx::query::<DB>(&sql).int(id).text(owner).time(now).time(*at).text(error).execute(conn)
-            }
-            Settled::Failed { error: text } | Settled::Cancelled { reason: text } => {
-                let sql = format!("UPDATE outbox SET status = $4, last_error = $5, {RELEASE} {CLAIM_HELD}");
-                let status = settled.status().as_str();
-                sqlx::query::<DB>(&sql).int(id).text(owner).time(now).text(status).text(text).execute(conn)
+        let sql = match settled {
+            Settled::Sent { .. } => format!(
+                "UPDATE outbox SET status = 'sent', sent_at = $3, recipient = $4, message_id = $5, \
+                 last_error = NULL, {RELEASE} {CLAIM_HELD}"
+            ),
+            Settled::Retry { .. } => format!(
+                "UPDATE outbox SET status = 'queued', next_attempt_at = $4, last_error = $5, {RELEASE} {CLAIM_HELD}"
+            ),
+            Settled::Failed { .. } | Settled::Cancelled { .. } => {
+                format!("UPDATE outbox SET status = $4, last_error = $5, {RELEASE} {CLAIM_HELD}")
             }
         };
-        Ok(DB::rows_affected(&query.await?) == 1)
+        let query = sqlx::query::<DB>(&sql).int(id).text(owner).time(now);
+        let query = match settled {
+            Settled::Sent { recipient, message_id } => query.text(recipient).text(message_id),
+            Settled::Retry { at, error } => query.time(*at).text(error),
+            Settled::Failed { error: text } | Settled::Cancelled { reason: text } => {
+                query.text(settled.status().as_str()).text(text)
+            }
+        };
+        let done = query.execute(conn).await?;
+        Ok(DB::rows_affected(&done) == 1)
     }
 
     /// The first channel of a reminder to leave records the reminder: the
@@ -129,6 +125,10 @@ where
         now: DateTime<Utc>,
     ) -> Result<bool> {
         let id = claimed.item.proposal_id.as_str();
+        // The e-mail and the SMS of one reminder may settle at once: the
+        // entry's row lock makes the second wait and then see the first's record.
+        let lock = format!("SELECT position FROM digest_entries WHERE proposal_id = $1{}", DB::LOCK_FOR_UPDATE);
+        sqlx::query::<DB>(&lock).text(id).fetch_optional(&mut *conn).await?;
         let sql = "SELECT COUNT(*) FROM reminders WHERE proposal_id = $1";
         if sqlx::query::<DB>(sql).text(id).fetch_one(&mut *conn).await?.int(0)? > 0 {
             return Ok(false);
@@ -145,7 +145,11 @@ where
         Ok(true)
     }
 
-    pub(in crate::store) async fn board_expire_outbox(&self, today: NaiveDate, reason: &str) -> Result<Vec<ProposalId>> {
+    pub(in crate::store) async fn board_expire_outbox(
+        &self,
+        today: NaiveDate,
+        reason: &str,
+    ) -> Result<Vec<ProposalId>> {
         let now = self.now();
         let sql = "UPDATE outbox SET status = 'cancelled', last_error = $3, lease_owner = NULL, lease_until = NULL, \
                    updated_at = $2 \

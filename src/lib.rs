@@ -25,3 +25,12 @@ pub mod serve;
 pub mod sms;
 pub mod store;
 pub mod web;
+
+/// Makes ring the process's TLS provider (SMTP over TLS, the SMS API, the
+/// chat platforms). rustls picks one by itself only when a single backend is
+/// compiled in; a build where another crate enables aws-lc-rs too (a test
+/// dependency does) would otherwise panic at the first TLS connection.
+/// Idempotent.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

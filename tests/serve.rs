@@ -782,3 +782,41 @@ async fn a_150_proposal_day_is_split_within_every_platform_limit() {
     assert!(links >= 150 * 4, "four link buttons per proposal: {links}");
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn an_approved_reminder_leaves_from_serve_and_its_slack_message_says_where_it_went() {
+    for test_store in test_stores().await {
+        let fakes = Fakes::start().await;
+        let (smtp, smtp_url) = common::smtp::SmtpServer::start();
+        smtp.refuse_permanently("compta@c2.example.fr");
+        let bot = Bot::start(test_store, Some(&fakes), Platforms::All, monday()).await;
+        import_ledger(bot.store.as_ref()).await;
+        serve::publish(&bot.svc).await.unwrap();
+        let respond = format!("{}/respond", fakes.slack.uri());
+        for client in ["C1", "C2"] {
+            let body = slack_click(CLAIRE_SLACK, "approve", &proposal_id(&bot, client).await, 0, &respond);
+            let ts = now_unix();
+            assert_eq!(post_slack(&bot, &body, ts, Some(&slack_sign(&body, ts))).await.status(), 200);
+        }
+        // The sender as `relance serve` runs it, through a real SMTP server.
+        let mail = format!("mail: {{ smtp_url: \"{smtp_url}\", from: \"Claire Martin <claire@atelier.fr>\" }}\n");
+        let config = config::parse(&(config_text(Some(&fakes), Platforms::All) + &mail), &|_| None).unwrap();
+        let loaded = Loaded { config, tz: Paris, path: PathBuf::from("bot-config.yaml") };
+        let templates = relance::render::Templates::builtin();
+        let sender =
+            relance::delivery::setup::worker(&loaded, bot.store.clone(), Clock::fixed(monday(), Paris), templates);
+        serve::start_sender(bot.svc.clone(), sender.unwrap());
+
+        eventually("the Slack entry says where the reminder went", || async {
+            Fakes::requests(&fakes.slack, "POST", "/chat.update").await.iter().any(|u| {
+                let text = u.to_string();
+                text.contains("📧 envoyé à compta@c1.example.fr à 09:00") && text.contains("⚠️ échec (e-mail) : 550")
+            })
+        })
+        .await;
+        let received = smtp.received();
+        assert_eq!(received.len(), 1, "{}", bot.name);
+        assert_eq!(received[0].to, ["compta@c1.example.fr"], "{}", bot.name);
+        bot.stop().await;
+    }
+}

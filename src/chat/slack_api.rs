@@ -73,8 +73,11 @@ impl SlackApi {
         }
         // slack-morphism's own `new()` is https-only; the same connector that
         // also speaks http lets tests use a loopback fake.
+        // The provider is named: a build where some other crate also enables
+        // rustls's aws-lc-rs backend (a test dependency does) has no default.
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
         let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_native_roots()
+            .with_provider_and_native_roots(provider)
             .context("loading the system's CA certificates for Slack (install ca-certificates)")?
             .https_or_http()
             .enable_http1()

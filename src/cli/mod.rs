@@ -112,6 +112,7 @@ pub enum ReportKind {
 /// Parses the arguments and runs the command.
 pub async fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<()> {
     let cli = Cli::parse_from(args);
+    crate::install_tls_provider();
     match &cli.command {
         Command::Demo(args) => demo::run(&cli, args).await,
         Command::Bench(args) => bench::run(&cli, args).await,

@@ -15,6 +15,7 @@ use std::sync::Arc;
 /// Builds the sender. Transports are set up, not connected: a wrong SMTP
 /// URL is reported here, an unreachable server at the first message.
 pub fn worker(loaded: &Loaded, store: Arc<dyn Store>, clock: Clock, templates: Templates) -> anyhow::Result<Worker> {
+    crate::install_tls_provider();
     let config = &loaded.config;
     let settings = config.sending.clone();
     let outbox_dir = loaded.resolve(&settings.outbox_dir);

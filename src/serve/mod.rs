@@ -64,6 +64,12 @@ pub fn start(svc: Arc<Services>, listener: TcpListener, schedule: bool) -> anyho
     Ok(Running { addr, stop: Some(stop), task })
 }
 
+/// Starts the sender (a pass every `sending.poll_seconds`), which has the
+/// digest entries it settles edited like those a click changes.
+pub fn start_sender(svc: Arc<Services>, worker: crate::delivery::Worker) {
+    tokio::spawn(sending::run(svc, worker));
+}
+
 /// `relance serve`: runs until SIGTERM or Ctrl-C, then finishes the
 /// requests in flight and exits.
 pub async fn run(app: crate::cli::App) -> anyhow::Result<()> {
@@ -79,7 +85,7 @@ pub async fn run(app: crate::cli::App) -> anyhow::Result<()> {
     eprintln!("relance serve: listening on http://{}", running.addr);
     eprintln!("platforms on: {}", svc.platforms.describe());
     eprintln!("sending: {}", crate::delivery::setup::describe(&worker));
-    tokio::spawn(sending::run(svc.clone(), worker));
+    start_sender(svc.clone(), worker);
     if no_link_secret {
         eprintln!(
             "RELANCE_LINK_SECRET is not set: decision links are signed with a random key and die with this process"

@@ -153,6 +153,7 @@ pub struct Services {
 
 impl Services {
     pub fn new(loaded: Loaded, clock: Clock, store: Arc<dyn Store>) -> anyhow::Result<Arc<Self>> {
+        crate::install_tls_provider();
         let config = &loaded.config;
         let platforms = Platforms::from_config(config)?;
         let server = &config.server;

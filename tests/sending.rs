@@ -280,3 +280,23 @@ async fn a_sender_killed_mid_batch_loses_nothing_and_repeats_at_most_what_was_in
         }
     }
 }
+
+#[tokio::test]
+async fn one_instance_posts_the_days_digest_and_another_takes_over_a_dead_claim() {
+    for ts in test_stores().await {
+        let day = d(DAY);
+        let stale = Duration::minutes(10);
+        let (a, b) = (store_at(&ts, at(8, 30)).await, store_at(&ts, at(8, 30)).await);
+        let (won_a, won_b) =
+            tokio::join!(a.claim_job("digest", day, "a", stale), b.claim_job("digest", day, "b", stale));
+        assert!(won_a.unwrap() ^ won_b.unwrap(), "{}: exactly one instance posts", ts.name);
+        // The winner died without finishing: after ten minutes another takes over…
+        let later = store_at(&ts, at(8, 45)).await;
+        assert!(later.claim_job("digest", day, "c", stale).await.unwrap(), "{}", ts.name);
+        later.finish_job("digest", day, "c").await.unwrap();
+        // …and once done, nobody posts it again that day; the next day is free.
+        let evening = store_at(&ts, at(18, 0)).await;
+        assert!(!evening.claim_job("digest", day, "d", stale).await.unwrap(), "{}", ts.name);
+        assert!(evening.claim_job("digest", day.succ_opt().unwrap(), "d", stale).await.unwrap());
+    }
+}

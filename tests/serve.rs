@@ -817,6 +817,9 @@ async fn an_approved_reminder_leaves_from_serve_and_its_slack_message_says_where
         let received = smtp.received();
         assert_eq!(received.len(), 1, "{}", bot.name);
         assert_eq!(received[0].to, ["compta@c1.example.fr"], "{}", bot.name);
+        let metrics = reqwest::get(format!("{}/metrics", bot.base)).await.unwrap().text().await.unwrap();
+        assert!(metrics.contains("relance_outbox_messages_total{outcome=\"sent\"} 1"), "{metrics}");
+        assert!(metrics.contains("relance_outbox_messages_total{outcome=\"failed\"} 1"), "{metrics}");
         bot.stop().await;
     }
 }

@@ -1,5 +1,6 @@
 //! `GET /metrics`, in the Prometheus text format: digests posted, decisions
-//! by kind and platform, request latencies, signature failures.
+//! by kind and platform, request latencies, signature failures, messages
+//! sent, retried, failed and cancelled.
 //!
 //! One registry per server (not a global), so tests running several servers
 //! in one process read their own figures.
@@ -23,6 +24,11 @@ pub struct DecisionLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OutcomeLabel {
+    pub outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RouteLabel {
     pub route: String,
     pub status: String,
@@ -35,6 +41,7 @@ pub struct Metrics {
     pub decisions: Family<DecisionLabels, Counter>,
     pub signature_failures: Family<PlatformLabel, Counter>,
     pub request_seconds: Family<RouteLabel, Histogram>,
+    pub messages: Family<OutcomeLabel, Counter>,
 }
 
 impl Default for Metrics {
@@ -60,7 +67,13 @@ impl Metrics {
             Histogram::new([0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 3.0])
         });
         registry.register("http_request_duration_seconds", "HTTP request latency, by route", request_seconds.clone());
-        Self { registry, digests_posted, decisions, signature_failures, request_seconds }
+        let messages = Family::<OutcomeLabel, Counter>::default();
+        registry.register(
+            "outbox_messages",
+            "Messages the sender settled, by outcome (sent, retry, failed, cancelled, expired)",
+            messages.clone(),
+        );
+        Self { registry, digests_posted, decisions, signature_failures, request_seconds, messages }
     }
 
     pub fn posted(&self, platform: &str) {
@@ -69,6 +82,13 @@ impl Metrics {
 
     pub fn decided(&self, kind: &str, platform: &str) {
         self.decisions.get_or_create(&DecisionLabels { kind: kind.into(), platform: platform.into() }).inc();
+    }
+
+    /// Counts `n` messages settled with `outcome`.
+    pub fn settled(&self, outcome: &str, n: u32) {
+        if n > 0 {
+            self.messages.get_or_create(&OutcomeLabel { outcome: outcome.into() }).inc_by(u64::from(n));
+        }
     }
 
     pub fn signature_failed(&self, platform: &str) {

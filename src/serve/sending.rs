@@ -15,6 +15,7 @@ pub async fn run(svc: Arc<Services>, worker: Worker) {
         let mut wait = poll;
         match worker.run_pass().await {
             Ok(pass) => {
+                count(&svc, &pass);
                 if pass.sent + pass.failed + pass.cancelled + pass.retried > 0 {
                     tracing::info!(
                         sent = pass.sent,
@@ -36,4 +37,13 @@ pub async fn run(svc: Arc<Services>, worker: Worker) {
         }
         tokio::time::sleep(wait).await;
     }
+}
+
+fn count(svc: &Services, pass: &crate::delivery::Pass) {
+    let m = &svc.metrics;
+    m.settled("sent", pass.sent);
+    m.settled("retry", pass.retried);
+    m.settled("failed", pass.failed);
+    m.settled("cancelled", pass.cancelled);
+    m.settled("expired", pass.expired);
 }

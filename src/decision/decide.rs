@@ -170,17 +170,7 @@ fn outbox_item(entry: &EntryState, ctx: &Context<'_>) -> OutboxItem {
     if p.segment == Segment::Strategic {
         not_before = not_before.max(cutoff_instant(p.date, ctx));
     }
-    OutboxItem {
-        proposal_id: p.id.clone(),
-        client_id: p.client_id.clone(),
-        day: p.date,
-        stage: p.stage,
-        tone: p.tone,
-        channels: p.channels.clone(),
-        not_before,
-        held_for_fresh_data: entry.held_for_fresh_data,
-        proposal: p.clone(),
-    }
+    OutboxItem::of(p, not_before, entry.held_for_fresh_data)
 }
 
 /// `day` at the strategic cut-off, local time, as an instant.

@@ -211,6 +211,23 @@ pub struct OutboxItem {
     pub proposal: Proposal,
 }
 
+impl OutboxItem {
+    /// The outbox item of a proposal as approved.
+    pub fn of(p: &Proposal, not_before: DateTime<Utc>, held_for_fresh_data: bool) -> Self {
+        Self {
+            proposal_id: p.id.clone(),
+            client_id: p.client_id.clone(),
+            day: p.date,
+            stage: p.stage,
+            tone: p.tone,
+            channels: p.channels.clone(),
+            not_before,
+            held_for_fresh_data,
+            proposal: p.clone(),
+        }
+    }
+}
+
 /// What the outbox must do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OutboxOp {

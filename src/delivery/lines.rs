@@ -86,17 +86,8 @@ mod tests {
     fn row(channel: Channel, status: OutboxStatus) -> OutboxRow {
         let p = Proposal::sample("ACME", "Acme", Stage::First, Tone::Courteous, vec![]);
         let at = Paris.with_ymd_and_hms(2026, 3, 16, 9, 2, 0).unwrap().with_timezone(&Utc);
-        let item = OutboxItem {
-            proposal_id: p.id.clone(),
-            client_id: p.client_id.clone(),
-            day: p.date,
-            stage: p.stage,
-            tone: p.tone,
-            channels: vec![channel],
-            not_before: at,
-            held_for_fresh_data: false,
-            proposal: p,
-        };
+        let mut item = OutboxItem::of(&p, at, false);
+        item.channels = vec![channel];
         OutboxRow {
             channel,
             item,

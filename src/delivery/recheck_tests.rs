@@ -17,17 +17,7 @@ fn approved() -> (OutboxItem, EntryState, Account) {
     let p = Proposal::sample("ACME", "Acme", Stage::First, Tone::Courteous, vec![invoice]);
     let mut entry = EntryState::new(p.clone(), None);
     entry.status = Status::Approved;
-    let item = OutboxItem {
-        proposal_id: p.id.clone(),
-        client_id: p.client_id.clone(),
-        day: p.date,
-        stage: p.stage,
-        tone: p.tone,
-        channels: p.channels.clone(),
-        not_before: chrono::Utc::now(),
-        held_for_fresh_data: false,
-        proposal: p,
-    };
+    let item = OutboxItem::of(&p, chrono::Utc::now(), false);
     let state = InvoiceState {
         number: InvoiceNumber::parse("F-1").unwrap(),
         issue_date: day(1) - chrono::Days::new(30),

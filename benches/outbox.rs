@@ -44,7 +44,7 @@ async fn run() {
             ts.name,
             elapsed.as_secs_f64(),
             f64::from(messages) / elapsed.as_secs_f64(),
-            server.sessions()
+            server.connections()
         );
     }
 }

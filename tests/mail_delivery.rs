@@ -7,6 +7,7 @@ mod common;
 
 use chrono::{TimeZone, Utc};
 use common::smtp::SmtpServer;
+use mail_parser::MimeHeaders;
 use relance::delivery::{FileMailer, FileSms, Mailer, SendOutcome, SmtpMailer};
 use relance::domain::{PhoneE164, Stage, Tone};
 use relance::mail::{compose_reminder, Attachment, Composed, Sender};
@@ -19,6 +20,8 @@ const CLIENT: &str = "Société Générale d'Éclairage";
 const CLIENT_MAILBOX: &str = "compta@sge-eclairage.fr";
 const ARCHIVE: &str = "archive@atelier-dupont.fr";
 const IBAN: &str = "FR7630006000011234567890189";
+/// The IBAN as the reminder prints it, in groups of four.
+const IBAN_SHOWN: &str = "FR76 3000 6000 0112 3456 7890 189";
 /// Bytes no text encoding would carry unharmed: NUL, 0xFF, a bare CR, a
 /// line starting with a dot (SMTP's end-of-data marker).
 const PDF: &[u8] = b"%PDF-1.7\n\x00\xff\xfe binary\r\n.\r\n..dot line\rend %%EOF";
@@ -52,8 +55,7 @@ fn sender() -> Sender {
 fn reminder_to(to: &str, key: &str) -> Composed {
     let mut p = common::proposal("C-7", "2026-03-16", Stage::First, Tone::Courteous, "2400");
     p.client_name = CLIENT.into();
-    let pdf =
-        Attachment { filename: "F-C-7.pdf".into(), content: PDF.to_vec(), content_type: "application/pdf".into() };
+    let pdf = Attachment { filename: "F-C-7.pdf".into(), content: PDF.to_vec(), content_type: "application/pdf".into() };
     let at = Utc.with_ymd_and_hms(2026, 3, 16, 8, 2, 0).unwrap();
     compose_reminder(&p, &[to.to_string()], &company(), &Templates::builtin(), &sender(), key, vec![pdf], at)
         .expect("the reminder composes")
@@ -93,9 +95,8 @@ async fn the_client_receives_the_whole_reminder() {
     assert!(!raw.to_ascii_lowercase().contains("\nbcc:"), "{raw}");
     assert_eq!(m.message_id(), Some("relance.20260316-C-7@atelier-dupont.fr"));
     assert_eq!(format!("<{}>", m.message_id().unwrap()), mail.message_id);
-    let subject = m.subject().expect("a subject");
-    assert!(subject.contains("F-C-7"), "{subject}");
-    assert!(raw.contains("Subject: =?utf-8?"), "a UTF-8 subject travels as encoded words: {raw}");
+    assert_eq!(m.subject(), Some("Relance – facture n° F-C-7"));
+    assert!(raw.contains("Subject: Relance =?utf-8?b?"), "a UTF-8 subject travels as encoded words: {raw}");
 
     assert_eq!((m.text_body_count(), m.html_body_count()), (1, 1), "a text part and an HTML part");
     let text = m.body_text(0).unwrap();
@@ -103,10 +104,9 @@ async fn the_client_receives_the_whole_reminder() {
     for (part, body) in [("text", &text), ("html", &html)] {
         assert!(body.contains("F-C-7"), "{part} names the invoice: {body}");
         assert!(body.contains("2\u{202F}400,00\u{A0}€"), "{part} states the amount in French: {body}");
-        assert!(body.contains(IBAN) || body.contains("FR76 3000"), "{part} says how to pay: {body}");
+        assert!(body.contains(IBAN_SHOWN), "{part} says how to pay: {body}");
         assert!(body.contains("Claire Martin"), "{part} says whom to contact: {body}");
     }
-    assert!(html.contains("Soci&eacute;t&eacute;") || html.contains(CLIENT) || html.contains("Société"), "{html}");
 
     let attachments: Vec<_> = m.attachments().collect();
     assert_eq!(attachments.len(), 1);
@@ -138,7 +138,10 @@ async fn a_temporary_refusal_is_transient_and_the_retry_goes_through() {
     let outcome = mailer.send(&mail).await;
     assert_eq!(
         outcome,
-        SendOutcome::Transient { reason: format!("451 4.3.0 <{CLIENT_MAILBOX}>: Try again later"), retry_after: None }
+        SendOutcome::Transient {
+            reason: format!("451 4.3.0 <{CLIENT_MAILBOX}>: Try again later"),
+            retry_after: None
+        }
     );
     assert!(server.received().is_empty());
 
@@ -153,11 +156,27 @@ async fn a_refused_archive_address_fails_the_whole_message() {
     server.refuse_permanently(ARCHIVE);
     let mailer = SmtpMailer::from_url(&url).unwrap();
     let outcome = mailer.send(&reminder("k-bcc")).await;
-    assert!(
-        matches!(&outcome, SendOutcome::Permanent { reason } if reason.starts_with("550 5.1.1 <archive@")),
-        "{outcome:?}"
-    );
+    assert!(matches!(&outcome, SendOutcome::Permanent { reason } if reason.starts_with("550 5.1.1 <archive@")), "{outcome:?}");
     assert!(server.received().is_empty(), "the client gets nothing, so a retry cannot send a second copy");
+}
+
+#[tokio::test]
+async fn wrong_credentials_are_permanent_and_the_password_never_shows() {
+    let (server, url) = SmtpServer::start();
+    server.require_login("relance", "right-pw");
+    let with_login = |password: &str| url.replace("smtp://", &format!("smtp://relance:{password}@"));
+
+    let wrong = SmtpMailer::from_url(&with_login("wr%40ng-pw")).unwrap();
+    assert!(!wrong.describe().contains("ng-pw"), "{}", wrong.describe());
+    let outcome = wrong.send(&reminder("k-auth")).await;
+    let SendOutcome::Permanent { reason } = outcome else { panic!("{outcome:?}") };
+    assert!(reason.starts_with("535 "), "{reason}");
+    assert!(!reason.contains("ng-pw"), "{reason}");
+    assert!(server.received().is_empty());
+
+    let right = SmtpMailer::from_url(&with_login("right-pw")).unwrap();
+    assert!(right.send(&reminder("k-auth")).await.is_sent());
+    assert_eq!(server.received().len(), 1);
 }
 
 #[tokio::test]
@@ -177,11 +196,11 @@ async fn a_server_that_never_answers_times_out_as_transient() {
     let silent = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = silent.local_addr().unwrap().port();
     let options =
-        relance::delivery::SmtpOptions { timeout: std::time::Duration::from_millis(300), ..Default::default() };
+        relance::delivery::SmtpOptions { send_timeout: std::time::Duration::from_millis(300), ..Default::default() };
     let mailer = SmtpMailer::with_options(&format!("smtp://127.0.0.1:{port}"), options).unwrap();
     let outcome = mailer.send(&reminder("k-silent")).await;
     let SendOutcome::Transient { reason, .. } = outcome else { panic!("{outcome:?}") };
-    assert!(reason.starts_with("SMTP server did not answer in time"), "{reason}");
+    assert_eq!(reason, "SMTP server did not answer in time (0.3 s)");
     drop(silent);
 }
 
@@ -211,8 +230,11 @@ async fn a_hundred_messages_share_a_few_connections() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 100, "each message once");
-    let sessions = server.sessions();
-    assert!((1..=4).contains(&sessions), "100 messages from 4 senders took {sessions} connections");
+    // lettre hands a connection back to its pool in a task of its own, so a
+    // sender may open a second one before its first is back: at most two
+    // per sender, where 100 without reuse.
+    let connections = server.connections();
+    assert!((1..=8).contains(&connections), "100 messages from 4 senders took {connections} connections");
 }
 
 #[tokio::test]
@@ -315,7 +337,7 @@ async fn smtp_throughput() {
             "senders {senders:>2}: {:>6.0} messages/s ({:.2} s, {} connections)",
             MESSAGES as f64 / elapsed.as_secs_f64(),
             elapsed.as_secs_f64(),
-            server.sessions()
+            server.connections()
         );
     }
 }

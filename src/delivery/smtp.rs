@@ -29,8 +29,12 @@ use std::fmt;
 use std::time::Duration;
 use url::Url;
 
-/// How long connecting, and then each SMTP command, may take.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long opening a connection may take.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long one whole attempt may take, connection and upload included:
+/// lettre's async transport bounds only the TCP connect, so a server that
+/// accepts and then says nothing would otherwise hold the sender forever.
+pub const DEFAULT_SEND_TIMEOUT: Duration = Duration::from_secs(120);
 /// Idle connections kept for reuse. More senders than this at once still
 /// work, but the connections above it are closed after their message.
 pub const DEFAULT_POOL_SIZE: u32 = 16;
@@ -40,14 +44,19 @@ const REASON_CHARS: usize = 300;
 /// How the transport is tuned; [`Default`] suits a morning's batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SmtpOptions {
-    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub send_timeout: Duration,
     /// Connections kept open between messages (match the sender's concurrency).
     pub pool_size: u32,
 }
 
 impl Default for SmtpOptions {
     fn default() -> Self {
-        Self { timeout: DEFAULT_TIMEOUT, pool_size: DEFAULT_POOL_SIZE }
+        Self {
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            send_timeout: DEFAULT_SEND_TIMEOUT,
+            pool_size: DEFAULT_POOL_SIZE,
+        }
     }
 }
 
@@ -72,6 +81,7 @@ pub enum MailerSetupError {
 #[derive(Clone)]
 pub struct SmtpMailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
+    send_timeout: Duration,
     /// The URL as shown to people, password redacted.
     shown: String,
     /// The password as written in the URL and percent-decoded, scrubbed from
@@ -99,10 +109,10 @@ impl SmtpMailer {
         let secrets = secrets_of(&parsed);
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(parsed.as_str())
             .map_err(|e| MailerSetupError::Transport { url: shown.clone(), reason: scrub(&e.to_string(), &secrets) })?
-            .timeout(Some(options.timeout))
+            .timeout(Some(options.connect_timeout))
             .pool_config(PoolConfig::new().max_size(options.pool_size))
             .build();
-        Ok(Self { transport, shown, secrets })
+        Ok(Self { transport, send_timeout: options.send_timeout, shown, secrets })
     }
 
     /// What a failed attempt means for the outbox.
@@ -131,9 +141,14 @@ impl Mailer for SmtpMailer {
     /// so a retry never sends the others a second copy.
     async fn send(&self, mail: &Composed) -> SendOutcome {
         let bytes = mail.message.formatted();
-        match self.transport.send_raw(mail.message.envelope(), &bytes).await {
-            Ok(response) => SendOutcome::Sent { provider_id: answer_line(&response) },
-            Err(error) => self.outcome_of(&error),
+        let attempt = self.transport.send_raw(mail.message.envelope(), &bytes);
+        match tokio::time::timeout(self.send_timeout, attempt).await {
+            Ok(Ok(response)) => SendOutcome::Sent { provider_id: answer_line(&response) },
+            Ok(Err(error)) => self.outcome_of(&error),
+            Err(_) => SendOutcome::Transient {
+                reason: format!("SMTP server did not answer in time ({} s)", self.send_timeout.as_secs_f32()),
+                retry_after: None,
+            },
         }
     }
 

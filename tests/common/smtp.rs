@@ -1,20 +1,25 @@
 //! A real SMTP server for the tests, on a loopback port of its own.
 //!
-//! mailin-embedded speaks SMTP (EHLO, MAIL, RCPT, DATA with dot-unstuffing,
-//! RSET, NOOP, QUIT) on blocking threads; this harness records what it
-//! receives — the envelope and the raw bytes, parsed back with mail-parser —
-//! refuses chosen recipients permanently (550) or temporarily (451), and
-//! counts the SMTP sessions opened, which shows whether the client reuses
-//! its connections. The server runs until the test process ends.
+//! The protocol is mailin's (EHLO, pipelined commands, MAIL/RCPT/DATA with
+//! dot-unstuffing, RSET, NOOP, QUIT, AUTH PLAIN/LOGIN): a `Session` turns
+//! each line received into the answer to send. This harness adds the
+//! sockets — one thread accepting, one per connection — and records what
+//! the server receives (the envelope and the raw bytes, parsed back with
+//! mail-parser), refuses chosen recipients permanently (550) or temporarily
+//! (451), checks a password when told to, and counts the connections, which
+//! shows whether the client reuses them. Dropping the last handle stops it.
 
 use mail_parser::{Message, MessageParser};
-use mailin_embedded::{response, Handler, Response, Server};
+use mailin::{response, Action, AuthMechanism, Handler, Response, SessionBuilder};
 use std::collections::HashMap;
-use std::net::{IpAddr, TcpListener};
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
-/// Sessions served at once: more than any test's senders.
-const THREADS: u32 = 40;
+/// How long a connection may stay silent before the server drops it.
+const IDLE: Duration = Duration::from_secs(120);
 
 /// One message as the server received it.
 #[derive(Debug, Clone)]
@@ -44,15 +49,19 @@ enum Refusal {
 struct Shared {
     received: Vec<Received>,
     refused: HashMap<String, Refusal>,
-    sessions: usize,
+    /// `(user, password)` when AUTH is required.
+    login: Option<(String, String)>,
+    connections: usize,
     /// How long the server takes to accept each message.
     delay: std::time::Duration,
 }
 
-/// The running server, and what it saw.
+/// The running server, and what it saw. Clones share it; it stops when the
+/// last clone is dropped.
 #[derive(Clone)]
 pub struct SmtpServer {
     shared: Arc<Mutex<Shared>>,
+    _stop: Arc<StopOnDrop>,
     pub port: u16,
 }
 
@@ -63,13 +72,13 @@ impl SmtpServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port for the SMTP server");
         let port = listener.local_addr().expect("the listener's address").port();
         let shared = Arc::new(Mutex::new(Shared::default()));
-        let mut server = Server::new(Session::new(Arc::clone(&shared)));
-        server.with_name("smtp.relance.test").with_num_threads(THREADS).with_tcp_listener(listener);
+        let stop = Arc::new(StopOnDrop { port, stopped: Arc::new(AtomicBool::new(false)) });
+        let (state, stopped) = (Arc::clone(&shared), Arc::clone(&stop.stopped));
         std::thread::Builder::new()
             .name(format!("smtp-{port}"))
-            .spawn(move || server.serve().expect("the test SMTP server stopped"))
+            .spawn(move || accept_loop(listener, state, stopped))
             .expect("start the SMTP server thread");
-        (SmtpServer { shared, port }, format!("smtp://127.0.0.1:{port}"))
+        (SmtpServer { shared, _stop: stop, port }, format!("smtp://127.0.0.1:{port}"))
     }
 
     /// RCPT TO `address` is answered `550 5.1.1` from now on.
@@ -93,14 +102,20 @@ impl SmtpServer {
         self.lock().delay = delay;
     }
 
+    /// Connections from now on must log in (AUTH PLAIN or LOGIN, offered on
+    /// the plain connection) as `user` with `password`; anything else is 535.
+    pub fn require_login(&self, user: &str, password: &str) {
+        self.lock().login = Some((user.to_string(), password.to_string()));
+    }
+
     /// Every message accepted so far, in order of arrival.
     pub fn received(&self) -> Vec<Received> {
         self.lock().received.clone()
     }
 
-    /// SMTP sessions opened so far (one EHLO each, once per connection).
-    pub fn sessions(&self) -> usize {
-        self.lock().sessions
+    /// TCP connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.lock().connections
     }
 
     fn lock(&self) -> MutexGuard<'_, Shared> {
@@ -108,36 +123,99 @@ impl SmtpServer {
     }
 }
 
-/// One connection's state; mailin-embedded clones the template per connection.
-#[derive(Clone)]
+/// Stops the accept loop: sets the flag, then wakes `accept` with a
+/// connection of its own.
+struct StopOnDrop {
+    port: u16,
+    stopped: Arc<AtomicBool>,
+}
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.stopped.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
+
+fn accept_loop(listener: TcpListener, shared: Arc<Mutex<Shared>>, stopped: Arc<AtomicBool>) {
+    for stream in listener.incoming() {
+        if stopped.load(Ordering::SeqCst) {
+            return;
+        }
+        let Ok(stream) = stream else { continue };
+        let session = Session::new(Arc::clone(&shared));
+        let login_required = {
+            let mut state = session.lock();
+            state.connections += 1;
+            state.login.is_some()
+        };
+        std::thread::spawn(move || {
+            let _ = serve(stream, session, login_required);
+        });
+    }
+}
+
+/// One connection: the greeting, then each line read is handed to mailin's
+/// session and its answer written back, until QUIT or the client leaves.
+fn serve(stream: TcpStream, handler: Session, login_required: bool) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(IDLE))?;
+    let remote = stream.peer_addr()?.ip();
+    let mut builder = SessionBuilder::new("smtp.relance.test");
+    if login_required {
+        builder.enable_auth(AuthMechanism::Plain).enable_auth(AuthMechanism::Login).insecure_enable_plaintext_auth();
+    }
+    let mut session = builder.build(remote, handler);
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut writer = BufWriter::new(stream);
+    session.greeting().write_to(&mut writer)?;
+    writer.flush()?;
+    let mut line = Vec::with_capacity(1024);
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            return Ok(());
+        }
+        let answer = session.process(&line);
+        if answer.action == Action::NoReply {
+            continue;
+        }
+        answer.write_to(&mut writer)?;
+        // Pipelined commands are answered together, once the client waits.
+        if reader.buffer().is_empty() {
+            writer.flush()?;
+        }
+        if answer.action == Action::Close {
+            return writer.flush();
+        }
+    }
+}
+
+/// One connection's state, and the server's shared one.
 struct Session {
     shared: Arc<Mutex<Shared>>,
+    data: Vec<u8>,
     from: String,
     to: Vec<String>,
-    data: Vec<u8>,
 }
 
 impl Session {
     fn new(shared: Arc<Mutex<Shared>>) -> Self {
-        Self { shared, from: String::new(), to: vec![], data: vec![] }
+        Self { shared, data: vec![], from: String::new(), to: vec![] }
     }
 
     fn lock(&self) -> MutexGuard<'_, Shared> {
         self.shared.lock().expect("the SMTP server's state")
     }
+
+    fn check_login(&self, user: &str, password: &str) -> Response {
+        match &self.lock().login {
+            Some((u, p)) if u == user && p == password => response::AUTH_OK,
+            _ => response::INVALID_CREDENTIALS,
+        }
+    }
 }
 
 impl Handler for Session {
-    fn helo(&mut self, _ip: IpAddr, _domain: &str) -> Response {
-        self.lock().sessions += 1;
-        response::OK
-    }
-
-    fn mail(&mut self, _ip: IpAddr, _domain: &str, from: &str) -> Response {
-        self.from = from.to_string();
-        response::OK
-    }
-
     fn rcpt(&mut self, to: &str) -> Response {
         match self.lock().refused.get(&to.to_ascii_lowercase()) {
             Some(Refusal::Permanent) => Response::custom(550, format!("5.1.1 <{to}>: Recipient address rejected")),
@@ -167,5 +245,13 @@ impl Handler for Session {
         let mut shared = self.lock();
         shared.received.push(message);
         Response::custom(250, format!("2.0.0 Ok: queued as Q{}", shared.received.len()))
+    }
+
+    fn auth_plain(&mut self, _authorization_id: &str, authentication_id: &str, password: &str) -> Response {
+        self.check_login(authentication_id, password)
+    }
+
+    fn auth_login(&mut self, username: &str, password: &str) -> Response {
+        self.check_login(username, password)
     }
 }

@@ -96,8 +96,10 @@ impl fmt::Debug for SmtpMailer {
 }
 
 impl SmtpMailer {
-    /// A mailer for `SMTP_URL` with the default timeout and pool. Nothing is
-    /// connected yet: the first message opens the first connection.
+    /// A mailer for `SMTP_URL` with the default timeouts and pool. Nothing is
+    /// connected yet: the first message opens the first connection. Call it
+    /// (and drop the mailer) inside the Tokio runtime: lettre's pool starts
+    /// its idle-connection reaper there, and panics without one.
     pub fn from_url(url: &str) -> Result<Self, MailerSetupError> {
         Self::with_options(url, SmtpOptions::default())
     }

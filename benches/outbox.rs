@@ -5,7 +5,7 @@
 //! HTML), sent and settled with its audit entry, as in production.
 //!
 //! `cargo bench --bench outbox` (BENCH_MESSAGES, default 2000;
-//! BENCH_CONCURRENCY, default the shipped 8).
+//! BENCH_CONCURRENCY, default the shipped 16).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -25,7 +25,7 @@ fn env_number(name: &str, default: u32) -> u32 {
 
 async fn run() {
     let messages = env_number("BENCH_MESSAGES", 2000);
-    let concurrency = env_number("BENCH_CONCURRENCY", 8);
+    let concurrency = env_number("BENCH_CONCURRENCY", 16);
     for ts in common::test_stores().await {
         let (server, url) = SmtpServer::start();
         let dir = tempfile::tempdir().expect("a temporary directory");

@@ -55,7 +55,8 @@ fn sender() -> Sender {
 fn reminder_to(to: &str, key: &str) -> Composed {
     let mut p = common::proposal("C-7", "2026-03-16", Stage::First, Tone::Courteous, "2400");
     p.client_name = CLIENT.into();
-    let pdf = Attachment { filename: "F-C-7.pdf".into(), content: PDF.to_vec(), content_type: "application/pdf".into() };
+    let pdf =
+        Attachment { filename: "F-C-7.pdf".into(), content: PDF.to_vec(), content_type: "application/pdf".into() };
     let at = Utc.with_ymd_and_hms(2026, 3, 16, 8, 2, 0).unwrap();
     compose_reminder(&p, &[to.to_string()], &company(), &Templates::builtin(), &sender(), key, vec![pdf], at)
         .expect("the reminder composes")
@@ -138,10 +139,7 @@ async fn a_temporary_refusal_is_transient_and_the_retry_goes_through() {
     let outcome = mailer.send(&mail).await;
     assert_eq!(
         outcome,
-        SendOutcome::Transient {
-            reason: format!("451 4.3.0 <{CLIENT_MAILBOX}>: Try again later"),
-            retry_after: None
-        }
+        SendOutcome::Transient { reason: format!("451 4.3.0 <{CLIENT_MAILBOX}>: Try again later"), retry_after: None }
     );
     assert!(server.received().is_empty());
 
@@ -156,7 +154,10 @@ async fn a_refused_archive_address_fails_the_whole_message() {
     server.refuse_permanently(ARCHIVE);
     let mailer = SmtpMailer::from_url(&url).unwrap();
     let outcome = mailer.send(&reminder("k-bcc")).await;
-    assert!(matches!(&outcome, SendOutcome::Permanent { reason } if reason.starts_with("550 5.1.1 <archive@")), "{outcome:?}");
+    assert!(
+        matches!(&outcome, SendOutcome::Permanent { reason } if reason.starts_with("550 5.1.1 <archive@")),
+        "{outcome:?}"
+    );
     assert!(server.received().is_empty(), "the client gets nothing, so a retry cannot send a second copy");
 }
 
@@ -299,7 +300,7 @@ async fn without_sms_settings_each_text_is_a_file_that_a_resend_overwrites() {
 }
 
 /// The raw throughput of `SmtpMailer` alone: 1,000 composed reminders (with
-/// their PDF) to the embedded server, by 1, 4 and 16 concurrent senders.
+/// their PDF) to the embedded server, by 1, 4, 16 and 32 concurrent senders.
 /// Composition happens before the clock starts. Run with
 /// `cargo test --release --test mail_delivery -- --ignored --nocapture smtp_throughput`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -309,7 +310,7 @@ async fn smtp_throughput() {
     let mails: Arc<Vec<Composed>> = Arc::new((0..MESSAGES).map(|i| reminder(&format!("bench-{i}"))).collect());
     let size = mails[0].message.formatted().len();
     println!("{MESSAGES} messages of {size} bytes each");
-    for senders in [1usize, 4, 16] {
+    for senders in [1usize, 4, 16, 32] {
         let (server, url) = SmtpServer::start();
         let options = relance::delivery::SmtpOptions { pool_size: senders as u32, ..Default::default() };
         let mailer = Arc::new(SmtpMailer::with_options(&url, options).unwrap());

@@ -38,7 +38,7 @@ impl Default for SendingConfig {
             retry: RetryPolicy::default(),
             outbox_dir: PathBuf::from("outbox"),
             batch: 50,
-            concurrency: 8,
+            concurrency: 16,
             lease_seconds: 300,
             poll_seconds: 15,
         }

@@ -15,6 +15,13 @@
 //!   send to this server (no STARTTLS where it is required, no common AUTH
 //!   mechanism): retrying would get the same answer.
 //!
+//! One connection carries one message at a time, and at most about 25 a
+//! second even on loopback: lettre writes the end-of-data marker as a small
+//! write of its own on a socket without `TCP_NODELAY`, so it waits for the
+//! server's delayed ACK of the body (40 ms on Linux). Throughput therefore
+//! comes from sending several messages at once, each on its own pooled
+//! connection: size [`SmtpOptions::pool_size`] to the sender's concurrency.
+//!
 //! The reason quotes the server's code and text (`550 5.1.1 <x@y.fr>:
 //! Recipient address rejected`), which is what a person needs to fix the
 //! address. The password never appears in a reason, a description or a
@@ -96,8 +103,10 @@ impl fmt::Debug for SmtpMailer {
 }
 
 impl SmtpMailer {
-    /// A mailer for `SMTP_URL` with the default timeout and pool. Nothing is
-    /// connected yet: the first message opens the first connection.
+    /// A mailer for `SMTP_URL` with the default timeouts and pool. Nothing is
+    /// connected yet: the first message opens the first connection. Call it
+    /// (and drop the mailer) inside the Tokio runtime: lettre's pool starts
+    /// its idle-connection reaper there, and panics without one.
     pub fn from_url(url: &str) -> Result<Self, MailerSetupError> {
         Self::with_options(url, SmtpOptions::default())
     }
@@ -141,6 +150,10 @@ impl Mailer for SmtpMailer {
     /// so a retry never sends the others a second copy.
     async fn send(&self, mail: &Composed) -> SendOutcome {
         let bytes = mail.message.formatted();
+        // lettre hands a dropped connection back to its pool, so one cut off
+        // by this timeout may be reused; its next NOOP then reads a late
+        // answer, if one ever comes. Only a server silent for the whole
+        // timeout gets there, and the outbox retries either way.
         let attempt = self.transport.send_raw(mail.message.envelope(), &bytes);
         match tokio::time::timeout(self.send_timeout, attempt).await {
             Ok(Ok(response)) => SendOutcome::Sent { provider_id: answer_line(&response) },

@@ -1,5 +1,6 @@
 //! `SMTP_URL` handling; sending is tested against a real server in
-//! `tests/mail_delivery.rs`.
+//! `tests/mail_delivery.rs`. Building a mailer needs a Tokio runtime (the
+//! pool's reaper task), hence `tokio::test`.
 
 use super::*;
 
@@ -19,8 +20,8 @@ fn starttls_is_lettres_required_tls_and_none_is_plain() {
     assert_eq!(rewritten("smtps://u:p@mail.example.fr"), "smtps://u:p@mail.example.fr");
 }
 
-#[test]
-fn every_documented_form_builds_a_mailer() {
+#[tokio::test]
+async fn every_documented_form_builds_a_mailer() {
     for url in [
         "smtp://claire:s3cret@smtp.example.fr:587?tls=starttls",
         "smtps://claire:s3cret@smtp.example.fr",
@@ -30,8 +31,8 @@ fn every_documented_form_builds_a_mailer() {
     }
 }
 
-#[test]
-fn a_bad_url_is_refused_naming_the_problem_without_the_password() {
+#[tokio::test]
+async fn a_bad_url_is_refused_naming_the_problem_without_the_password() {
     assert_eq!(
         setup_error("imap://claire:s3cret@mail.example.fr"),
         "SMTP_URL imap://claire:***@mail.example.fr: the scheme must be smtp or smtps, not \"imap\""
@@ -48,8 +49,8 @@ fn a_bad_url_is_refused_naming_the_problem_without_the_password() {
     assert!(not_a_url.starts_with("SMTP_URL mail.example.fr:587: "), "{not_a_url}");
 }
 
-#[test]
-fn the_description_and_debug_output_hide_the_password() {
+#[tokio::test]
+async fn the_description_and_debug_output_hide_the_password() {
     let mailer = SmtpMailer::from_url("smtp://claire:s3cr%40t@smtp.example.fr:587?tls=starttls").unwrap();
     assert_eq!(mailer.describe(), "SMTP smtp://claire:***@smtp.example.fr:587?tls=starttls");
     let debug = format!("{mailer:?}");

@@ -15,6 +15,8 @@ use hmac::{Hmac, Mac};
 use relance::clock::Clock;
 use relance::config::{self, Loaded};
 use relance::decision::Status;
+use relance::domain::{Channel, Stage, Tone};
+use relance::store::ReminderRecord;
 use relance::domain::{ClientId, Segment};
 use relance::serve::{self, Running, Services};
 use relance::store::{OutboxStatus, Store};
@@ -817,6 +819,98 @@ async fn an_approved_reminder_leaves_from_serve_and_its_slack_message_says_where
         let received = smtp.received();
         assert_eq!(received.len(), 1, "{}", bot.name);
         assert_eq!(received[0].to, ["compta@c1.example.fr"], "{}", bot.name);
+        bot.stop().await;
+    }
+}
+
+/// A client whose invoice received its final reminder two weeks ago and is
+/// now 45 days late: today's digest proposes the formal notice, a letter.
+async fn import_formal_notice_case(store: &dyn Store) {
+    let mut bakery = client("C5");
+    bakery.name = "Boulangerie Leroy".into();
+    store.import_clients(&[bakery], &actor(), "clients.csv").await.unwrap();
+    store.import_invoices(&[invoice("F-C5", "C5", "2026-01-30", "2400.00")], &actor(), "invoices.csv").await.unwrap();
+    let last = common::proposal("C5", "2026-03-02", Stage::Final, Tone::PreLitigation, "2400.00");
+    let sent_at = Paris.with_ymd_and_hms(2026, 3, 2, 9, 30, 0).unwrap().with_timezone(&Utc);
+    store.record_reminder(&ReminderRecord::from_proposal(&last, sent_at), &actor()).await.unwrap();
+}
+
+#[tokio::test]
+async fn finance_marks_the_formal_notice_letter_posted_from_slack_once() {
+    for test_store in test_stores().await {
+        let fakes = Fakes::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let bot = Bot::start(test_store, Some(&fakes), Platforms::All, monday()).await;
+        import_formal_notice_case(bot.store.as_ref()).await;
+        serve::publish(&bot.svc).await.unwrap();
+        let id = proposal_id(&bot, "C5").await;
+        let day = monday().with_timezone(&Paris).date_naive();
+        let entry = bot.store.entries(day).await.unwrap().into_iter().next().unwrap();
+        assert_eq!((entry.proposal.stage, entry.proposal.channels.clone()), (Stage::FormalNotice, vec![Channel::Letter]));
+        let respond = format!("{}/respond", fakes.slack.uri());
+        let click = |user: &str, action: &str, rev: u32| slack_click(user, action, &id, rev, &respond);
+        for (user, rev) in [(CLAIRE_SLACK, 0), (MARC_SLACK, 1)] {
+            let body = click(user, "approve", rev);
+            let ts = now_unix();
+            assert_eq!(post_slack(&bot, &body, ts, Some(&slack_sign(&body, ts))).await.status(), 200);
+        }
+
+        // The sender writes the letter; the entry names it and offers the button.
+        let config = config::parse(&config_text(Some(&fakes), Platforms::All), &|_| None).unwrap();
+        let loaded = Loaded { config, tz: Paris, path: dir.path().join("bot-config.yaml") };
+        let clock = Clock::fixed(monday(), Paris);
+        let templates = relance::render::Templates::builtin();
+        let sender = relance::delivery::setup::worker(&loaded, bot.store.clone(), clock, templates).unwrap();
+        let pass = sender.run_pass().await.unwrap();
+        assert_eq!(pass.sent, 1, "{}: {pass:?}", bot.name);
+        serve::publish::refresh(&bot.svc, &pass.touched).await.unwrap();
+        let updates = Fakes::requests(&fakes.slack, "POST", "/chat.update").await;
+        let last = updates.last().expect("the entry edited").to_string();
+        assert!(last.contains("lettre recommandée à imprimer et poster"), "{}: {last}", bot.name);
+        assert!(last.contains(&format!("\"letter_posted:{id}\"")), "{}: the button is offered", bot.name);
+
+        // A viewer cannot say so: a private refusal, nothing recorded.
+        let body = click(PAUL_SLACK, "letter_posted", 2);
+        let ts = now_unix();
+        assert_eq!(post_slack(&bot, &body, ts, Some(&slack_sign(&body, ts))).await.status(), 200);
+        eventually("the viewer's refusal", || async {
+            Fakes::requests(&fakes.slack, "POST", "/respond").await.iter().any(|r| {
+                let text = r["text"].as_str().unwrap_or("");
+                r["response_type"] == "ephemeral" && text.contains("📮 Lettre postée") && text.contains("rien n'a changé")
+            })
+        })
+        .await;
+        assert_eq!(bot.store.outbox(day).await.unwrap()[0].posted_on, None, "{}", bot.name);
+
+        // Claire says it is posted: today, her name, and the entry says so.
+        let body = click(CLAIRE_SLACK, "letter_posted", 2);
+        let ts = now_unix();
+        assert_eq!(post_slack(&bot, &body, ts, Some(&slack_sign(&body, ts))).await.status(), 200);
+        let row = bot.store.outbox(day).await.unwrap().remove(0);
+        assert_eq!((row.posted_on, row.posted_by.as_deref()), (Some(day), Some("Claire Martin")), "{}", bot.name);
+        eventually("the entry says the letter is posted, without the button", || async {
+            Fakes::requests(&fakes.slack, "POST", "/chat.update").await.iter().any(|u| {
+                let text = u.to_string();
+                text.contains("📮 lettre postée le 16/03/2026 (Claire Martin)") && !text.contains("letter_posted:")
+            })
+        })
+        .await;
+
+        // Marc clicks an older rendering: told it was recorded, nothing changes.
+        let body = click(MARC_SLACK, "letter_posted", 2);
+        let ts = now_unix();
+        assert_eq!(post_slack(&bot, &body, ts, Some(&slack_sign(&body, ts))).await.status(), 200);
+        eventually("Marc is told it was already recorded", || async {
+            Fakes::requests(&fakes.slack, "POST", "/respond").await.iter().any(|r| {
+                r["text"].as_str().unwrap_or("").contains("déjà enregistrée comme postée le 16/03/2026 par Claire Martin")
+            })
+        })
+        .await;
+        assert_eq!(bot.store.outbox(day).await.unwrap()[0], row, "{}", bot.name);
+        let audit = bot.store.audit_log(Some(&ClientId::parse("C5").unwrap()), 50).await.unwrap();
+        assert_eq!(audit.iter().filter(|a| a.action == "letter.posted").count(), 1, "{}", bot.name);
+        let metrics = reqwest::get(format!("{}/metrics", bot.base)).await.unwrap().text().await.unwrap();
+        assert!(metrics.contains("relance_decisions_total{kind=\"letter_posted\",platform=\"slack\"} 1"), "{metrics}");
         bot.stop().await;
     }
 }

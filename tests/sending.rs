@@ -14,10 +14,10 @@ use relance::clock::Clock;
 use relance::config::Loaded;
 use relance::decision::{Action, EntryState};
 use relance::delivery::setup;
+use relance::domain::ProposalId;
 use relance::domain::{Channel, InvoiceNumber, Segment, Stage, Tone};
 use relance::ledger::Hold;
 use relance::render::Templates;
-use relance::domain::ProposalId;
 use relance::store::{Actor, HoldTarget, LetterPosted, OutboxRow, OutboxStatus};
 use std::path::Path;
 

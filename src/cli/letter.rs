@@ -93,7 +93,8 @@ mod tests {
 
     #[test]
     fn a_letter_is_posted_between_its_digest_and_today() {
-        let (digest, today) = (NaiveDate::from_ymd_opt(2026, 3, 16).unwrap(), NaiveDate::from_ymd_opt(2026, 3, 18).unwrap());
+        let (digest, today) =
+            (NaiveDate::from_ymd_opt(2026, 3, 16).unwrap(), NaiveDate::from_ymd_opt(2026, 3, 18).unwrap());
         assert!(check_day(digest, digest, today).is_ok());
         assert!(check_day(today, digest, today).is_ok());
         let early = check_day(digest.pred_opt().unwrap(), digest, today).unwrap_err();

@@ -158,8 +158,14 @@ mod tests {
         assert!(letter_to_post(&[&letter]));
         letter.posted_on = Some(chrono::NaiveDate::from_ymd_opt(2026, 3, 16).unwrap());
         letter.posted_by = Some("Claire Martin".into());
-        assert_eq!(delivery_lines(&[&letter], Language::Fr, Paris, now), ["📮 lettre postée le 16/03/2026 (Claire Martin)"]);
-        assert_eq!(delivery_lines(&[&letter], Language::En, Paris, now), ["📮 letter posted on 16 Mar 2026 (Claire Martin)"]);
+        assert_eq!(
+            delivery_lines(&[&letter], Language::Fr, Paris, now),
+            ["📮 lettre postée le 16/03/2026 (Claire Martin)"]
+        );
+        assert_eq!(
+            delivery_lines(&[&letter], Language::En, Paris, now),
+            ["📮 letter posted on 16 Mar 2026 (Claire Martin)"]
+        );
         assert!(!letter_to_post(&[&letter]), "posted: no task left");
         let queued = row(Channel::Letter, OutboxStatus::Queued);
         let mail = row(Channel::Email, OutboxStatus::Sent);

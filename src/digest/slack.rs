@@ -181,8 +181,7 @@ fn header_cost(header: &DigestHeader, lang: Language) -> Cost {
 
 /// The largest sets of buttons an entry shows: all four decisions while
 /// pending; Veto, Snooze and "letter posted" once its letter is written.
-const LARGEST_BUTTONS: [&[Action]; 2] =
-    [&Action::ALL, &[Action::Veto, Action::Snooze, Action::LetterPosted]];
+const LARGEST_BUTTONS: [&[Action]; 2] = [&Action::ALL, &[Action::Veto, Action::Snooze, Action::LetterPosted]];
 
 /// An entry at its largest: marked stale, with a full-length preview, a
 /// status line of the longest allowed size, its largest set of buttons and

@@ -433,7 +433,10 @@ fn a_written_letter_offers_letter_posted_beside_veto_and_snooze() {
     let labels: Vec<&str> = actions["elements"].as_array().unwrap().iter().map(|b| text_of(&b["text"])).collect();
     assert_eq!(labels, ["Veto", "Reporter", "📮 Lettre postée", "Aperçu"]);
     let letter = &actions["elements"][2];
-    assert_eq!((letter["action_id"].as_str(), letter["value"].as_str()), (Some(&*format!("letter_posted:{id}")), Some(id)));
+    assert_eq!(
+        (letter["action_id"].as_str(), letter["value"].as_str()),
+        (Some(&*format!("letter_posted:{id}")), Some(id))
+    );
     assert_eq!(letter["style"], "primary");
     let english = one_page(&header(), &[letter_to_post(6, "Garage Martin", 1)], Language::En);
     assert_eq!(text_of(&block(&english, &format!("actions:{id}:2"))["elements"][2]["text"]), "📮 Letter posted");

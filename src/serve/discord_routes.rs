@@ -119,7 +119,12 @@ async fn decide(svc: Arc<Services>, c: DiscordClick, reason: Option<String>) -> 
 }
 
 /// The clicked message, rendered again with the entries' new states.
-async fn updated_page(svc: &Services, action: Action, id: &ProposalId, message_id: &str) -> anyhow::Result<Option<Value>> {
+async fn updated_page(
+    svc: &Services,
+    action: Action,
+    id: &ProposalId,
+    message_id: &str,
+) -> anyhow::Result<Option<Value>> {
     let mut day = svc.clock.today();
     // Decisions are on today's digest; a letter may be posted from an earlier one.
     if action == Action::LetterPosted {

@@ -17,7 +17,9 @@ use super::backend::{Backend, Binds, Columns, Conn, Q};
 use super::rows::{self, BATCH_ROWS};
 use super::snapshot::{self, AccountsBuilder, Scope};
 use super::{Actor, AuditEntry, HoldTarget, ImportCounts, InvoiceBalance, ReminderRecord, Result, Store, StoreError};
-use super::{Claimed, DecideFn, DecisionRecord, DigestRecord, Entries, LetterPosted, OutboxRow, PostedMessage, Settled};
+use super::{
+    Claimed, DecideFn, DecisionRecord, DigestRecord, Entries, LetterPosted, OutboxRow, PostedMessage, Settled,
+};
 use crate::clock::Clock;
 use crate::decision::{EntryState, Stamp};
 use crate::domain::{Client, ClientId, Currency, Invoice, InvoiceNumber, Payment, ProposalId};

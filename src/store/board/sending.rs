@@ -213,9 +213,12 @@ where
         }
         let file = row.opt_text(2)?.unwrap_or_default().to_string();
         let client = ClientId::parse(row.text(1)?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let update = "UPDATE outbox SET posted_on = $1, posted_by = $2, updated_at = $3 WHERE id = $4";
+        let update =
+            "UPDATE outbox SET posted_on = $1, posted_by = $2, updated_at = $3 WHERE id = $4 AND posted_on IS NULL";
         let query = sqlx::query::<DB>(update).date(on).text(&actor.name).time(now).int(row.int(0)?);
-        query.execute(&mut *tx).await?;
+        if DB::rows_affected(&query.execute(&mut *tx).await?) != 1 {
+            return Err(StoreError::Conflict(format!("the letter of {proposal} was recorded by another writer")));
+        }
         let entry = AuditEntry {
             at: now,
             actor: actor.clone(),

@@ -7,6 +7,7 @@ mod common;
 
 use chrono::{TimeZone, Utc};
 use common::smtp::SmtpServer;
+use mail_parser::MimeHeaders;
 use relance::delivery::{FileMailer, FileSms, Mailer, SendOutcome, SmtpMailer};
 use relance::domain::{PhoneE164, Stage, Tone};
 use relance::mail::{compose_reminder, Attachment, Composed, Sender};

@@ -82,7 +82,8 @@ pub async fn formal_notice(store: &dyn Store, id: &str) -> ProposalId {
     let mut p = proposal(id, DAY, Stage::FormalNotice, Tone::Formal, "2400");
     p.channels = vec![Channel::Letter];
     let entry = EntryState::new(p, None);
-    store.save_digest(d(DAY), &serde_json::json!({ "lines": [] }), &[entry.clone()], &actor()).await.unwrap();
+    let lines = serde_json::json!({ "lines": [] });
+    store.save_digest(d(DAY), &lines, std::slice::from_ref(&entry), &actor()).await.unwrap();
     let ids = vec![entry.proposal.id];
     decide_all_as(store, "Claire", &ids, Action::Approve, at(9, 12)).await;
     decide_all_as(store, "Marc", &ids, Action::Approve, at(9, 12)).await;

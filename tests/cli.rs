@@ -293,3 +293,61 @@ async fn serve_runs_on_the_embedded_default_and_stops_on_sigterm() {
     assert!(output.status.success(), "exit after SIGTERM: {log}");
     assert!(log.contains("platforms on: none") && log.contains("stopping"), "{log}");
 }
+
+#[tokio::test]
+async fn a_formal_notice_letter_is_recorded_as_posted_from_the_command_line() {
+    for backend in common::test_stores().await {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = dir.path().display().to_string();
+        let store = backend.store.as_ref();
+        let mail = common::sending::approved(store, &["C1"], &[]).await.remove(0);
+        let id = common::sending::formal_notice(store, "C9").await.to_string();
+        let run = |now: &str| {
+            let mut cmd = relance(&backend.url);
+            cmd.env("RELANCE_NOW", now).env("RELANCE_OUTBOX_DIR", &outbox).env("USER", "claire");
+            cmd
+        };
+        let stderr = |output: &std::process::Output| String::from_utf8_lossy(&output.stderr).to_string();
+
+        // Not written yet: nothing to post.
+        let early = run("2026-03-16T10:00:00+01:00").args(["letter", "posted", &id]).output().unwrap();
+        assert_eq!(early.status.code(), Some(2), "{}", backend.name);
+        assert!(stderr(&early).contains("has no letter written"), "{}", stderr(&early));
+        run("2026-03-16T10:00:00+01:00").arg("send").assert().success();
+
+        // Unknown ids, e-mail reminders and days to come are refused (exit 2).
+        for (args, says) in [
+            (vec!["letter", "posted", "20260316-nope"], "no proposal 20260316-nope"),
+            (vec!["letter", "posted", mail.as_str()], "is not sent by registered letter"),
+            (vec!["letter", "posted", &id, "--on", "2026-03-18"], "--on 2026-03-18: that day is still to come"),
+            (vec!["letter", "posted", &id, "--on", "2026-03-13"], "belongs to the digest of 2026-03-16"),
+        ] {
+            let output = run("2026-03-17T09:00:00+01:00").args(&args).output().unwrap();
+            assert_eq!(output.status.code(), Some(2), "{}: {args:?}", backend.name);
+            assert!(stderr(&output).contains(says), "{args:?}: {}", stderr(&output));
+        }
+
+        // Posted the day after its digest, by default today, by the user.
+        let done = run("2026-03-17T09:00:00+01:00").args(["letter", "posted", &id]).output().unwrap();
+        let text = String::from_utf8_lossy(&done.stdout).to_string();
+        assert!(done.status.success(), "{}", stderr(&done));
+        assert!(text.contains("Formal notice to Client C9 (C9) recorded as posted on 17/03/2026 by claire"), "{text}");
+        assert!(text.contains(&outbox) && text.trim_end().ends_with(".pdf"), "{text}: names the file");
+        let row = store.outbox(common::d("2026-03-16")).await.unwrap();
+        let letter = row.iter().find(|r| r.item.proposal_id.as_str() == id).unwrap();
+        assert_eq!(letter.posted_on, Some(common::d("2026-03-17")), "{}", backend.name);
+        assert_eq!(letter.posted_by.as_deref(), Some("claire"), "{}", backend.name);
+
+        // Once: a second time says who did, and changes nothing.
+        let again = run("2026-03-18T09:00:00+01:00").args(["letter", "posted", &id, "--by", "Marc"]).output().unwrap();
+        assert!(again.status.success(), "{}", stderr(&again));
+        assert!(String::from_utf8_lossy(&again.stdout).contains("Already recorded: posted on 17/03/2026 by claire"));
+
+        // The client's status shows the letter and when it was posted.
+        let status = run("2026-03-18T09:00:00+01:00").args(["status", "C9"]).output().unwrap();
+        let text = String::from_utf8_lossy(&status.stdout).to_string();
+        assert!(text.contains(".pdf — postée le 17/03/2026 (claire)"), "{}: {text}", backend.name);
+        let report = json(run("2026-03-18T09:00:00+01:00").args(["status", "C9", "--json"]));
+        assert_eq!(report["letters"][0]["posted_on"], "2026-03-17", "{}", backend.name);
+    }
+}

@@ -7,17 +7,18 @@ mod common;
 
 use chrono::Duration;
 use chrono_tz::Europe::Paris;
-use common::sending::{approved, at, cid, decide_all, message_ids, store_at, worker, DAY};
+use common::sending::{approved, at, cid, decide_all, formal_notice, message_ids, store_at, worker, DAY};
 use common::smtp::SmtpServer;
 use common::{actor, client, d, invoice, payment, proposal, test_stores};
 use relance::clock::Clock;
 use relance::config::Loaded;
 use relance::decision::{Action, EntryState};
 use relance::delivery::setup;
+use relance::domain::ProposalId;
 use relance::domain::{Channel, InvoiceNumber, Segment, Stage, Tone};
 use relance::ledger::Hold;
 use relance::render::Templates;
-use relance::store::{HoldTarget, OutboxRow, OutboxStatus};
+use relance::store::{Actor, HoldTarget, LetterPosted, OutboxRow, OutboxStatus};
 use std::path::Path;
 
 fn by_client(rows: &[OutboxRow], id: &str, channel: Channel) -> OutboxRow {
@@ -298,5 +299,61 @@ async fn one_instance_posts_the_days_digest_and_another_takes_over_a_dead_claim(
         let evening = store_at(&ts, at(18, 0)).await;
         assert!(!evening.claim_job("digest", day, "d", stale).await.unwrap(), "{}", ts.name);
         assert!(evening.claim_job("digest", day.succ_opt().unwrap(), "d", stale).await.unwrap());
+    }
+}
+
+#[tokio::test]
+async fn a_formal_notice_is_written_as_a_pdf_then_recorded_as_posted_once() {
+    for ts in test_stores().await {
+        let dir = tempfile::tempdir().unwrap();
+        let id = formal_notice(ts.store.as_ref(), "C9").await;
+        let claire = Actor { name: "Claire Martin".into(), via: "slack".into() };
+        let store = ts.store.as_ref();
+        let unknown = ProposalId::parse("20260316-unknown").unwrap();
+        assert_eq!(store.mark_letter_posted(&unknown, d(DAY), &claire).await.unwrap(), LetterPosted::NoLetter);
+        assert_eq!(
+            store.mark_letter_posted(&id, d(DAY), &claire).await.unwrap(),
+            LetterPosted::NoLetter,
+            "{}: approved, but the sender has not written it yet",
+            ts.name
+        );
+
+        let pass = worker(&ts, at(10, 0), "", None, dir.path()).await.run_pass().await.unwrap();
+        assert_eq!(pass.sent, 1, "{}: {pass:?}", ts.name);
+        let letter = by_client(&store.outbox(d(DAY)).await.unwrap(), "C9", Channel::Letter);
+        let file = letter.recipient.clone().expect("the PDF's path");
+        assert!(file.ends_with(".pdf") && std::fs::read(&file).unwrap().starts_with(b"%PDF"), "{file}");
+        assert_eq!((letter.posted_on, letter.posted_by), (None, None), "{}", ts.name);
+
+        // Five people say so at once: one record, the others are told who did.
+        let on = d("2026-03-17");
+        let names = ["Claire Martin", "Marc Petit", "Anne Lefèvre", "Paul Girard", "Lucie Moreau"];
+        let clicks = names.map(|name| {
+            let (store, id) = (ts.store.clone(), id.clone());
+            let actor = Actor { name: name.into(), via: "slack".into() };
+            tokio::spawn(async move { store.mark_letter_posted(&id, on, &actor).await.unwrap() })
+        });
+        let mut answers = Vec::new();
+        for click in clicks {
+            answers.push(click.await.unwrap());
+        }
+        let recorded: Vec<_> = answers.iter().filter(|a| matches!(a, LetterPosted::Recorded { .. })).collect();
+        assert_eq!(recorded, [&LetterPosted::Recorded { file: file.clone() }], "{}: {answers:?}", ts.name);
+        let letter = by_client(&store.outbox(d(DAY)).await.unwrap(), "C9", Channel::Letter);
+        let by = letter.posted_by.clone().expect("who posted it");
+        assert_eq!(letter.posted_on, Some(on), "{}", ts.name);
+        let already = LetterPosted::AlreadyPosted { on, by: by.clone() };
+        assert_eq!(answers.iter().filter(|a| **a == already).count(), 4, "{}: {answers:?}", ts.name);
+
+        // A later click changes nothing; the audit log has the one record.
+        assert_eq!(store.mark_letter_posted(&id, d("2026-03-18"), &claire).await.unwrap(), already);
+        assert_eq!(by_client(&store.outbox(d(DAY)).await.unwrap(), "C9", Channel::Letter), letter);
+        let log = store.audit_log(Some(&cid("C9")), 50).await.unwrap();
+        let posted: Vec<_> = log.iter().filter(|e| e.action == "letter.posted").collect();
+        assert_eq!(posted.len(), 1, "{}: {log:?}", ts.name);
+        assert_eq!((posted[0].actor.name.as_str(), posted[0].actor.via.as_str()), (by.as_str(), "slack"));
+        assert_eq!(posted[0].subject, id.as_str());
+        assert_eq!(posted[0].detail["posted_on"], "2026-03-17", "{}", ts.name);
+        assert_eq!(posted[0].detail["file"], file.as_str(), "{}", ts.name);
     }
 }

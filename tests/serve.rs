@@ -15,8 +15,10 @@ use hmac::{Hmac, Mac};
 use relance::clock::Clock;
 use relance::config::{self, Loaded};
 use relance::decision::Status;
+use relance::domain::{Channel, Stage, Tone};
 use relance::domain::{ClientId, Segment};
 use relance::serve::{self, Running, Services};
+use relance::store::ReminderRecord;
 use relance::store::{OutboxStatus, Store};
 use serde_json::{json, Value};
 use sha2::Sha256;
@@ -152,6 +154,14 @@ impl Bot {
         let running = serve::start(svc.clone(), listener, false).expect("server");
         let base = format!("http://{}", running.addr);
         Bot { svc, running: Some(running), base, store, name: test_store.name, _test_store: test_store }
+    }
+
+    /// The same database served again, the clock at `now` (another day).
+    async fn restart_at(mut self, fakes: Option<&Fakes>, platforms: Platforms, now: DateTime<Utc>) -> Bot {
+        if let Some(running) = self.running.take() {
+            running.stop().await.expect("graceful stop");
+        }
+        Bot::start(self._test_store, fakes, platforms, now).await
     }
 
     async fn stop(mut self) {
@@ -820,6 +830,219 @@ async fn an_approved_reminder_leaves_from_serve_and_its_slack_message_says_where
         let metrics = reqwest::get(format!("{}/metrics", bot.base)).await.unwrap().text().await.unwrap();
         assert!(metrics.contains("relance_outbox_messages_total{outcome=\"sent\"} 1"), "{metrics}");
         assert!(metrics.contains("relance_outbox_messages_total{outcome=\"failed\"} 1"), "{metrics}");
+        bot.stop().await;
+    }
+}
+
+/// A client whose invoice received its final reminder two weeks ago and is
+/// now 45 days late: today's digest proposes the formal notice, a letter.
+async fn import_formal_notice_case(store: &dyn Store) {
+    let mut bakery = client("C5");
+    bakery.name = "Boulangerie Leroy".into();
+    store.import_clients(&[bakery], &actor(), "clients.csv").await.unwrap();
+    store.import_invoices(&[invoice("F-C5", "C5", "2026-01-30", "2400.00")], &actor(), "invoices.csv").await.unwrap();
+    let last = common::proposal("C5", "2026-03-02", Stage::Final, Tone::PreLitigation, "2400.00");
+    let sent_at = Paris.with_ymd_and_hms(2026, 3, 2, 9, 30, 0).unwrap().with_timezone(&Utc);
+    store.record_reminder(&ReminderRecord::from_proposal(&last, sent_at), &actor()).await.unwrap();
+}
+
+#[tokio::test]
+async fn finance_marks_the_formal_notice_letter_posted_from_slack_once() {
+    for test_store in test_stores().await {
+        let fakes = Fakes::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let bot = Bot::start(test_store, Some(&fakes), Platforms::All, monday()).await;
+        import_formal_notice_case(bot.store.as_ref()).await;
+        serve::publish(&bot.svc).await.unwrap();
+        let id = proposal_id(&bot, "C5").await;
+        let day = monday().with_timezone(&Paris).date_naive();
+        let entry = bot.store.entries(day).await.unwrap().into_iter().next().unwrap();
+        assert_eq!(
+            (entry.proposal.stage, entry.proposal.channels.clone()),
+            (Stage::FormalNotice, vec![Channel::Letter])
+        );
+        let respond = format!("{}/respond", fakes.slack.uri());
+        let click = |user: &str, action: &str, rev: u32| slack_click(user, action, &id, rev, &respond);
+        for (user, rev) in [(CLAIRE_SLACK, 0), (MARC_SLACK, 1)] {
+            let body = click(user, "approve", rev);
+            let ts = now_unix();
+            assert_eq!(post_slack(&bot, &body, ts, Some(&slack_sign(&body, ts))).await.status(), 200);
+        }
+
+        // The sender writes the letter; the entry names it and offers the button.
+        let config = config::parse(&config_text(Some(&fakes), Platforms::All), &|_| None).unwrap();
+        let loaded = Loaded { config, tz: Paris, path: dir.path().join("bot-config.yaml") };
+        let clock = Clock::fixed(monday(), Paris);
+        let templates = relance::render::Templates::builtin();
+        let sender = relance::delivery::setup::worker(&loaded, bot.store.clone(), clock, templates).unwrap();
+        let pass = sender.run_pass().await.unwrap();
+        assert_eq!(pass.sent, 1, "{}: {pass:?}", bot.name);
+        serve::publish::refresh(&bot.svc, &pass.touched).await.unwrap();
+        let updates = Fakes::requests(&fakes.slack, "POST", "/chat.update").await;
+        let last = updates.last().expect("the entry edited").to_string();
+        assert!(last.contains("lettre recommandée à imprimer et poster"), "{}: {last}", bot.name);
+        assert!(last.contains(&format!("\"letter_posted:{id}\"")), "{}: the button is offered", bot.name);
+
+        // A viewer cannot say so: a private refusal, nothing recorded.
+        let body = click(PAUL_SLACK, "letter_posted", 2);
+        let ts = now_unix();
+        assert_eq!(post_slack(&bot, &body, ts, Some(&slack_sign(&body, ts))).await.status(), 200);
+        eventually("the viewer's refusal", || async {
+            Fakes::requests(&fakes.slack, "POST", "/respond").await.iter().any(|r| {
+                let text = r["text"].as_str().unwrap_or("");
+                r["response_type"] == "ephemeral"
+                    && text.contains("📮 Lettre postée")
+                    && text.contains("rien n'a changé")
+            })
+        })
+        .await;
+        assert_eq!(bot.store.outbox(day).await.unwrap()[0].posted_on, None, "{}", bot.name);
+
+        // Claire says it is posted: today, her name, and the entry says so.
+        let body = click(CLAIRE_SLACK, "letter_posted", 2);
+        let ts = now_unix();
+        assert_eq!(post_slack(&bot, &body, ts, Some(&slack_sign(&body, ts))).await.status(), 200);
+        let row = bot.store.outbox(day).await.unwrap().remove(0);
+        assert_eq!((row.posted_on, row.posted_by.as_deref()), (Some(day), Some("Claire Martin")), "{}", bot.name);
+        eventually("the entry says the letter is posted, without the button", || async {
+            Fakes::requests(&fakes.slack, "POST", "/chat.update").await.iter().any(|u| {
+                let text = u.to_string();
+                text.contains("📮 lettre postée le 16/03/2026 (Claire Martin)") && !text.contains("letter_posted:")
+            })
+        })
+        .await;
+
+        // Marc clicks an older rendering: told it was recorded, nothing changes.
+        let body = click(MARC_SLACK, "letter_posted", 2);
+        let ts = now_unix();
+        assert_eq!(post_slack(&bot, &body, ts, Some(&slack_sign(&body, ts))).await.status(), 200);
+        eventually("Marc is told it was already recorded", || async {
+            Fakes::requests(&fakes.slack, "POST", "/respond").await.iter().any(|r| {
+                r["text"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("déjà enregistrée comme postée le 16/03/2026 par Claire Martin")
+            })
+        })
+        .await;
+        assert_eq!(bot.store.outbox(day).await.unwrap()[0], row, "{}", bot.name);
+        let audit = bot.store.audit_log(Some(&ClientId::parse("C5").unwrap()), 50).await.unwrap();
+        assert_eq!(audit.iter().filter(|a| a.action == "letter.posted").count(), 1, "{}", bot.name);
+        let metrics = reqwest::get(format!("{}/metrics", bot.base)).await.unwrap().text().await.unwrap();
+        assert!(metrics.contains("relance_decisions_total{kind=\"letter_posted\",platform=\"slack\"} 1"), "{metrics}");
+        bot.stop().await;
+    }
+}
+
+/// Claire and Marc approve C5's formal notice (the engine, as a click
+/// would), then a sender pass writes the letter into `dir`.
+async fn approve_and_write_letter(bot: &Bot, dir: &std::path::Path) {
+    let id = relance::domain::ProposalId::parse(&proposal_id(bot, "C5").await).unwrap();
+    for (who, code) in [("Claire Martin", "4821"), ("Marc Petit", "7319")] {
+        let person = bot.svc.people().sign_in(who, code).cloned().unwrap();
+        let action = relance::decision::Action::Approve;
+        let click = relance::decision::Click { proposal_id: id.clone(), action, rev: None, reason: None, days: None };
+        bot.svc.engine.decide(person, relance::people::Platform::Web, click).await.unwrap().result.unwrap();
+    }
+    let loaded = Loaded { config: bot.svc.config().clone(), tz: Paris, path: dir.join("bot-config.yaml") };
+    let templates = relance::render::Templates::builtin();
+    let sender = relance::delivery::setup::worker(&loaded, bot.store.clone(), Clock::fixed(monday(), Paris), templates);
+    assert_eq!(sender.unwrap().run_pass().await.unwrap().sent, 1, "{}", bot.name);
+}
+
+/// The href of the button labelled `label` on a page.
+fn href_of(page: &str, label: &str) -> Option<String> {
+    let end = page.find(&format!("\">{label}</a>"))?;
+    let start = page[..end].rfind("href=\"")? + "href=\"".len();
+    Some(page[start..end].replace("&#x2f;", "/"))
+}
+
+#[tokio::test]
+async fn the_letter_is_marked_posted_through_a_signed_link_by_finance_only_once() {
+    for test_store in test_stores().await {
+        let dir = tempfile::tempdir().unwrap();
+        let bot = Bot::start(test_store, None, Platforms::None, monday()).await;
+        import_formal_notice_case(bot.store.as_ref()).await;
+        serve::publish(&bot.svc).await.unwrap();
+        approve_and_write_letter(&bot, dir.path()).await;
+
+        let digest = reqwest::get(format!("{}/digest", bot.base)).await.unwrap().text().await.unwrap();
+        assert!(digest.contains("lettre recommandée à imprimer et poster"), "{digest}");
+        let link = href_of(&digest, "📮 Lettre postée").expect("the button, as a link");
+        let url = format!("{}/act/{}", bot.base, link.rsplit('/').next().unwrap());
+        let confirm = reqwest::get(&url).await.unwrap().text().await.unwrap();
+        assert!(confirm.contains("comme postée en recommandé avec AR ?"), "{confirm}");
+        let csrf = confirm.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+        let http = reqwest::Client::new();
+        let post = |who: &str, code: &str| {
+            let form = [("who", who.to_string()), ("code", code.to_string()), ("csrf", csrf.clone())];
+            http.post(&url).form(&form).send()
+        };
+
+        // A sales rep may not; Marc (finance) may; Claire is then told it is done.
+        let julie = post("Julie Roux", "5550").await.unwrap();
+        assert_eq!(julie.status(), 403, "{}", bot.name);
+        assert!(julie.text().await.unwrap().contains("rien n&#x27;a changé"));
+        let marc = post("Marc Petit", "7319").await.unwrap();
+        assert_eq!(marc.status(), 200, "{}", bot.name);
+        assert!(marc.text().await.unwrap().contains("Lettre recommandée enregistrée comme postée aujourd&#x27;hui."));
+        let claire = post("Claire Martin", "4821").await.unwrap();
+        assert_eq!(claire.status(), 403, "{}", bot.name);
+        let text = claire.text().await.unwrap();
+        assert!(text.contains("déjà enregistrée comme postée le 16/03/2026 par Marc Petit"), "{text}");
+        let row = bot.store.outbox(monday().with_timezone(&Paris).date_naive()).await.unwrap().remove(0);
+        assert_eq!(row.posted_by.as_deref(), Some("Marc Petit"), "{}", bot.name);
+
+        let digest = reqwest::get(format!("{}/digest", bot.base)).await.unwrap().text().await.unwrap();
+        assert!(digest.contains("📮 lettre postée le 16/03/2026 (Marc Petit)"), "{digest}");
+        assert_eq!(href_of(&digest, "📮 Lettre postée"), None, "{}: the task is done", bot.name);
+        bot.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_letter_printed_on_monday_is_marked_posted_on_tuesday_from_discord() {
+    for test_store in test_stores().await {
+        let fakes = Fakes::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let bot = Bot::start(test_store, Some(&fakes), Platforms::All, monday()).await;
+        import_formal_notice_case(bot.store.as_ref()).await;
+        serve::publish(&bot.svc).await.unwrap();
+        approve_and_write_letter(&bot, dir.path()).await;
+        let id = proposal_id(&bot, "C5").await;
+
+        // Tuesday: the letter is in the post; Claire clicks Monday's message.
+        let tuesday = monday() + chrono::Duration::days(1);
+        let bot = bot.restart_at(Some(&fakes), Platforms::All, tuesday).await;
+        let click = json!({
+            "type": 3, "id": "2", "application_id": "42", "token": "interaction-token", "version": 1,
+            "channel_id": DISCORD_CHANNEL,
+            "member": {"user": {"id": CLAIRE_DISCORD, "username": "claire", "discriminator": "0"}, "roles": []},
+            "message": {"id": "1200000000000000001", "channel_id": DISCORD_CHANNEL},
+            "data": {"custom_id": format!("letter_posted:{id}:2"), "component_type": 2}
+        });
+        let answer = post_discord(&bot, &click, now_unix(), true).await;
+        assert_eq!(answer.status(), 200);
+        let update: Value = answer.json().await.unwrap();
+        assert_eq!(update["type"], 7, "{}: Monday's message updated in place: {update}", bot.name);
+        let text = update.to_string();
+        assert!(text.contains("📮 lettre postée le 17/03/2026 (Claire Martin)"), "{}: {text}", bot.name);
+        assert!(!text.contains("letter_posted:"), "{}: the button is gone", bot.name);
+        let row = bot.store.outbox(monday().with_timezone(&Paris).date_naive()).await.unwrap().remove(0);
+        assert_eq!(row.posted_on, Some(common::d("2026-03-17")), "{}", bot.name);
+        // Monday's Slack copy follows.
+        eventually("Monday's Slack message says the letter is posted", || async {
+            Fakes::requests(&fakes.slack, "POST", "/chat.update")
+                .await
+                .iter()
+                .any(|u| u.to_string().contains("📮 lettre postée le 17/03/2026 (Claire Martin)"))
+        })
+        .await;
+
+        // A second click: a private answer, nothing changes.
+        let again: Value = post_discord(&bot, &click, now_unix(), true).await.json().await.unwrap();
+        assert_eq!(again["data"]["flags"], 64, "{}: ephemeral: {again}", bot.name);
+        assert!(again.to_string().contains("déjà enregistrée comme postée le 17/03/2026 par Claire Martin"));
         bot.stop().await;
     }
 }

@@ -44,6 +44,10 @@ pub enum Action {
     SendAnyway,
     /// Shows the whole message to the clicker only; decides nothing.
     Preview,
+    /// Records that finance posted the formal notice letter (recommandé avec
+    /// AR), today. Offered once the sender has written the letter's PDF, until
+    /// someone says it is posted; not a decision on the entry.
+    LetterPosted,
 }
 
 impl Action {
@@ -59,12 +63,16 @@ impl Action {
             Action::Snooze => "snooze",
             Action::SendAnyway => "send_anyway",
             Action::Preview => "preview",
+            Action::LetterPosted => "letter_posted",
         }
     }
 
     /// The action named by [`Action::as_str`], if any.
     pub fn from_name(name: &str) -> Option<Action> {
-        Action::ALL.into_iter().chain([Action::SendAnyway, Action::Preview]).find(|action| action.as_str() == name)
+        Action::ALL
+            .into_iter()
+            .chain([Action::SendAnyway, Action::Preview, Action::LetterPosted])
+            .find(|action| action.as_str() == name)
     }
 }
 
@@ -247,5 +255,8 @@ mod tests {
             assert_eq!(Action::from_name(action.as_str()), Some(action));
         }
         assert_eq!(Action::from_name("Approve"), None);
+        assert_eq!(Action::from_name("letter_posted"), Some(Action::LetterPosted));
+        assert_eq!(serde_json::to_string(&Action::LetterPosted).unwrap(), "\"letter_posted\"");
+        assert!(!Action::ALL.contains(&Action::LetterPosted), "not a decision on the entry");
     }
 }

@@ -58,6 +58,26 @@ impl App {
         Ok(())
     }
 
+    /// Edits the digest messages showing these entries, on the platforms
+    /// that are on, so the channel shows what a command just did ("sent to
+    /// … at 09:02", "letter posted on …"). A failure is logged, not
+    /// returned: the command's own work is done.
+    pub async fn refresh_chat(self, touched: &[crate::domain::ProposalId]) {
+        if touched.is_empty() {
+            return;
+        }
+        let svc = match crate::serve::Services::new(self.loaded, self.clock, self.store) {
+            Ok(svc) => svc,
+            Err(err) => return tracing::warn!(error = %format!("{err:#}"), "digest not updated"),
+        };
+        if !svc.platforms.any() {
+            return;
+        }
+        if let Err(err) = crate::serve::publish::refresh(&svc, touched).await {
+            tracing::warn!(error = %format!("{err:#}"), "digest messages not updated");
+        }
+    }
+
     /// Fresh invoices or payments are what approvals held on stale data
     /// were waiting for: release today's (the sender still re-checks each
     /// invoice at send time).

@@ -7,6 +7,7 @@ mod bench_clicks;
 mod config_check;
 mod demo;
 mod hold;
+mod letter;
 mod plan;
 mod report;
 mod send;
@@ -81,6 +82,11 @@ pub enum Command {
     Digest,
     /// Send the approved reminders that are due now (one pass), then exit.
     Send,
+    /// Formal notice letters: record one as posted (registered mail).
+    Letter {
+        #[command(subcommand)]
+        action: letter::LetterAction,
+    },
     /// Load a realistic French demo ledger and print today's digest.
     Demo(demo::DemoArgs),
     /// Measure import and planning on synthetic data.
@@ -132,6 +138,7 @@ pub async fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<()>
                 Command::Serve => crate::serve::run(app).await,
                 Command::Digest => digest(app).await,
                 Command::Send => send::run(app).await,
+                Command::Letter { action } => letter::run(app, action).await,
                 Command::Demo(_) | Command::Bench(_) | Command::Config { .. } => unreachable!("handled above"),
             }
         }

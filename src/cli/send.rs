@@ -25,24 +25,6 @@ pub async fn run(app: App) -> anyhow::Result<()> {
     if pass.lost > 0 {
         println!("{} result(s) recorded by another sender (our lease ran out)", pass.lost);
     }
-    refresh_chat(app, &pass.touched).await;
+    app.refresh_chat(&pass.touched).await;
     Ok(())
-}
-
-/// Edits the digest messages of the reminders this pass settled, on the
-/// platforms that are on, so the channel shows "sent to … at 09:02".
-async fn refresh_chat(app: App, touched: &[crate::domain::ProposalId]) {
-    if touched.is_empty() {
-        return;
-    }
-    let svc = match crate::serve::Services::new(app.loaded, app.clock, app.store) {
-        Ok(svc) => svc,
-        Err(err) => return tracing::warn!(error = %format!("{err:#}"), "digest not updated"),
-    };
-    if !svc.platforms.any() {
-        return;
-    }
-    if let Err(err) = crate::serve::publish::refresh(&svc, touched).await {
-        tracing::warn!(error = %format!("{err:#}"), "digest messages not updated after sending");
-    }
 }

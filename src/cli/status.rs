@@ -1,7 +1,7 @@
 //! `relance status CLIENT`: everything about one client, in one screen.
 
 use super::{App, UserError};
-use crate::domain::{Client, Currency, Language, Stage};
+use crate::domain::{Channel, Client, Currency, Language, ProposalId, Stage};
 use crate::ledger::{Account, Hold, InvoiceState, Ledger};
 use crate::lookup::{find_client, Found};
 use crate::policy::aged::{aged_balance, AgedBalance};
@@ -25,6 +25,8 @@ pub struct StatusReport {
     pub aged: Vec<AgedBalance>,
     pub score: PaymentScore,
     pub reminders: Vec<ReminderRecord>,
+    /// The formal notice letters among the reminders: file, posted or not.
+    pub letters: Vec<LetterView>,
     pub pending_proposal: Option<Proposal>,
     pub next_step: Option<NextStepView>,
 }
@@ -43,6 +45,15 @@ pub struct OpenInvoice {
     /// The last stage this invoice received, and when.
     pub last_stage: Option<(Stage, NaiveDate)>,
     pub hold: Hold,
+}
+
+/// A formal notice letter the sender wrote, and when a person posted it.
+#[derive(Debug, Serialize)]
+pub struct LetterView {
+    pub proposal_id: ProposalId,
+    pub file: Option<String>,
+    pub posted_on: Option<NaiveDate>,
+    pub posted_by: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -80,6 +91,7 @@ pub async fn build(app: &App, query: &str) -> anyhow::Result<StatusReport> {
         .await?
         .ok_or_else(|| UserError(format!("client {} disappeared while reading", client.id)))?;
     let reminders = app.store.reminders(&client.id).await?;
+    let letters = letters(app, &reminders).await?;
     let policy = &app.loaded.config.policy;
     let single = Ledger { accounts: vec![account.clone()], last_import_at: None };
     let pending_proposal = plan(&single, policy, today).into_iter().next();
@@ -96,9 +108,29 @@ pub async fn build(app: &App, query: &str) -> anyhow::Result<StatusReport> {
         aged: aged_balance(std::iter::once(&account), today),
         score: payment_score(&account, today),
         reminders,
+        letters,
         pending_proposal,
         next_step,
     })
+}
+
+/// The letters of the reminders sent by registered letter, from their
+/// outbox rows (one read per letter: a client gets few).
+async fn letters(app: &App, reminders: &[ReminderRecord]) -> anyhow::Result<Vec<LetterView>> {
+    let mut letters = Vec::new();
+    for rem in reminders.iter().filter(|r| r.channels.contains(&Channel::Letter)) {
+        let rows = app.store.outbox(rem.on).await?;
+        let row = rows.into_iter().find(|r| r.item.proposal_id == rem.proposal_id && r.channel == Channel::Letter);
+        if let Some(row) = row {
+            letters.push(LetterView {
+                proposal_id: rem.proposal_id.clone(),
+                file: row.recipient,
+                posted_on: row.posted_on,
+                posted_by: row.posted_by,
+            });
+        }
+    }
+    Ok(letters)
 }
 
 fn open_invoices(account: &Account, today: NaiveDate) -> Vec<OpenInvoice> {
@@ -170,7 +202,7 @@ pub fn render(r: &StatusReport, lang: Language) -> String {
     );
     write_invoices(&mut out, r, lang);
     write_aged(&mut out, &r.aged, lang);
-    write_reminders(&mut out, &r.reminders, lang);
+    write_reminders(&mut out, r, lang);
     write_next(&mut out, r, lang);
     out
 }
@@ -237,9 +269,9 @@ fn write_aged(out: &mut String, aged: &[AgedBalance], lang: Language) {
     }
 }
 
-fn write_reminders(out: &mut String, reminders: &[ReminderRecord], lang: Language) {
-    let _ = writeln!(out, "\n{} ({})", t(lang, "Relances envoyées", "Reminders sent"), reminders.len());
-    for rem in reminders {
+fn write_reminders(out: &mut String, r: &StatusReport, lang: Language) {
+    let _ = writeln!(out, "\n{} ({})", t(lang, "Relances envoyées", "Reminders sent"), r.reminders.len());
+    for rem in &r.reminders {
         let invoices: Vec<String> = rem.invoices.iter().map(|(n, _, _)| n.to_string()).collect();
         let channels: Vec<&str> = rem.channels.iter().map(|c| format::channel_label(*c, lang)).collect();
         let _ = writeln!(
@@ -250,7 +282,23 @@ fn write_reminders(out: &mut String, reminders: &[ReminderRecord], lang: Languag
             channels.join(" + "),
             invoices.join(", ")
         );
+        if let Some(letter) = r.letters.iter().find(|l| l.proposal_id == rem.proposal_id) {
+            write_letter(out, letter, lang);
+        }
     }
+}
+
+/// "📄 outbox/letters/….pdf — postée le 17/03/2026 (Claire Martin)", or "à poster".
+fn write_letter(out: &mut String, letter: &LetterView, lang: Language) {
+    let file = letter.file.as_deref().unwrap_or("?");
+    let posted = match (letter.posted_on, &letter.posted_by) {
+        (Some(on), by) => {
+            let by = by.as_deref().unwrap_or("?");
+            format!("{} {} ({by})", t(lang, "postée le", "posted on"), format::date(on, lang))
+        }
+        (None, _) => t(lang, "à poster", "to post").to_string(),
+    };
+    let _ = writeln!(out, "      📄 {file} — {posted}");
 }
 
 fn write_next(out: &mut String, r: &StatusReport, lang: Language) {

@@ -28,7 +28,8 @@ pub fn decide(
             let days = click.days.unwrap_or(ctx.rules.snooze_days).clamp(1, 90);
             close(entry, stamp, Status::Snoozed, days, None, ctx)
         }
-        Action::SendAnyway | Action::Preview => Err(Refusal::Unsupported),
+        // Not decisions on the entry: handled before the engine (see serve::clicks).
+        Action::SendAnyway | Action::Preview | Action::LetterPosted => Err(Refusal::Unsupported),
     }
 }
 

@@ -267,4 +267,8 @@ pub enum Refusal {
     NotFound,
     /// The entry belongs to an earlier day's digest: today's digest decides.
     PastDay,
+    /// The letter was already recorded as posted, on that day by that person.
+    LetterAlreadyPosted { on: NaiveDate, by: String },
+    /// No letter to post: not written yet, cancelled, or not a formal notice.
+    NoLetter,
 }

@@ -119,6 +119,22 @@ pub fn refusal_text(refusal: &Refusal, lang: Language) -> String {
         Refusal::NotFound => "This reminder cannot be found (old or invalid link): nothing changed.".into(),
         Refusal::PastDay if fr => "Cette relance appartient à un digest précédent : décidez dans celui d'aujourd'hui.".into(),
         Refusal::PastDay => "This reminder belongs to an earlier digest: decide in today's.".into(),
+        Refusal::LetterAlreadyPosted { on, by } if fr => format!(
+            "La lettre recommandée est déjà enregistrée comme postée le {} par {by} : rien n'a changé.",
+            date(*on, lang)
+        ),
+        Refusal::LetterAlreadyPosted { on, by } => format!(
+            "The registered letter was already recorded as posted on {} by {by}: nothing changed.",
+            date(*on, lang)
+        ),
+        Refusal::NoLetter if fr => {
+            "Pas de lettre recommandée à poster pour cette relance (pas encore écrite, ou annulée) : rien n'a changé."
+                .into()
+        }
+        Refusal::NoLetter => {
+            "There is no registered letter to post for this reminder (not written yet, or cancelled): nothing changed."
+                .into()
+        }
     }
 }
 
@@ -131,11 +147,13 @@ pub fn action_label(action: Action, lang: Language) -> &'static str {
         (Language::Fr, Action::Snooze) => "Reporter",
         (Language::Fr, Action::SendAnyway) => "Envoyer quand même",
         (Language::Fr, Action::Preview) => "Aperçu",
+        (Language::Fr, Action::LetterPosted) => "📮 Lettre postée",
         (Language::En, Action::Approve) => "Approve",
         (Language::En, Action::Soften) => "Soften",
         (Language::En, Action::Veto) => "Veto",
         (Language::En, Action::Snooze) => "Snooze",
         (Language::En, Action::SendAnyway) => "Send anyway",
         (Language::En, Action::Preview) => "Preview",
+        (Language::En, Action::LetterPosted) => "📮 Letter posted",
     }
 }

@@ -1,6 +1,7 @@
 //! What the digest entry says about its messages once approved: sent where
-//! and when, retried, failed and why, cancelled and why. Read from the
-//! outbox rows, the one record of what happened to each channel.
+//! and when, retried, failed and why, cancelled and why; for a letter, the
+//! file to print and post, then the day it was posted and by whom. Read from
+//! the outbox rows, the one record of what happened to each channel.
 
 use crate::domain::{Channel, Language};
 use crate::render::format;
@@ -20,6 +21,12 @@ pub fn delivery_lines(rows: &[&OutboxRow], lang: Language, tz: Tz, now: DateTime
     rows.iter().filter_map(|row| line(row, lang, tz, now)).collect()
 }
 
+/// Whether a letter is written and waiting for a person to post it: the
+/// entry then offers "📮 Lettre postée".
+pub fn letter_to_post(rows: &[&OutboxRow]) -> bool {
+    rows.iter().any(|row| row.channel == Channel::Letter && row.status == OutboxStatus::Sent && row.posted_on.is_none())
+}
+
 fn line(row: &OutboxRow, lang: Language, tz: Tz, now: DateTime<Utc>) -> Option<String> {
     let fr = lang == Language::Fr;
     let time = |t: DateTime<Utc>| t.with_timezone(&tz).format("%H:%M").to_string();
@@ -34,8 +41,7 @@ fn line(row: &OutboxRow, lang: Language, tz: Tz, now: DateTime<Utc>) -> Option<S
                 (Channel::Email, false) => format!("📧 sent to {to} at {at}"),
                 (Channel::Sms, true) => format!("📱 SMS envoyé au {to} à {at}"),
                 (Channel::Sms, false) => format!("📱 SMS sent to {to} at {at}"),
-                (Channel::Letter, true) => format!("📄 lettre recommandée à imprimer et poster : {to}"),
-                (Channel::Letter, false) => format!("📄 registered letter to print and post: {to}"),
+                (Channel::Letter, _) => return Some(letter_line(row, to, lang)),
             }
         }
         OutboxStatus::Failed if fr => format!("⚠️ échec ({}) : {error}", label(channel, fr)),
@@ -63,6 +69,17 @@ fn line(row: &OutboxRow, lang: Language, tz: Tz, now: DateTime<Utc>) -> Option<S
         OutboxStatus::Sending if fr => format!("📤 {} : envoi en cours", label(channel, fr)),
         OutboxStatus::Sending => format!("📤 {}: sending", label(channel, fr)),
     })
+}
+
+/// A written letter: the manual task until someone posts it, then when and who.
+fn letter_line(row: &OutboxRow, file: &str, lang: Language) -> String {
+    let by = row.posted_by.as_deref().unwrap_or("?");
+    match (row.posted_on, lang) {
+        (None, Language::Fr) => format!("📄 lettre recommandée à imprimer et poster : {file}"),
+        (None, Language::En) => format!("📄 registered letter to print and post: {file}"),
+        (Some(on), Language::Fr) => format!("📮 lettre postée le {} ({by})", format::date(on, lang)),
+        (Some(on), Language::En) => format!("📮 letter posted on {} ({by})", format::date(on, lang)),
+    }
 }
 
 fn label(channel: Channel, fr: bool) -> &'static str {
@@ -99,6 +116,8 @@ mod tests {
             message_id: None,
             sent_at: Some(at),
             last_error: None,
+            posted_on: None,
+            posted_by: None,
         }
     }
 
@@ -116,6 +135,32 @@ mod tests {
         let vetoed = row(Channel::Email, OutboxStatus::Cancelled);
         let lines = delivery_lines(&[&paid, &vetoed], Language::En, Paris, now);
         assert_eq!(lines, ["🚫 not sent (e-mail): invoice F-1 paid since the approval"]);
+    }
+
+    #[test]
+    fn a_written_letter_is_a_task_until_someone_says_it_is_posted() {
+        let mut letter = row(Channel::Letter, OutboxStatus::Sent);
+        letter.recipient = Some("outbox/letters/mise-en-demeure-ACME.pdf".into());
+        let now = Utc::now();
+        assert_eq!(
+            delivery_lines(&[&letter], Language::Fr, Paris, now),
+            ["📄 lettre recommandée à imprimer et poster : outbox/letters/mise-en-demeure-ACME.pdf"]
+        );
+        assert!(letter_to_post(&[&letter]));
+        letter.posted_on = Some(chrono::NaiveDate::from_ymd_opt(2026, 3, 16).unwrap());
+        letter.posted_by = Some("Claire Martin".into());
+        assert_eq!(
+            delivery_lines(&[&letter], Language::Fr, Paris, now),
+            ["📮 lettre postée le 16/03/2026 (Claire Martin)"]
+        );
+        assert_eq!(
+            delivery_lines(&[&letter], Language::En, Paris, now),
+            ["📮 letter posted on 16 Mar 2026 (Claire Martin)"]
+        );
+        assert!(!letter_to_post(&[&letter]), "posted: no task left");
+        let queued = row(Channel::Letter, OutboxStatus::Queued);
+        let mail = row(Channel::Email, OutboxStatus::Sent);
+        assert!(!letter_to_post(&[&queued, &mail]), "nothing written yet, and an e-mail is not a letter");
     }
 
     #[test]

@@ -14,8 +14,9 @@
 //!   after a click never overflows it ([`discord_page`] still shortens
 //!   descriptions as a last resort);
 //! - title 256, description [`MAX_DESCRIPTION_CHARS`] (Discord: 4096),
-//!   `content` 2000, button label 80, `custom_id` 100 (ours are at most 83:
-//!   `approve:`, a 64-character proposal id, `:` and a 10-digit revision).
+//!   `content` 2000, button label 80, `custom_id` 100 (ours are at most 89:
+//!   `letter_posted:`, a 64-character proposal id, `:` and a 10-digit
+//!   revision).
 //!
 //! Client data is untrusted: a client named `@everyone <@&123>` must ping no
 //! one and a name like `[payé](https://…)` must not become a link. So every
@@ -293,10 +294,11 @@ fn button(action: Action, id: &ProposalId, rev: Option<u32>, lang: Language, kin
     }
 }
 
-/// Approve is green, Veto red (it stops the client's reminders for days).
+/// Approve (and "letter posted", the task to tick) is green, Veto red (it
+/// stops the client's reminders for days).
 fn style(action: Action) -> u8 {
     match action {
-        Action::Approve => STYLE_SUCCESS,
+        Action::Approve | Action::LetterPosted => STYLE_SUCCESS,
         Action::Veto => STYLE_DANGER,
         Action::Soften | Action::Snooze | Action::SendAnyway | Action::Preview => STYLE_SECONDARY,
     }

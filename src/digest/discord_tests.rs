@@ -363,3 +363,24 @@ fn the_longest_custom_id_fits_discords_100_characters() {
     let longest = custom_ids(&pages[0].body).into_iter().map(|id| id.chars().count()).max().unwrap();
     assert_eq!(longest, 83);
 }
+
+#[test]
+fn a_written_letter_offers_letter_posted_within_the_custom_id_limit() {
+    let mut e = entry(proposal(1, "Garage Martin", 1));
+    e.proposal.id = ProposalId::parse(&"9".repeat(64)).unwrap();
+    e.rev = u32::MAX;
+    e.status = Some("📄 lettre recommandée à imprimer et poster : outbox/letters/mise-en-demeure.pdf".into());
+    e.buttons = vec![Action::Veto, Action::Snooze, Action::LetterPosted];
+    let pages = discord_digest_pages(&header(), &[e], Language::Fr, ButtonKind::Interactive);
+    let body = &pages[0].body;
+    check_discord_limits(body);
+    let letter = buttons(body).into_iter().find(|b| b["label"] == "📮 Lettre postée").expect("the button");
+    let custom_id = letter["custom_id"].as_str().unwrap();
+    assert_eq!(custom_id, format!("letter_posted:{}:{}", "9".repeat(64), u32::MAX));
+    assert_eq!(custom_id.chars().count(), 89, "the longest of ours, under Discord's 100");
+    assert_eq!(letter["style"], 3);
+    assert_eq!(
+        crate::chat::discord_interaction::parse_custom_id(custom_id).map(|(action, _, _)| action),
+        Some(Action::LetterPosted)
+    );
+}

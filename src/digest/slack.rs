@@ -179,17 +179,25 @@ fn header_cost(header: &DigestHeader, lang: Language) -> Cost {
     Cost { blocks: HEADER_BLOCKS, chars: json_chars(&header_blocks(&largest, true, lang)) }
 }
 
+/// The largest sets of buttons an entry shows: all four decisions while
+/// pending; Veto, Snooze and "letter posted" once its letter is written.
+const LARGEST_BUTTONS: [&[Action]; 2] = [&Action::ALL, &[Action::Veto, Action::Snooze, Action::LetterPosted]];
+
 /// An entry at its largest: marked stale, with a full-length preview, a
-/// status line of the longest allowed size, all four buttons and the longest
-/// revision number.
+/// status line of the longest allowed size, its largest set of buttons and
+/// the longest revision number.
 fn entry_cost(entry: &DigestEntry, lang: Language) -> Cost {
     let id = entry.proposal.id.as_str();
     let section = section(format!("entry:{id}"), &entry_text(entry, true, lang));
     let current = slack_escape(&preview(entry, PREVIEW_CHARS)).chars().count();
     let preview_growth = (PREVIEW_CHARS + PREVIEW_ESCAPE_MARGIN).saturating_sub(current);
     let status = status_block(id, "");
-    let actions = actions_block(&entry.proposal, &Action::ALL, u32::MAX, lang);
-    let chars = json_chars(&[section, status, actions]) + preview_growth + MAX_STATUS_JSON_CHARS;
+    let actions = LARGEST_BUTTONS
+        .iter()
+        .map(|buttons| json_chars(&[actions_block(&entry.proposal, buttons, u32::MAX, lang)]))
+        .max()
+        .unwrap_or_default();
+    let chars = json_chars(&[section, status]) + actions + preview_growth + MAX_STATUS_JSON_CHARS;
     Cost { blocks: ENTRY_BLOCKS, chars }
 }
 
@@ -379,7 +387,7 @@ fn actions_block(p: &Proposal, buttons: &[Action], rev: u32, lang: Language) -> 
                 "value": id,
             });
             match action {
-                Action::Approve => button["style"] = json!("primary"),
+                Action::Approve | Action::LetterPosted => button["style"] = json!("primary"),
                 Action::Veto => {
                     button["style"] = json!("danger");
                     button["confirm"] = veto_confirm(p, lang);

@@ -411,3 +411,56 @@ fn an_empty_day_is_one_page_saying_so() {
     assert_eq!(pages[0].body["text"], "Proposed reminders — Monday 16 March 2026: 0 reminders");
     assert!(text_of(&pages[0].body["blocks"][0]["text"]).ends_with("No reminders to propose today."));
 }
+
+/// An approved formal notice whose letter is written: the task line and the
+/// "letter posted" button, as `serve::publish` adds them.
+fn letter_to_post(n: usize, name: &str, invoices: usize) -> DigestEntry {
+    let mut e = entry(proposal(n, name, invoices));
+    e.status = Some(format!(
+        "✅ Approuvé par Claire Martin et Marc Petit à 09:12\n📄 lettre recommandée à imprimer et poster : {}",
+        "/srv/relance/outbox/letters/mise-en-demeure-".repeat(8)
+    ));
+    e.buttons = vec![Action::Veto, Action::Snooze, Action::LetterPosted];
+    e.rev = 2;
+    e
+}
+
+#[test]
+fn a_written_letter_offers_letter_posted_beside_veto_and_snooze() {
+    let page = one_page(&header(), &[letter_to_post(6, "Garage Martin", 1)], Language::Fr);
+    let id = "20260316-c000000006";
+    let actions = block(&page, &format!("actions:{id}:2"));
+    let labels: Vec<&str> = actions["elements"].as_array().unwrap().iter().map(|b| text_of(&b["text"])).collect();
+    assert_eq!(labels, ["Veto", "Reporter", "📮 Lettre postée", "Aperçu"]);
+    let letter = &actions["elements"][2];
+    assert_eq!(
+        (letter["action_id"].as_str(), letter["value"].as_str()),
+        (Some(&*format!("letter_posted:{id}")), Some(id))
+    );
+    assert_eq!(letter["style"], "primary");
+    let english = one_page(&header(), &[letter_to_post(6, "Garage Martin", 1)], Language::En);
+    assert_eq!(text_of(&block(&english, &format!("actions:{id}:2"))["elements"][2]["text"]), "📮 Letter posted");
+}
+
+#[test]
+fn every_page_still_fits_when_each_entry_becomes_a_letter_to_post() {
+    let entries = big_day();
+    let pages = slack_digest_pages(&header(), &entries, Language::Fr);
+    let mut start = 0;
+    for (i, page) in pages.iter().enumerate() {
+        let letters: Vec<DigestEntry> = entries[start..start + page.entries.len()]
+            .iter()
+            .map(|e| {
+                let mut letter = letter_to_post(0, &e.proposal.client_name, e.proposal.invoices.len());
+                letter.proposal = e.proposal.clone();
+                letter.stale = true;
+                letter.rev = u32::MAX;
+                letter
+            })
+            .collect();
+        start += page.entries.len();
+        let again = slack_page((i == 0).then_some(&header()), &letters, i + 1, pages.len(), Language::Fr);
+        check_slack_limits(&again);
+        assert_eq!(buttons(&again).iter().filter(|(_, a, _)| a.starts_with("letter_posted:")).count(), letters.len());
+    }
+}

@@ -287,12 +287,13 @@ fn invoice_items(entry: &DigestEntry, lang: Language) -> Vec<Value> {
     items
 }
 
-/// A link button. Approve is the positive action; Veto is marked
-/// destructive since it stops the client's reminders for days.
+/// A link button. Approve (and "letter posted", the task to tick) is the
+/// positive action; Veto is marked destructive since it stops the client's
+/// reminders for days.
 fn button(action: Action, url: String, lang: Language) -> Value {
     let mut b = json!({ "type": "Action.OpenUrl", "title": action_label(action, lang), "url": url });
     match action {
-        Action::Approve => b["style"] = json!("positive"),
+        Action::Approve | Action::LetterPosted => b["style"] = json!("positive"),
         Action::Veto => b["style"] = json!("destructive"),
         Action::Soften | Action::Snooze | Action::SendAnyway | Action::Preview => {}
     }

@@ -209,3 +209,17 @@ fn english_cards_use_english_words() {
     assert_eq!(titles, ["Approve", "Soften", "Veto", "Snooze"]);
     assert!(!text.contains("Approuver"));
 }
+
+#[test]
+fn a_written_letter_offers_letter_posted_as_a_signed_link() {
+    let mut e = entry(proposal(1, "Garage Martin", 1));
+    e.status = Some("📄 lettre recommandée à imprimer et poster : outbox/letters/mise-en-demeure.pdf".into());
+    e.buttons = vec![Action::Veto, Action::Snooze, Action::LetterPosted];
+    let pages = teams_digest_cards(&header(), &[e], Language::Fr, &link);
+    let found = all_actions(&pages[0]);
+    let letter = found.iter().find(|a| a["title"] == "📮 Lettre postée").expect("the button");
+    assert_eq!(letter["type"], "Action.OpenUrl");
+    assert_eq!(letter["url"], link("20260316-c000000001", Action::LetterPosted));
+    assert_eq!(letter["style"], "positive");
+    assert!(pages[0].body.to_string().contains("lettre recommandée à imprimer et poster"));
+}

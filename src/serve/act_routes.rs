@@ -173,7 +173,12 @@ async fn decide(
     Ok(match answer.refusal {
         Some(text) => page(StatusCode::FORBIDDEN, result_page(lang, "relance", &text, false)),
         None => {
-            let text = if fr { "Décision enregistrée." } else { "Decision recorded." };
+            let text = match (claims.action, fr) {
+                (Action::LetterPosted, true) => "Lettre recommandée enregistrée comme postée aujourd'hui.",
+                (Action::LetterPosted, false) => "Registered letter recorded as posted today.",
+                (_, true) => "Décision enregistrée.",
+                (_, false) => "Decision recorded.",
+            };
             page(StatusCode::OK, result_page(lang, "relance", text, true))
         }
     })

@@ -1,6 +1,6 @@
 //! What every platform's handler does with a click once it is authenticated
-//! and parsed: find the person, decide (or release held approvals), count
-//! it, and say what to tell the clicker.
+//! and parsed: find the person, decide (or release held approvals, or record
+//! a posted letter), count it, and say what to tell the clicker.
 
 use super::engine::Decided;
 use super::state::Services;
@@ -8,6 +8,7 @@ use crate::decision::{refusal_text, Action, Click, Effect, Refusal, Stamp};
 use crate::domain::ProposalId;
 use crate::people::{Platform, Role};
 use crate::render::message::render_message;
+use crate::store::{Actor, LetterPosted};
 
 /// The answer to a click.
 #[derive(Debug)]
@@ -42,8 +43,10 @@ pub async fn handle_person(
     platform: Platform,
     click: Click,
 ) -> anyhow::Result<Answer> {
-    if click.action == Action::SendAnyway {
-        return send_anyway(svc, &person, platform).await;
+    match click.action {
+        Action::SendAnyway => return send_anyway(svc, &person, platform).await,
+        Action::LetterPosted => return letter_posted(svc, &person, platform, &click.proposal_id).await,
+        _ => {}
     }
     let action = click.action;
     let decided = svc.engine.decide(person, platform, click).await?;
@@ -74,6 +77,31 @@ async fn send_anyway(svc: &Services, person: &crate::people::Person, platform: P
     tracing::info!(by = %person.name, released, "send anyway");
     svc.metrics.decided(Action::SendAnyway.as_str(), platform.as_str());
     Ok(Answer { refusal: None, changed: true, decided: None })
+}
+
+/// Finance says the formal notice letter is posted: recorded with today's
+/// date and their name. Not through the decision engine: it changes the
+/// letter's outbox row, not the entry, and is allowed on an earlier day's
+/// entry (a letter printed on Monday is often posted on Tuesday).
+async fn letter_posted(
+    svc: &Services,
+    person: &crate::people::Person,
+    platform: Platform,
+    id: &ProposalId,
+) -> anyhow::Result<Answer> {
+    if person.role != Role::Finance {
+        return Ok(Answer::refused(&Refusal::NotAllowed { action: Action::LetterPosted }, svc));
+    }
+    let actor = Actor { name: person.name.clone(), via: platform.as_str().to_string() };
+    match svc.store.mark_letter_posted(id, svc.clock.today(), &actor).await? {
+        LetterPosted::Recorded { file } => {
+            tracing::info!(by = %person.name, proposal = %id, %file, "letter posted");
+            svc.metrics.decided(Action::LetterPosted.as_str(), platform.as_str());
+            Ok(Answer { refusal: None, changed: true, decided: None })
+        }
+        LetterPosted::AlreadyPosted { on, by } => Ok(Answer::refused(&Refusal::LetterAlreadyPosted { on, by }, svc)),
+        LetterPosted::NoLetter => Ok(Answer::refused(&Refusal::NoLetter, svc)),
+    }
 }
 
 /// The whole message an entry would send, in its current tone, for the

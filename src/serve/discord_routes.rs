@@ -14,6 +14,7 @@ use crate::chat::discord_interaction::{
 };
 use crate::chat::discord_signature::verify_discord_with_key;
 use crate::decision::{Action, Click};
+use crate::domain::ProposalId;
 use crate::people::Platform;
 use crate::render::format::truncate_chars;
 use axum::body::Bytes;
@@ -103,7 +104,7 @@ async fn decide(svc: Arc<Services>, c: DiscordClick, reason: Option<String>) -> 
             return Json(ephemeral(text)).into_response();
         }
     }
-    let updated = match updated_page(&svc, &c.message_id).await {
+    let updated = match updated_page(&svc, c.action, &proposal_id, &c.message_id).await {
         Ok(Some(body)) => Json(update_message(&body)).into_response(),
         Ok(None) => Json(ephemeral("✅")).into_response(),
         Err(err) => {
@@ -118,8 +119,20 @@ async fn decide(svc: Arc<Services>, c: DiscordClick, reason: Option<String>) -> 
 }
 
 /// The clicked message, rendered again with the entries' new states.
-async fn updated_page(svc: &Services, message_id: &str) -> anyhow::Result<Option<Value>> {
-    let messages = svc.store.messages(svc.clock.today(), Platform::Discord).await?;
+async fn updated_page(
+    svc: &Services,
+    action: Action,
+    id: &ProposalId,
+    message_id: &str,
+) -> anyhow::Result<Option<Value>> {
+    let mut day = svc.clock.today();
+    // Decisions are on today's digest; a letter may be posted from an earlier one.
+    if action == Action::LetterPosted {
+        if let Some(entry) = svc.store.entries_by_id(std::slice::from_ref(id)).await?.first() {
+            day = entry.proposal.date;
+        }
+    }
+    let messages = svc.store.messages(day, Platform::Discord).await?;
     let Some(message) = messages.iter().find(|m| m.message_id == message_id) else {
         return Ok(None);
     };

@@ -10,7 +10,7 @@
 use super::state::{unix_now, Services};
 use crate::chat::links::Action;
 use crate::decision::{EntryState, Status};
-use crate::delivery::lines::delivery_lines;
+use crate::delivery::lines::{delivery_lines, letter_to_post};
 use crate::digest::build::{self, ledger_is_fresh, HeaderInput};
 use crate::digest::discord::{discord_digest_pages, discord_page, ButtonKind};
 use crate::digest::slack::{slack_digest_pages, slack_page};
@@ -25,7 +25,7 @@ use crate::render::message::{preview, render_message};
 use crate::store::{Actor, OutboxRow, PostedMessage};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde_json::json;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Characters of the message shown per entry.
 const PREVIEW_CHARS: usize = 280;
@@ -169,10 +169,14 @@ impl DayState {
 }
 
 impl DayState {
-    /// Appends to the entry's status what became of its messages.
+    /// Appends to the entry's status what became of its messages, and offers
+    /// "📮 Lettre postée" while its letter waits to be posted.
     fn add_deliveries(&self, entry: &mut DigestEntry, svc: &Services) {
         let Some(rows) = self.outbox.get(&entry.proposal.id) else { return };
         let rows: Vec<&OutboxRow> = rows.iter().collect();
+        if letter_to_post(&rows) && !entry.buttons.contains(&Action::LetterPosted) {
+            entry.buttons.push(Action::LetterPosted);
+        }
         let lines = delivery_lines(&rows, svc.lang(), svc.clock.tz(), self.now);
         if lines.is_empty() {
             return;
@@ -299,10 +303,26 @@ async fn send_page(
     }
 }
 
-/// Re-renders, on the platforms whose messages can be edited, every page of
-/// today's digest that holds one of `ids` (every page when `ids` is empty).
+/// Re-renders, on the platforms whose messages can be edited, every page
+/// holding one of `ids` — on the digest of each entry's own day, since a
+/// letter is often posted the day after its digest — or every page of
+/// today's digest when `ids` is empty.
 pub async fn refresh(svc: &Services, ids: &[ProposalId]) -> anyhow::Result<()> {
-    let day = svc.clock.today();
+    if ids.is_empty() {
+        return refresh_day(svc, svc.clock.today(), ids).await;
+    }
+    let mut days: BTreeMap<NaiveDate, Vec<ProposalId>> = BTreeMap::new();
+    for entry in svc.store.entries_by_id(ids).await? {
+        days.entry(entry.proposal.date).or_default().push(entry.proposal.id);
+    }
+    for (day, ids) in days {
+        refresh_day(svc, day, &ids).await?;
+    }
+    Ok(())
+}
+
+/// [`refresh`] on one day's digest (every page when `ids` is empty).
+async fn refresh_day(svc: &Services, day: NaiveDate, ids: &[ProposalId]) -> anyhow::Result<()> {
     // The header lines and freshness, read once for every page re-rendered.
     let mut shared: Option<DayState> = None;
     for platform in [Platform::Slack, Platform::Discord] {

@@ -117,6 +117,22 @@ pub struct OutboxRow {
     pub sent_at: Option<DateTime<Utc>>,
     /// Why the last attempt failed, or why it was cancelled.
     pub last_error: Option<String>,
+    /// A letter: the day a person posted it (recommandé avec AR), once they said so.
+    pub posted_on: Option<NaiveDate>,
+    /// A letter: who posted it.
+    pub posted_by: Option<String>,
+}
+
+/// What marking a proposal's letter as posted found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LetterPosted {
+    /// Recorded now; `file` is the letter's PDF.
+    Recorded { file: String },
+    /// Someone had already said so: nothing changed.
+    AlreadyPosted { on: NaiveDate, by: String },
+    /// The proposal has no letter written yet (not a formal notice, not
+    /// approved, not yet written by the sender, or cancelled).
+    NoLetter,
 }
 
 /// A message a sender has claimed: its lease says until when no other

@@ -19,7 +19,8 @@ mod sqlite;
 mod writes;
 
 pub use digest_state::{
-    Applied, Claimed, DecisionRecord, DigestRecord, Entries, OutboxRow, OutboxStatus, PostedMessage, Settled,
+    Applied, Claimed, DecisionRecord, DigestRecord, Entries, LetterPosted, OutboxRow, OutboxStatus, PostedMessage,
+    Settled,
 };
 pub use postgres::PgStore;
 pub use sql::SqlStore;
@@ -272,6 +273,12 @@ pub trait Store: Send + Sync {
     /// belongs to its day's digest: tomorrow's proposes again, with
     /// tomorrow's amounts). Audited; returns their proposals.
     async fn expire_outbox(&self, today: NaiveDate, reason: &str) -> Result<Vec<ProposalId>>;
+    /// Records that a person posted the proposal's formal notice letter
+    /// (recommandé avec AR) on `on`: the day and who (`actor.name`) on its
+    /// outbox row, with the `letter.posted` audit entry, in one transaction.
+    /// Only a letter the sender has written (`sent`) can be posted, and only
+    /// once: a second call says who did, and changes nothing.
+    async fn mark_letter_posted(&self, proposal: &ProposalId, on: NaiveDate, actor: &Actor) -> Result<LetterPosted>;
     /// The PDF files of these invoices, where the invoices file gave one.
     async fn invoice_pdfs(&self, numbers: &[InvoiceNumber]) -> Result<HashMap<InvoiceNumber, String>>;
     /// Claims the once-a-day job `name` of `day` (the morning digest) for

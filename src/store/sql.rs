@@ -17,7 +17,9 @@ use super::backend::{Backend, Binds, Columns, Conn, Q};
 use super::rows::{self, BATCH_ROWS};
 use super::snapshot::{self, AccountsBuilder, Scope};
 use super::{Actor, AuditEntry, HoldTarget, ImportCounts, InvoiceBalance, ReminderRecord, Result, Store, StoreError};
-use super::{Claimed, DecideFn, DecisionRecord, DigestRecord, Entries, OutboxRow, PostedMessage, Settled};
+use super::{
+    Claimed, DecideFn, DecisionRecord, DigestRecord, Entries, LetterPosted, OutboxRow, PostedMessage, Settled,
+};
 use crate::clock::Clock;
 use crate::decision::{EntryState, Stamp};
 use crate::domain::{Client, ClientId, Currency, Invoice, InvoiceNumber, Payment, ProposalId};
@@ -498,6 +500,10 @@ where
 
     async fn expire_outbox(&self, today: NaiveDate, reason: &str) -> Result<Vec<ProposalId>> {
         self.board_expire_outbox(today, reason).await
+    }
+
+    async fn mark_letter_posted(&self, proposal: &ProposalId, on: NaiveDate, actor: &Actor) -> Result<LetterPosted> {
+        self.board_mark_letter_posted(proposal, on, actor).await
     }
 
     async fn invoice_pdfs(&self, numbers: &[InvoiceNumber]) -> Result<HashMap<InvoiceNumber, String>> {

@@ -218,7 +218,7 @@ fn entry_view(entry: &DigestEntry, lang: Language, link: Option<&LinkFn<'_>>) ->
 /// ones with consequences.
 fn button_kind(action: Action) -> &'static str {
     match action {
-        Action::Approve => "primary",
+        Action::Approve | Action::LetterPosted => "primary",
         Action::Veto | Action::SendAnyway => "danger",
         Action::Soften | Action::Snooze | Action::Preview => "",
     }
@@ -240,6 +240,12 @@ fn question(action: Action, client: &str, day: NaiveDate, lang: Language) -> Str
         (Language::En, Action::SendAnyway) => format!("Send the approved reminders of {day} anyway?"),
         (Language::Fr, Action::Preview) => format!("Aperçu de la relance de {client}"),
         (Language::En, Action::Preview) => format!("Preview of the reminder to {client}"),
+        (Language::Fr, Action::LetterPosted) => {
+            format!("Enregistrer la mise en demeure à {client} comme postée en recommandé avec AR ?")
+        }
+        (Language::En, Action::LetterPosted) => {
+            format!("Record the formal notice to {client} as posted by registered mail?")
+        }
     }
 }
 
@@ -263,6 +269,12 @@ fn explanation(action: Action, client: &str, lang: Language) -> Option<String> {
         (Language::En, Action::Snooze) => format!("No reminder will go to {client} for this many days."),
         (Language::En, Action::SendAnyway) => "The ledger data is stale: approved reminders are held. Confirm only \
             if the latest payments have been checked."
+            .into(),
+        (Language::Fr, Action::LetterPosted) => "La date d'aujourd'hui et votre nom seront enregistrés comme \
+            date de dépôt de la lettre ; confirmez une fois le recommandé remis à La Poste."
+            .into(),
+        (Language::En, Action::LetterPosted) => "Today's date and your name will be recorded as the day the letter \
+            was posted; confirm once the registered letter is handed to the post office."
             .into(),
         (_, Action::Approve | Action::Preview) => return None,
     })

@@ -223,3 +223,27 @@ fn escaping_stops_markup_and_quotes_but_keeps_urls_readable() {
     assert_eq!(escape_html(r#"<a href="x">'&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&#x27;&amp;&#x27;&lt;/a&gt;");
     assert_eq!(escape_html("https://relance.example.fr/act/abc.def"), "https://relance.example.fr/act/abc.def");
 }
+
+#[test]
+fn a_letter_to_post_links_to_a_confirmation_that_records_today() {
+    let mut e = entry("Garage Martin");
+    e.status = Some("📄 lettre recommandée à imprimer et poster : outbox/letters/mise-en-demeure.pdf".into());
+    e.buttons = vec![Action::Veto, Action::Snooze, Action::LetterPosted];
+    let digest = digest_page(&DigestHeader::new(day(), vec![]), std::slice::from_ref(&e), Language::Fr, &link);
+    let href = format!(
+        "class=\"button primary\" href=\"{}\">📮 Lettre postée</a>",
+        html(&link("20260316-c6a87d7881", Action::LetterPosted))
+    );
+    assert!(digest.contains(&href), "{digest}");
+    let page = confirm_page(&view(Action::LetterPosted, Some(&e)));
+    assert!(
+        page.contains("Enregistrer la mise en demeure à Garage Martin comme postée en recommandé avec AR ?"),
+        "{page}"
+    );
+    assert!(page.contains("La date d&#x27;aujourd&#x27;hui et votre nom seront enregistrés"), "{page}");
+    assert!(page.contains("name=\"code\"") && page.contains(">📮 Lettre postée</button>"), "{page}");
+    // Once posted, the button is gone: nothing left to confirm.
+    e.buttons = vec![Action::Veto, Action::Snooze];
+    let posted = confirm_page(&view(Action::LetterPosted, Some(&e)));
+    assert!(!posted.contains("<form"), "{posted}");
+}

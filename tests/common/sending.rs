@@ -72,9 +72,32 @@ pub async fn approved(store: &dyn Store, ids: &[&str], sms: &[&str]) -> Vec<Prop
     ids
 }
 
+/// A formal notice to client `id` (2 400 € due 45 days ago), sent by
+/// registered letter: the digest posted with it alone, approved by Claire
+/// then Marc (two finance approvals, the legal steps' four eyes) at 09:12.
+pub async fn formal_notice(store: &dyn Store, id: &str) -> ProposalId {
+    store.import_clients(&[client(id)], &actor(), "clients.csv").await.unwrap();
+    let due = (d(DAY) - chrono::Days::new(45)).to_string();
+    store.import_invoices(&[invoice(&format!("F-{id}"), id, &due, "2400")], &actor(), "invoices.csv").await.unwrap();
+    let mut p = proposal(id, DAY, Stage::FormalNotice, Tone::Formal, "2400");
+    p.channels = vec![Channel::Letter];
+    let entry = EntryState::new(p, None);
+    let lines = serde_json::json!({ "lines": [] });
+    store.save_digest(d(DAY), &lines, std::slice::from_ref(&entry), &actor()).await.unwrap();
+    let ids = vec![entry.proposal.id];
+    decide_all_as(store, "Claire", &ids, Action::Approve, at(9, 12)).await;
+    decide_all_as(store, "Marc", &ids, Action::Approve, at(9, 12)).await;
+    ids.into_iter().next().expect("one id")
+}
+
 /// Finance (Claire) clicks `action` on each entry at `now`.
 pub async fn decide_all(store: &dyn Store, ids: &[ProposalId], action: Action, now: DateTime<Utc>) {
-    let claire = Person { name: "Claire".into(), role: Role::Finance, ..Person::default() };
+    decide_all_as(store, "Claire", ids, action, now).await;
+}
+
+/// Finance person `name` clicks `action` on each entry at `now`.
+pub async fn decide_all_as(store: &dyn Store, name: &str, ids: &[ProposalId], action: Action, now: DateTime<Utc>) {
+    let claire = Person { name: name.into(), role: Role::Finance, ..Person::default() };
     let rules = DecisionRules::default();
     let ctx = Context { now, tz: Paris, rules: &rules, ledger_fresh: true };
     let mut decide_batch = |entries: &mut HashMap<ProposalId, EntryState>, _: &_| {

@@ -84,7 +84,7 @@ pub fn decision(row: &impl Columns) -> Result<DecisionRecord> {
 }
 
 pub const OUTBOX_SELECT: &str = "SELECT status, CAST(item AS TEXT), created_at, updated_at, channel, \
-     CAST(attempts AS BIGINT), recipient, message_id, sent_at, last_error FROM outbox";
+     CAST(attempts AS BIGINT), recipient, message_id, sent_at, last_error, posted_on, posted_by FROM outbox";
 
 pub fn outbox(row: &impl Columns) -> Result<OutboxRow> {
     let status = row.text(0)?;
@@ -102,5 +102,7 @@ pub fn outbox(row: &impl Columns) -> Result<OutboxRow> {
         message_id: row.opt_text(7)?.map(str::to_string),
         sent_at: row.opt_time(8)?,
         last_error: row.opt_text(9)?.map(str::to_string),
+        posted_on: row.opt_date(10)?,
+        posted_by: row.opt_text(11)?.map(str::to_string),
     })
 }

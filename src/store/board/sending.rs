@@ -9,12 +9,15 @@
 //! and channel. A sender killed between the send and its settlement leaves
 //! a `sending` row whose lease runs out: the one message that may then go
 //! twice, with the same Message-ID.
+//!
+//! A letter "sent" is a PDF written for a person to post; when they have,
+//! they say so, and its row records the day and who ([`LetterPosted`]).
 
 use super::super::audit;
 use super::super::backend::{Backend, Binds, Columns, Conn, Q};
 use super::super::rows::BATCH_ROWS;
 use super::super::sql::SqlStore;
-use super::super::{Actor, AuditEntry, Claimed, ReminderRecord, Result, Settled, StoreError};
+use super::super::{Actor, AuditEntry, Claimed, LetterPosted, ReminderRecord, Result, Settled, StoreError};
 use super::rows;
 use crate::domain::{Channel, ClientId, InvoiceNumber, ProposalId};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -186,6 +189,49 @@ where
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
     for<'q> Q<'q, DB>: Binds<'q>,
 {
+    /// The letter's row is locked while it is read (SQLite's `BEGIN
+    /// IMMEDIATE`, PostgreSQL's `FOR UPDATE`), so of two people saying so at
+    /// once the second finds the first's record.
+    pub(in crate::store) async fn board_mark_letter_posted(
+        &self,
+        proposal: &ProposalId,
+        on: NaiveDate,
+        actor: &Actor,
+    ) -> Result<LetterPosted> {
+        let now = self.now();
+        let mut tx = self.begin_write().await?;
+        let sql = format!(
+            "SELECT id, client_id, recipient, posted_on, posted_by, stage FROM outbox \
+             WHERE proposal_id = $1 AND channel = 'letter' AND status = 'sent'{}",
+            DB::LOCK_FOR_UPDATE
+        );
+        let Some(row) = sqlx::query::<DB>(&sql).text(proposal.as_str()).fetch_optional(&mut *tx).await? else {
+            return Ok(LetterPosted::NoLetter);
+        };
+        if let Some(on) = row.opt_date(3)? {
+            return Ok(LetterPosted::AlreadyPosted { on, by: row.opt_text(4)?.unwrap_or_default().to_string() });
+        }
+        let file = row.opt_text(2)?.unwrap_or_default().to_string();
+        let client = ClientId::parse(row.text(1)?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let update =
+            "UPDATE outbox SET posted_on = $1, posted_by = $2, updated_at = $3 WHERE id = $4 AND posted_on IS NULL";
+        let query = sqlx::query::<DB>(update).date(on).text(&actor.name).time(now).int(row.int(0)?);
+        if DB::rows_affected(&query.execute(&mut *tx).await?) != 1 {
+            return Err(StoreError::Conflict(format!("the letter of {proposal} was recorded by another writer")));
+        }
+        let entry = AuditEntry {
+            at: now,
+            actor: actor.clone(),
+            action: "letter.posted".into(),
+            client_id: Some(client),
+            subject: proposal.to_string(),
+            detail: serde_json::json!({ "posted_on": on, "file": file, "stage": row.text(5)? }),
+        };
+        Self::insert_audit(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(LetterPosted::Recorded { file })
+    }
+
     pub(in crate::store) async fn board_invoice_pdfs(
         &self,
         numbers: &[InvoiceNumber],

@@ -7,6 +7,7 @@
 //! decides (the window, the re-check, the retry) is pure and lives next
 //! door; this module only reads, calls and writes.
 
+use super::files::write_atomically_async;
 use super::recheck::recheck;
 use super::settings::SendingConfig;
 use super::{Mailer, SendOutcome};
@@ -205,23 +206,10 @@ impl Worker {
             Ok(pdf) => pdf,
             Err(err) => return Settled::Failed { error: err.to_string() },
         };
-        let path = self.letters_dir.join(letter_file_name(p));
-        let dir = self.letters_dir.clone();
-        let target = path.clone();
-        let written = tokio::task::spawn_blocking(move || {
-            std::fs::create_dir_all(&dir)?;
-            let partial = target.with_extension("pdf.part");
-            std::fs::write(&partial, pdf)?;
-            std::fs::rename(&partial, &target)
-        })
-        .await;
+        let written = write_atomically_async(self.letters_dir.clone(), letter_file_name(p), pdf).await;
         match written {
-            Ok(Ok(())) => Settled::Sent { recipient: path.display().to_string(), message_id: String::new() },
-            Ok(Err(err)) => Settled::Retry {
-                at: self.clock.now() + chrono::Duration::minutes(5),
-                error: format!("{}: {err}", path.display()),
-            },
-            Err(err) => Settled::Failed { error: err.to_string() },
+            Ok(path) => Settled::Sent { recipient: path.display().to_string(), message_id: String::new() },
+            Err(error) => Settled::Retry { at: self.clock.now() + chrono::Duration::minutes(5), error },
         }
     }
 }

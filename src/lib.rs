@@ -7,6 +7,7 @@
 pub mod chat;
 pub mod cli;
 pub mod clock;
+pub mod commands;
 pub mod config;
 pub mod decision;
 pub mod delivery;

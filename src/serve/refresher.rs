@@ -6,8 +6,15 @@
 //! clicks in flight, 200 page renders and 200 `chat.update` calls a second —
 //! both cores busy re-rendering, and far beyond Slack's ~50 updates a minute
 //! for `chat.update` (measured: p99 of a click 1.1–1.9 s that way). So the
-//! changed entries are collected for [`DEBOUNCE`], then each page holding any
-//! of them is rendered and edited once.
+//! changed entries are collected until the clicks pause for [`QUIET`] (at
+//! most [`MAX_WAIT`] after the first), then each page holding any of them
+//! is rendered and edited once.
+//!
+//! Waiting for a pause rather than a fixed delay puts the edits behind the
+//! answers: during a burst of clicks (a team going through the morning's
+//! digest together) the two cores answer clicks, and the pages are edited
+//! once the burst is over — once each, instead of again and again while it
+//! lasts. Measured with `relance bench clicks` (README, "Button clicks").
 
 use super::publish::refresh;
 use super::state::Services;
@@ -17,8 +24,10 @@ use std::sync::Weak;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
-/// How long changes are gathered before the pages are edited.
-pub const DEBOUNCE: Duration = Duration::from_millis(250);
+/// The pause in the changes after which the pages are edited.
+pub const QUIET: Duration = Duration::from_millis(250);
+/// The longest the pages lag behind the first change they show.
+pub const MAX_WAIT: Duration = Duration::from_secs(2);
 
 /// What changed.
 #[derive(Debug)]
@@ -38,9 +47,14 @@ pub async fn run(svc: Weak<Services>, mut changes: mpsc::UnboundedReceiver<Touch
             Touched::All => all = true,
         };
         gather(first);
-        tokio::time::sleep(DEBOUNCE).await;
-        while let Ok(more) = changes.try_recv() {
-            gather(more);
+        let deadline = tokio::time::Instant::now() + MAX_WAIT;
+        loop {
+            let until = deadline.min(tokio::time::Instant::now() + QUIET);
+            match tokio::time::timeout_at(until, changes.recv()).await {
+                Ok(Some(more)) => gather(more),
+                // A pause, the deadline, or the server stopping: edit now.
+                Ok(None) | Err(_) => break,
+            }
         }
         let Some(svc) = svc.upgrade() else { return };
         // An empty list means every page.

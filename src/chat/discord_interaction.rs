@@ -11,6 +11,7 @@
 //! The answers are plain JSON (Discord's interaction callback types): the
 //! server must send one within 3 s, with `Content-Type: application/json`.
 
+use super::discord_slash::{parse_autocomplete, parse_command, parse_command_button, ClientTyped, SlashCommand};
 use crate::decision::Action;
 use crate::domain::{Language, ProposalId};
 use crate::render::format::truncate_chars;
@@ -40,7 +41,13 @@ pub enum DiscordInteraction {
     Click(DiscordClick),
     /// The veto modal, submitted.
     VetoReason { user_id: String, proposal_id: ProposalId, reason: Option<String>, message_id: Option<String> },
-    /// Anything else (a slash command, a button of another app version):
+    /// `/relance …` typed (see `discord_slash`).
+    Command(SlashCommand),
+    /// A reply's `cmd:` button: a command run for the clicker.
+    CommandButton(SlashCommand),
+    /// The client being typed in `/relance … client:`.
+    Autocomplete(ClientTyped),
+    /// Anything else (another command, a button of another app version):
     /// answer with an [`ephemeral`] "unknown action".
     Other,
 }
@@ -113,7 +120,9 @@ struct WireChannel {
 
 /// Interaction types (discord-api-docs, receiving-and-responding).
 const PING: u8 = 1;
+const APPLICATION_COMMAND: u8 = 2;
 const MESSAGE_COMPONENT: u8 = 3;
+const APPLICATION_COMMAND_AUTOCOMPLETE: u8 = 4;
 const MODAL_SUBMIT: u8 = 5;
 
 /// Reads a verified interaction body.
@@ -121,7 +130,14 @@ pub fn parse_interaction(body: &[u8]) -> Result<DiscordInteraction, InteractionE
     let wire: Wire = serde_json::from_slice(body).map_err(|e| InteractionError::Json(e.to_string()))?;
     match wire.kind {
         PING => Ok(DiscordInteraction::Ping),
-        MESSAGE_COMPONENT => parse_click(wire),
+        APPLICATION_COMMAND => Ok(parse_command(body)?.map_or(DiscordInteraction::Other, DiscordInteraction::Command)),
+        APPLICATION_COMMAND_AUTOCOMPLETE => {
+            Ok(parse_autocomplete(body)?.map_or(DiscordInteraction::Other, DiscordInteraction::Autocomplete))
+        }
+        MESSAGE_COMPONENT => match parse_command_button(body)? {
+            Some(command) => Ok(DiscordInteraction::CommandButton(command)),
+            None => parse_click(wire),
+        },
         MODAL_SUBMIT => parse_modal(wire),
         _ => Ok(DiscordInteraction::Other),
     }

@@ -45,8 +45,9 @@ pub enum DiscordInteraction {
     Command(SlashCommand),
     /// A reply's `cmd:` button: a command run for the clicker.
     CommandButton(SlashCommand),
-    /// The client being typed in `/relance … client:`.
-    Autocomplete(ClientTyped),
+    /// An option being typed: the client in `/relance … client:`, or
+    /// another option (answered with no suggestion: Discord waits for a list).
+    Autocomplete(Option<ClientTyped>),
     /// Anything else (another command, a button of another app version):
     /// answer with an [`ephemeral`] "unknown action".
     Other,
@@ -97,13 +98,14 @@ struct WireData {
     components: Vec<Value>,
 }
 
+/// `member` (in a server) and `user` (in a DM): also read by `discord_slash`.
 #[derive(Deserialize)]
-struct WireMember {
+pub(super) struct WireMember {
     user: Option<WireUser>,
 }
 
 #[derive(Deserialize)]
-struct WireUser {
+pub(super) struct WireUser {
     id: String,
 }
 
@@ -131,9 +133,7 @@ pub fn parse_interaction(body: &[u8]) -> Result<DiscordInteraction, InteractionE
     match wire.kind {
         PING => Ok(DiscordInteraction::Ping),
         APPLICATION_COMMAND => Ok(parse_command(body)?.map_or(DiscordInteraction::Other, DiscordInteraction::Command)),
-        APPLICATION_COMMAND_AUTOCOMPLETE => {
-            Ok(parse_autocomplete(body)?.map_or(DiscordInteraction::Other, DiscordInteraction::Autocomplete))
-        }
+        APPLICATION_COMMAND_AUTOCOMPLETE => Ok(DiscordInteraction::Autocomplete(parse_autocomplete(body)?)),
         MESSAGE_COMPONENT => match parse_command_button(body)? {
             Some(command) => Ok(DiscordInteraction::CommandButton(command)),
             None => parse_click(wire),
@@ -187,10 +187,14 @@ fn parse_modal(wire: Wire) -> Result<DiscordInteraction, InteractionError> {
     Ok(DiscordInteraction::VetoReason { user_id, proposal_id, reason, message_id })
 }
 
-/// `member.user.id` (in a server) or `user.id` (in a DM).
 fn user_id(wire: &Wire) -> Option<String> {
-    let member = wire.member.as_ref().and_then(|m| m.user.as_ref());
-    member.or(wire.user.as_ref()).map(|u| u.id.clone()).filter(|id| !id.is_empty())
+    member_or_user(wire.member.as_ref(), wire.user.as_ref())
+}
+
+/// `member.user.id` (in a server) or `user.id` (in a DM).
+pub(super) fn member_or_user(member: Option<&WireMember>, user: Option<&WireUser>) -> Option<String> {
+    let member = member.and_then(|m| m.user.as_ref());
+    member.or(user).map(|u| u.id.clone()).filter(|id| !id.is_empty())
 }
 
 /// `{action}:{proposal_id}[:{rev}]` as the digest renders it. The revision is

@@ -7,7 +7,7 @@
 //! adds never makes a command unreadable.
 
 use super::discord_commands::{command_text, sub_command, CLIENT_OPTION, COMMAND_NAME, PUBLIC_OPTION};
-use super::discord_interaction::InteractionError;
+use super::discord_interaction::{member_or_user, InteractionError, WireMember, WireUser};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -63,16 +63,6 @@ struct WireOption {
     focused: bool,
 }
 
-#[derive(Deserialize)]
-struct WireMember {
-    user: Option<WireUser>,
-}
-
-#[derive(Deserialize)]
-struct WireUser {
-    id: String,
-}
-
 /// An application command (type 2). `None` for another application's command
 /// or an unknown sub-command (a definition registered by an older version).
 pub fn parse_command(body: &[u8]) -> Result<Option<SlashCommand>, InteractionError> {
@@ -116,9 +106,8 @@ fn read(body: &[u8]) -> Result<Wire, InteractionError> {
 
 fn answerable(wire: &Wire, text: String, public: bool) -> Result<SlashCommand, InteractionError> {
     let kind = wire.kind;
-    let member = wire.member.as_ref().and_then(|m| m.user.as_ref());
-    let user_id = member.or(wire.user.as_ref()).map(|u| u.id.clone()).filter(|id| !id.is_empty());
-    let user_id = user_id.ok_or(InteractionError::Missing { kind, what: "user id" })?;
+    let user_id = member_or_user(wire.member.as_ref(), wire.user.as_ref())
+        .ok_or(InteractionError::Missing { kind, what: "user id" })?;
     let application_id =
         wire.application_id.clone().ok_or(InteractionError::Missing { kind, what: "application_id" })?;
     let token = wire.token.clone().ok_or(InteractionError::Missing { kind, what: "token" })?;

@@ -48,7 +48,8 @@ pub async fn on_button(svc: Arc<Services>, command: SlashCommand) -> Response {
 
 /// The clients matching what is typed, best first; none when the search is
 /// slower than Discord waits.
-pub async fn on_autocomplete(svc: Arc<Services>, typed: ClientTyped) -> Response {
+pub async fn on_autocomplete(svc: Arc<Services>, typed: Option<ClientTyped>) -> Response {
+    let Some(typed) = typed else { return Json(autocomplete_result(&[])).into_response() };
     let search = commands::suggest_clients(&svc, &typed.typed, MAX_AUTOCOMPLETE_CHOICES);
     let choices = tokio::time::timeout(AUTOCOMPLETE_WAIT, search).await.unwrap_or_else(|_| {
         tracing::warn!("discord autocomplete: client search too slow, answered with no choice");

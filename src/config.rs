@@ -225,6 +225,8 @@ fn validate(config: &Config) -> Result<(), String> {
     validate_people(&config.people)?;
     config.sms.settings()?;
     validate_sending(&config.sending)?;
+    config.discord.validate()?;
+    config.teams.outgoing_key()?;
     config.company.validate().map_err(|e| format!("company.{e}"))
 }
 

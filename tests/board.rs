@@ -327,6 +327,28 @@ async fn send_anyway_releases_the_approvals_held_for_fresh_data() {
 }
 
 #[tokio::test]
+async fn a_request_id_is_first_seen_once_across_instances_and_forgotten_after_a_week() {
+    for t in test_stores().await {
+        let monday = Utc.with_ymd_and_hms(2026, 3, 16, 8, 0, 0).unwrap();
+        // Two instances on one database: two stores on the same URL.
+        let other = relance::store::connect(&t.url, relance::clock::Clock::fixed(monday, Paris)).await.unwrap();
+        let store = t.store.as_ref();
+        assert!(store.first_seen("teams:1485983408511", monday).await.unwrap(), "{}", t.name);
+        assert!(
+            !other.first_seen("teams:1485983408511", monday).await.unwrap(),
+            "{}: replay on another instance",
+            t.name
+        );
+        let (a, b) = tokio::join!(store.first_seen("teams:2", monday), other.first_seen("teams:2", monday));
+        assert!(a.unwrap() ^ b.unwrap(), "{}: of two at once, one is first", t.name);
+        let eight_days = monday + chrono::Duration::days(8);
+        assert!(store.first_seen("teams:3", eight_days).await.unwrap(), "{}", t.name);
+        assert!(store.first_seen("teams:1485983408511", eight_days).await.unwrap(), "{}: pruned after a week", t.name);
+        assert!(!store.first_seen("teams:3", eight_days).await.unwrap(), "{}: recent keys are kept", t.name);
+    }
+}
+
+#[tokio::test]
 async fn a_decision_link_acts_once() {
     for t in test_stores().await {
         let store = t.store.as_ref();

@@ -351,3 +351,43 @@ async fn a_formal_notice_letter_is_recorded_as_posted_from_the_command_line() {
         assert_eq!(report["letters"][0]["posted_on"], "2026-03-17", "{}", backend.name);
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn discord_register_puts_the_relance_command_for_a_guild_or_says_what_is_missing() {
+    use wiremock::matchers::{body_json, header, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let discord = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path("/api/v10/applications/1200000000000000000/guilds/1000000000000000001/commands"))
+        .and(header("authorization", "Bot discord-test-token"))
+        .and(body_json(relance::chat::discord_commands::command_definitions()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([])))
+        .expect(1)
+        .mount(&discord)
+        .await;
+    let register = |app_id: Option<&str>| {
+        let mut cmd = Command::cargo_bin("relance").unwrap();
+        cmd.env("RELANCE_CONFIG", concat!(env!("CARGO_MANIFEST_DIR"), "/bot-config.yaml"))
+            .env("DISCORD_BOT_TOKEN", "discord-test-token")
+            .env("DISCORD_API_URL", discord.uri())
+            .env_remove("DISCORD_APPLICATION_ID")
+            .args(["discord", "register", "--guild", "1000000000000000001"]);
+        if let Some(id) = app_id {
+            cmd.env("DISCORD_APPLICATION_ID", id);
+        }
+        cmd.output().unwrap()
+    };
+    let done = register(Some("1200000000000000000"));
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    let said = String::from_utf8_lossy(&done.stdout);
+    assert!(said.contains("/relance registered in server 1000000000000000001 (status, pause"), "{said}");
+
+    let missing = register(None);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr)
+        .contains("discord.application_id is not set: set DISCORD_APPLICATION_ID"));
+    let swapped = register(Some("d75a980182b10ab7d54bfed3c964073a"));
+    assert_eq!(swapped.status.code(), Some(2), "checked when the configuration loads");
+    assert!(String::from_utf8_lossy(&swapped.stderr)
+        .contains("discord.application_id: \"d75a980182b10ab7d54bfed3c964073a\""));
+}

@@ -27,7 +27,7 @@
 use anyhow::{anyhow, bail, Context};
 use serde_json::Value;
 use serenity::http::{Http, HttpBuilder, LightMethod, Request, Route};
-use serenity::model::id::{ChannelId, MessageId};
+use serenity::model::id::{ApplicationId, ChannelId, GuildId, MessageId};
 use std::fmt;
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -89,6 +89,38 @@ impl DiscordApi {
         self.send(request)
             .await
             .map_err(|e| anyhow!("Discord refused to edit message {message_id} in channel {channel_id}: {e}"))?;
+        Ok(())
+    }
+
+    /// Replaces the application's commands (`PUT /applications/{id}/commands`,
+    /// or the guild's list with `guild_id`, which Discord updates at once;
+    /// the global list takes up to an hour to reach every client).
+    pub async fn put_commands(&self, application_id: &str, guild_id: Option<&str>, body: &Value) -> anyhow::Result<()> {
+        let application_id = ApplicationId::new(snowflake(application_id, "application id")?);
+        let route = match guild_id {
+            Some(guild) => {
+                Route::GuildCommands { application_id, guild_id: GuildId::new(snowflake(guild, "guild id")?) }
+            }
+            None => Route::Commands { application_id },
+        };
+        let request = Request::new(route, LightMethod::Put).body(Some(serde_json::to_vec(body)?));
+        self.send(request)
+            .await
+            .map_err(|e| anyhow!("Discord refused the commands of application {application_id}: {e}"))?;
+        Ok(())
+    }
+
+    /// Replaces the answer to an interaction (`PATCH
+    /// /webhooks/{application_id}/{token}/messages/@original`), after a
+    /// deferred response. The interaction token is a credential for 15
+    /// minutes: it is blanked out of any error.
+    pub async fn edit_original(&self, application_id: &str, token: &str, body: &Value) -> anyhow::Result<()> {
+        let application_id = ApplicationId::new(snowflake(application_id, "application id")?);
+        let route = Route::WebhookOriginalInteractionResponse { application_id, token };
+        let request = Request::new(route, LightMethod::Patch).body(Some(serde_json::to_vec(body)?));
+        self.send(request)
+            .await
+            .map_err(|e| anyhow!("Discord refused the interaction's answer: {}", e.replace(token, "***")))?;
         Ok(())
     }
 
@@ -250,6 +282,40 @@ mod tests {
             .await;
         let api = DiscordApi::new(&format!("{}/", server.uri()), TOKEN);
         api.edit("1300000000000000000", "1400000000000000000", &json!({ "content": "v2" })).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn commands_are_put_globally_or_for_one_guild_and_answers_edited_without_leaking_the_token() {
+        let server = MockServer::start().await;
+        let commands = json!([{ "name": "relance" }]);
+        for route in ["/api/v10/applications/42/commands", "/api/v10/applications/42/guilds/7/commands"] {
+            Mock::given(method("PUT"))
+                .and(path(route))
+                .and(header("authorization", format!("Bot {TOKEN}").as_str()))
+                .and(body_json(&commands))
+                .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+                .expect(1)
+                .mount(&server)
+                .await;
+        }
+        Mock::given(method("PATCH"))
+            .and(path("/api/v10/webhooks/42/interaction-token/messages/@original"))
+            .respond_with(
+                ResponseTemplate::new(404).set_body_json(json!({ "message": "Unknown Webhook", "code": 10015 })),
+            )
+            .mount(&server)
+            .await;
+        let api = DiscordApi::new(&server.uri(), TOKEN);
+        api.put_commands("42", None, &commands).await.unwrap();
+        api.put_commands("42", Some("7"), &commands).await.unwrap();
+        let err = api.edit_original("42", "interaction-token", &json!({ "content": "x" })).await.unwrap_err();
+        assert!(!err.to_string().contains("interaction-token"), "{err}");
+        assert!(api
+            .put_commands("my app", None, &commands)
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("not a Discord id"));
     }
 
     #[tokio::test]

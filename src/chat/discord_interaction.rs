@@ -11,6 +11,7 @@
 //! The answers are plain JSON (Discord's interaction callback types): the
 //! server must send one within 3 s, with `Content-Type: application/json`.
 
+use super::discord_slash::{parse_autocomplete, parse_command, parse_command_button, ClientTyped, SlashCommand};
 use crate::decision::Action;
 use crate::domain::{Language, ProposalId};
 use crate::render::format::truncate_chars;
@@ -40,7 +41,14 @@ pub enum DiscordInteraction {
     Click(DiscordClick),
     /// The veto modal, submitted.
     VetoReason { user_id: String, proposal_id: ProposalId, reason: Option<String>, message_id: Option<String> },
-    /// Anything else (a slash command, a button of another app version):
+    /// `/relance …` typed (see `discord_slash`).
+    Command(SlashCommand),
+    /// A reply's `cmd:` button: a command run for the clicker.
+    CommandButton(SlashCommand),
+    /// An option being typed: the client in `/relance … client:`, or
+    /// another option (answered with no suggestion: Discord waits for a list).
+    Autocomplete(Option<ClientTyped>),
+    /// Anything else (another command, a button of another app version):
     /// answer with an [`ephemeral`] "unknown action".
     Other,
 }
@@ -90,13 +98,14 @@ struct WireData {
     components: Vec<Value>,
 }
 
+/// `member` (in a server) and `user` (in a DM): also read by `discord_slash`.
 #[derive(Deserialize)]
-struct WireMember {
+pub(super) struct WireMember {
     user: Option<WireUser>,
 }
 
 #[derive(Deserialize)]
-struct WireUser {
+pub(super) struct WireUser {
     id: String,
 }
 
@@ -113,7 +122,9 @@ struct WireChannel {
 
 /// Interaction types (discord-api-docs, receiving-and-responding).
 const PING: u8 = 1;
+const APPLICATION_COMMAND: u8 = 2;
 const MESSAGE_COMPONENT: u8 = 3;
+const APPLICATION_COMMAND_AUTOCOMPLETE: u8 = 4;
 const MODAL_SUBMIT: u8 = 5;
 
 /// Reads a verified interaction body.
@@ -121,7 +132,12 @@ pub fn parse_interaction(body: &[u8]) -> Result<DiscordInteraction, InteractionE
     let wire: Wire = serde_json::from_slice(body).map_err(|e| InteractionError::Json(e.to_string()))?;
     match wire.kind {
         PING => Ok(DiscordInteraction::Ping),
-        MESSAGE_COMPONENT => parse_click(wire),
+        APPLICATION_COMMAND => Ok(parse_command(body)?.map_or(DiscordInteraction::Other, DiscordInteraction::Command)),
+        APPLICATION_COMMAND_AUTOCOMPLETE => Ok(DiscordInteraction::Autocomplete(parse_autocomplete(body)?)),
+        MESSAGE_COMPONENT => match parse_command_button(body)? {
+            Some(command) => Ok(DiscordInteraction::CommandButton(command)),
+            None => parse_click(wire),
+        },
         MODAL_SUBMIT => parse_modal(wire),
         _ => Ok(DiscordInteraction::Other),
     }
@@ -171,10 +187,14 @@ fn parse_modal(wire: Wire) -> Result<DiscordInteraction, InteractionError> {
     Ok(DiscordInteraction::VetoReason { user_id, proposal_id, reason, message_id })
 }
 
-/// `member.user.id` (in a server) or `user.id` (in a DM).
 fn user_id(wire: &Wire) -> Option<String> {
-    let member = wire.member.as_ref().and_then(|m| m.user.as_ref());
-    member.or(wire.user.as_ref()).map(|u| u.id.clone()).filter(|id| !id.is_empty())
+    member_or_user(wire.member.as_ref(), wire.user.as_ref())
+}
+
+/// `member.user.id` (in a server) or `user.id` (in a DM).
+pub(super) fn member_or_user(member: Option<&WireMember>, user: Option<&WireUser>) -> Option<String> {
+    let member = member.and_then(|m| m.user.as_ref());
+    member.or(user).map(|u| u.id.clone()).filter(|id| !id.is_empty())
 }
 
 /// `{action}:{proposal_id}[:{rev}]` as the digest renders it. The revision is

@@ -26,14 +26,19 @@
 //!   reveal how many bytes of a forged signature were right.
 
 pub mod discord_api;
+pub mod discord_commands;
 pub mod discord_interaction;
+pub mod discord_reply;
 pub mod discord_signature;
+pub mod discord_slash;
 pub mod links;
 pub mod settings;
 pub mod slack_api;
 pub mod slack_interaction;
 pub mod slack_signature;
 pub mod teams_api;
+pub mod teams_outgoing;
+pub mod teams_signature;
 
 /// The largest accepted distance, in seconds, between a request's signed
 /// timestamp and our clock. Slack's documented value; used for Discord too.

@@ -125,6 +125,23 @@ impl DiscordSettings {
     pub fn webhook_is_on(&self) -> bool {
         !self.bot_is_on() && self.webhook_url.is_some()
     }
+
+    /// What the loader can check: ids are Discord ids (digits), so a
+    /// misplaced value (the public key in `DISCORD_APPLICATION_ID`) is found
+    /// at start, not at the first command.
+    pub fn validate(&self) -> Result<(), String> {
+        for (key, value) in [("application_id", &self.application_id), ("channel_id", &self.channel_id)] {
+            if let Some(id) = value.as_deref().filter(|id| !is_snowflake(id)) {
+                return Err(format!("discord.{key}: {id:?} is not a Discord id (digits, e.g. 1234567890123456789)"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A Discord id: digits, not zero.
+fn is_snowflake(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && id.parse::<u64>().is_ok_and(|n| n > 0)
 }
 
 /// `teams:` — on with a Workflows webhook URL.
@@ -140,6 +157,19 @@ pub struct TeamsSettings {
 impl TeamsSettings {
     pub fn is_on(&self) -> bool {
         self.webhook_url.is_some()
+    }
+
+    /// The outgoing webhook's HMAC key: Teams shows the security token in
+    /// base64 and signs with the decoded bytes. `None` when unset.
+    pub fn outgoing_key(&self) -> Result<Option<Vec<u8>>, String> {
+        use base64::Engine;
+        let Some(secret) = &self.outgoing_secret else { return Ok(None) };
+        match base64::engine::general_purpose::STANDARD.decode(secret.expose().trim()) {
+            Ok(key) if !key.is_empty() => Ok(Some(key)),
+            _ => Err("teams.outgoing_secret: not the base64 security token Teams shows when the outgoing webhook \
+                      is created (TEAMS_OUTGOING_SECRET)"
+                .to_string()),
+        }
     }
 }
 
@@ -162,5 +192,18 @@ mod tests {
         assert!(slack.is_on());
         let discord = DiscordSettings { webhook_url: Some(Secret("https://x".into())), ..Default::default() };
         assert!(discord.webhook_is_on() && !discord.bot_is_on());
+    }
+
+    #[test]
+    fn ids_and_the_teams_token_are_checked_at_load() {
+        let discord = DiscordSettings { application_id: Some("1200000000000000000".into()), ..Default::default() };
+        assert_eq!(discord.validate(), Ok(()));
+        let swapped = DiscordSettings { application_id: Some("d75a980182b10ab7".into()), ..Default::default() };
+        assert!(swapped.validate().unwrap_err().starts_with("discord.application_id: \"d75a980182b10ab7\""));
+        let token = |t: &str| TeamsSettings { outgoing_secret: Some(Secret(t.into())), ..Default::default() };
+        let key = token("vqF0En+Z0ucuRTM/01o2GuhMH3hKKk/N2bOmlM31zaA=").outgoing_key().unwrap().unwrap();
+        assert_eq!(key.len(), 32);
+        assert!(token("not base64!").outgoing_key().unwrap_err().contains("TEAMS_OUTGOING_SECRET"));
+        assert_eq!(TeamsSettings::default().outgoing_key(), Ok(None));
     }
 }

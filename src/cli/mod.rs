@@ -6,6 +6,7 @@ mod bench;
 mod bench_clicks;
 mod config_check;
 mod demo;
+mod discord;
 mod hold;
 mod letter;
 mod plan;
@@ -91,6 +92,11 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Measure import and planning on synthetic data.
     Bench(bench::BenchArgs),
+    /// Discord: register the `/relance` application command.
+    Discord {
+        #[command(subcommand)]
+        action: discord::DiscordAction,
+    },
     /// Check the configuration without sending anything.
     Config {
         #[command(subcommand)]
@@ -123,6 +129,7 @@ pub async fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<()>
         Command::Demo(args) => demo::run(&cli, args).await,
         Command::Bench(args) => bench::run(&cli, args).await,
         Command::Config { action: ConfigAction::Check } => config_check::run(&cli),
+        Command::Discord { action } => discord::run(&cli, action).await,
         command => {
             let app = App::open(&cli).await?;
             match command {
@@ -139,7 +146,9 @@ pub async fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<()>
                 Command::Digest => digest(app).await,
                 Command::Send => send::run(app).await,
                 Command::Letter { action } => letter::run(app, action).await,
-                Command::Demo(_) | Command::Bench(_) | Command::Config { .. } => unreachable!("handled above"),
+                Command::Demo(_) | Command::Bench(_) | Command::Config { .. } | Command::Discord { .. } => {
+                    unreachable!("handled above")
+                }
             }
         }
     }

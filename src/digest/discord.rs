@@ -418,7 +418,7 @@ fn content(
 
 /// Like [`truncate_chars`] on escaped text, without leaving a lone backslash
 /// before the `…` (which would escape it instead of the character it was for).
-fn truncate_escaped(text: &str, max: usize) -> String {
+pub fn truncate_escaped(text: &str, max: usize) -> String {
     truncate_chars_mended(text, max, |kept| {
         let trailing = kept.chars().rev().take_while(|&c| c == '\\').count();
         if trailing % 2 == 1 {

@@ -1,4 +1,5 @@
-//! `POST /discord/interactions`: PING, button clicks, the veto-reason modal.
+//! `POST /discord/interactions`: PING, button clicks, the veto-reason modal,
+//! and `/relance` (handled in `discord_commands`).
 //!
 //! Discord removes an endpoint that accepts a bad signature, so everything
 //! is verified on the raw bytes first (401 otherwise). A click is answered
@@ -6,9 +7,9 @@
 //! milliseconds, far inside Discord's 3 s — and the other platforms' copies
 //! are updated in the background.
 
-use super::clicks;
 use super::publish::{render_page, DayState};
 use super::state::{unix_now, Services};
+use super::{clicks, discord_commands};
 use crate::chat::discord_interaction::{
     ephemeral, parse_interaction, pong, update_message, veto_modal, DiscordClick, DiscordInteraction,
 };
@@ -56,6 +57,9 @@ pub async fn interactions(State(svc): State<Arc<Services>>, headers: HeaderMap, 
             };
             decide(svc, click, reason).await
         }
+        Ok(DiscordInteraction::Command(command)) => discord_commands::on_command(svc, command),
+        Ok(DiscordInteraction::CommandButton(command)) => discord_commands::on_button(svc, command).await,
+        Ok(DiscordInteraction::Autocomplete(typed)) => discord_commands::on_autocomplete(svc, typed).await,
         Ok(DiscordInteraction::Other) => Json(ephemeral("🤷")).into_response(),
         Err(err) => {
             tracing::warn!(error = %err, "discord payload not understood");

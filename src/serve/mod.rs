@@ -9,6 +9,8 @@
 
 mod act_routes;
 mod clicks;
+mod command_runs;
+mod discord_commands;
 mod discord_routes;
 pub mod engine;
 pub mod metrics;
@@ -19,6 +21,7 @@ mod scheduler;
 mod sending;
 mod slack_routes;
 pub mod state;
+mod teams_routes;
 
 pub use publish::{publish, Published};
 pub use state::Services;

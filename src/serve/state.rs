@@ -23,6 +23,8 @@ pub struct Platforms {
     pub discord_webhook: Option<String>,
     /// A Teams Workflows URL.
     pub teams: Option<String>,
+    /// The Teams outgoing webhook's HMAC key (`@Relance …` on `/teams/outgoing`).
+    pub teams_outgoing: Option<Vec<u8>>,
 }
 
 pub struct SlackBot {
@@ -74,6 +76,7 @@ impl Platforms {
             platforms.discord_webhook = d.webhook_url.as_ref().map(|u| u.expose().to_string());
         }
         platforms.teams = config.teams.webhook_url.as_ref().map(|u| u.expose().to_string());
+        platforms.teams_outgoing = config.teams.outgoing_key().map_err(anyhow::Error::msg)?;
         Ok(platforms)
     }
 
@@ -91,6 +94,9 @@ impl Platforms {
         }
         if self.teams.is_some() {
             on.push("Teams (Workflows webhook, link buttons)");
+        }
+        if self.teams_outgoing.is_some() {
+            on.push("Teams (@Relance outgoing webhook)");
         }
         if on.is_empty() {
             "none — the digest is printed and served at /digest".to_string()

@@ -1,10 +1,11 @@
 //! Once-a-day jobs several instances schedule and one runs (the triagebot
-//! pattern: a row per job and day, the first insert wins).
+//! pattern: a row per job and day, the first insert wins), and requests
+//! deduplicated by their id the same way.
 
 use super::backend::{Backend, Binds, Q};
 use super::sql::SqlStore;
 use super::Result;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Executor;
 
 impl<DB> SqlStore<DB>
@@ -39,5 +40,18 @@ where
         sqlx::query::<DB>(sql).text(name).date(day).text(owner).time(now).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The insert is the check: of two instances receiving the same request,
+    /// the database lets one in. Rows older than [`super::SEEN_REQUESTS_KEPT`]
+    /// go in the same transaction.
+    pub(super) async fn jobs_first_seen(&self, key: &str, at: DateTime<Utc>) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let prune = "DELETE FROM seen_requests WHERE seen_at < $1";
+        sqlx::query::<DB>(prune).time(at - super::SEEN_REQUESTS_KEPT).execute(&mut *tx).await?;
+        let sql = "INSERT INTO seen_requests (key, seen_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING";
+        let first = DB::rows_affected(&sqlx::query::<DB>(sql).text(key).time(at).execute(&mut *tx).await?) == 1;
+        tx.commit().await?;
+        Ok(first)
     }
 }

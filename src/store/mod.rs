@@ -35,6 +35,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+/// How long a request's key is remembered by [`Store::first_seen`]. A
+/// request stamped earlier than this is refused as a replay by its route,
+/// so forgetting older keys lets nothing run twice.
+pub const SEEN_REQUESTS_KEPT: chrono::TimeDelta = chrono::TimeDelta::days(7);
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("not found: {0}")]
@@ -290,6 +295,10 @@ pub trait Store: Send + Sync {
     async fn finish_job(&self, name: &str, day: NaiveDate, owner: &str) -> Result<()>;
     /// Marks a decision link used; false if it was used already (links act once).
     async fn use_link(&self, token_digest: &str, by: &str) -> Result<bool>;
+    /// Records a request's key (`teams:{activity id}`) seen at `at`; false if
+    /// it was seen already — a retry or a replay, not to be run again. Keys
+    /// older than [`SEEN_REQUESTS_KEPT`] are forgotten.
+    async fn first_seen(&self, key: &str, at: DateTime<Utc>) -> Result<bool>;
 
     /// Appends to the audit log.
     async fn append_audit(&self, entry: &AuditEntry) -> Result<()>;

@@ -522,6 +522,10 @@ where
         self.board_use_link(token_digest, by).await
     }
 
+    async fn first_seen(&self, key: &str, at: DateTime<Utc>) -> Result<bool> {
+        self.jobs_first_seen(key, at).await
+    }
+
     async fn append_audit(&self, entry: &AuditEntry) -> Result<()> {
         let mut conn = self.pool.acquire().await?;
         Self::insert_audit(&mut conn, entry).await

@@ -11,6 +11,7 @@
 #![allow(dead_code)] // each test crate uses its own subset of the helpers
 
 pub mod sending;
+pub mod server;
 pub mod smtp;
 
 use chrono::{Days, NaiveDate};

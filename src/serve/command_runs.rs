@@ -1,0 +1,57 @@
+//! Running a `/relance` command against a platform's deadline.
+//!
+//! Discord invalidates an interaction not answered within 3 s and Teams
+//! drops an outgoing webhook after 5 s, whatever the database is doing. So
+//! the command runs in a task of its own and the route waits for it only so
+//! long: on time, the reply goes in the answer; late, the route answers
+//! something else (Discord: "thinking…", then an edit; Teams: "still
+//! working") and the task runs to its end regardless, so a pause or a
+//! promise asked for is never half-applied because a reply was late.
+
+use super::state::Services;
+use crate::commands::{self, Reply};
+use crate::people::Platform;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::task::JoinHandle;
+use tracing::Instrument;
+
+/// The reply if the command finished within `wait`; else the running task.
+pub async fn answer_within(
+    svc: &Arc<Services>,
+    platform: Platform,
+    account: &str,
+    text: &str,
+    wait: Duration,
+) -> Result<Reply, JoinHandle<Reply>> {
+    let mut task = spawn_answer(svc, platform, account, text);
+    match tokio::time::timeout(wait, &mut task).await {
+        Ok(Ok(reply)) => Ok(reply),
+        Ok(Err(panicked)) => {
+            tracing::error!(error = %panicked, "command task failed");
+            Ok(commands_failed(svc))
+        }
+        Err(_) => Err(task),
+    }
+}
+
+/// Runs the command in a task of its own.
+pub fn spawn_answer(svc: &Arc<Services>, platform: Platform, account: &str, text: &str) -> JoinHandle<Reply> {
+    let (svc, account, text) = (svc.clone(), account.to_string(), text.to_string());
+    let span = tracing::info_span!("command", %platform, command = %first_word(&text));
+    tokio::spawn(async move { commands::answer(&svc, platform, &account, &text).await }.instrument(span))
+}
+
+/// What a task that did not finish (a panic) answers.
+pub fn commands_failed(svc: &Services) -> Reply {
+    let title = match svc.lang() {
+        crate::domain::Language::Fr => "⚠️ relance n'a pas pu répondre ; réessayez dans un instant.",
+        crate::domain::Language::En => "⚠️ relance could not answer; please try again in a moment.",
+    };
+    Reply { public: false, title: title.to_string(), sections: Vec::new(), choices: Vec::new() }
+}
+
+/// The verb, for logs (never the arguments: they may name a client).
+fn first_word(text: &str) -> &str {
+    text.split_whitespace().next().unwrap_or("")
+}

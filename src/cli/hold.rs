@@ -3,7 +3,7 @@
 use super::{App, UserError};
 use crate::domain::{ClientId, InvoiceNumber};
 use crate::ledger::Hold;
-use crate::lookup::{find_client, Found};
+use crate::lookup::{ClientIndex, Found};
 use crate::store::HoldTarget;
 use chrono::NaiveDate;
 use clap::Args;
@@ -93,13 +93,13 @@ async fn current(app: &App, args: &TargetArgs, today: NaiveDate) -> anyhow::Resu
         return Ok((HoldTarget::Invoice(number.clone()), hold, format!("invoice {number}")));
     }
     let query = args.client.as_deref().unwrap_or_default();
-    let clients = app.store.clients().await?;
-    let id: ClientId = match find_client(&clients, query) {
+    let clients = ClientIndex::new(app.store.clients().await?);
+    let id: ClientId = match clients.find(query) {
         Found::One(client) => client.id.clone(),
         Found::Several(c) => {
             return Err(UserError(format!("{query:?} matches {} clients: be more precise", c.len())).into())
         }
-        Found::None => return Err(UserError(format!("no client matches {query:?}")).into()),
+        Found::None(_) => return Err(UserError(format!("no client matches {query:?}")).into()),
     };
     let hold = app.store.account(&id, today).await?.map(|a| a.hold).unwrap_or_default();
     Ok((HoldTarget::Client(id.clone()), hold, format!("client {id}")))

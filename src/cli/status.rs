@@ -3,7 +3,7 @@
 use super::{App, UserError};
 use crate::domain::{Channel, Client, Currency, Language, ProposalId, Stage};
 use crate::ledger::{Account, Hold, InvoiceState, Ledger};
-use crate::lookup::{find_client, Found};
+use crate::lookup::{ClientIndex, Found};
 use crate::policy::aged::{aged_balance, AgedBalance};
 use crate::policy::planner::next_step;
 use crate::policy::score::{payment_score, PaymentScore};
@@ -75,14 +75,16 @@ pub async fn run(app: &App, query: &str, json: bool) -> anyhow::Result<()> {
 
 /// Finds the client, reads its account and history, and runs the pure core on it.
 pub async fn build(app: &App, query: &str) -> anyhow::Result<StatusReport> {
-    let clients = app.store.clients().await?;
-    let client = match find_client(&clients, query) {
+    let clients = ClientIndex::new(app.store.clients().await?);
+    let client = match clients.find(query) {
         Found::One(client) => client.clone(),
         Found::Several(candidates) => {
             let names: Vec<String> = candidates.iter().take(10).map(|c| format!("{} ({})", c.name, c.id)).collect();
             return Err(UserError(format!("{query:?} matches several clients: {}", names.join(", "))).into());
         }
-        Found::None => return Err(UserError(format!("no client matches {query:?} (by id, SIREN or name)")).into()),
+        Found::None(_) => {
+            return Err(UserError(format!("no client matches {query:?} (by id, SIREN or name)")).into())
+        }
     };
     let today = app.today();
     let account = app

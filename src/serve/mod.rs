@@ -9,6 +9,7 @@
 
 mod act_routes;
 mod clicks;
+pub mod client_index;
 mod discord_routes;
 pub mod engine;
 pub mod metrics;

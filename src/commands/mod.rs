@@ -10,6 +10,7 @@
 mod help;
 mod parse;
 mod run;
+pub mod slack;
 mod status_reply;
 
 pub use parse::{parse, Command, Missing, Parsed, UsageError, When, PUBLIC_FLAG};

@@ -18,6 +18,7 @@ mod refresher;
 mod routes;
 mod scheduler;
 mod sending;
+mod slack_commands;
 mod slack_routes;
 pub mod state;
 

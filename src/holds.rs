@@ -102,9 +102,8 @@ pub async fn invoice_hold(store: &dyn Store, number: &InvoiceNumber, today: Naiv
         return Ok(None);
     };
     let account = store.account(&client_id, today).await?;
-    let hold = account
-        .and_then(|a| a.invoices.into_iter().find(|i| &i.number == number).map(|i| i.hold))
-        .unwrap_or_default();
+    let hold =
+        account.and_then(|a| a.invoices.into_iter().find(|i| &i.number == number).map(|i| i.hold)).unwrap_or_default();
     Ok(Some(Held { target: HoldTarget::Invoice(number.clone()), client_id, hold }))
 }
 
@@ -170,7 +169,10 @@ mod tests {
     #[test]
     fn past_dates_and_empty_reasons_are_refused() {
         let today = d("2026-03-16");
-        assert_eq!(HoldChange::Pause { until: d("2026-03-15") }.check(today), Err(HoldRefusal::PauseInThePast(d("2026-03-15"))));
+        assert_eq!(
+            HoldChange::Pause { until: d("2026-03-15") }.check(today),
+            Err(HoldRefusal::PauseInThePast(d("2026-03-15")))
+        );
         assert_eq!(HoldChange::Pause { until: today }.check(today), Ok(()));
         assert!(HoldChange::Promise { by: d("2026-03-01") }.check(today).is_err());
         assert_eq!(HoldChange::Dispute { reason: " ".into() }.check(today), Err(HoldRefusal::NoReason));

@@ -2,7 +2,7 @@
 
 use super::{App, UserError};
 use crate::domain::{ClientId, InvoiceNumber};
-use crate::holds::{self, HoldChange, Held};
+use crate::holds::{self, Held, HoldChange};
 use crate::lookup::{ClientIndex, Found};
 use chrono::NaiveDate;
 use clap::Args;

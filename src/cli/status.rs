@@ -24,9 +24,7 @@ pub async fn build(app: &App, query: &str) -> anyhow::Result<StatusReport> {
             let names: Vec<String> = candidates.iter().take(10).map(|c| format!("{} ({})", c.name, c.id)).collect();
             return Err(UserError(format!("{query:?} matches several clients: {}", names.join(", "))).into());
         }
-        Found::None(_) => {
-            return Err(UserError(format!("no client matches {query:?} (by id, SIREN or name)")).into())
-        }
+        Found::None(_) => return Err(UserError(format!("no client matches {query:?} (by id, SIREN or name)")).into()),
     };
     gather(app.store.as_ref(), client, &app.loaded.config.policy, app.today())
         .await?

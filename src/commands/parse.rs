@@ -43,7 +43,10 @@ pub enum When {
     Days(u32),
     Date(NaiveDate),
     /// `15/12`: the next such day, this year or next.
-    DayMonth { day: u32, month: u32 },
+    DayMonth {
+        day: u32,
+        month: u32,
+    },
 }
 
 impl When {
@@ -65,10 +68,16 @@ impl When {
 pub enum UsageError {
     Unknown(String),
     /// The sub-command needs a client, an invoice, a date or a reason.
-    Missing { command: &'static str, what: Missing },
+    Missing {
+        command: &'static str,
+        what: Missing,
+    },
     BadDate(String),
     /// More words than the sub-command takes.
-    Extra { command: &'static str, words: String },
+    Extra {
+        command: &'static str,
+        words: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,7 +126,9 @@ impl UsageError {
                 format!("« {text} » n'est pas une date (2026-12-15, 15/12/2026 ou 15/12).")
             }
             UsageError::BadDate(text) => format!("\"{text}\" is not a date (2026-12-15, 15/12/2026 or 15/12)."),
-            UsageError::Extra { command, words } if fr => format!("« {command} » : je ne sais que faire de « {words} »."),
+            UsageError::Extra { command, words } if fr => {
+                format!("« {command} » : je ne sais que faire de « {words} ».")
+            }
             UsageError::Extra { command, words } => format!("\"{command}\": I don't know what to do with \"{words}\"."),
         }
     }

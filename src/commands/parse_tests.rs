@@ -18,29 +18,37 @@ fn sub_commands_and_their_arguments() {
         ("status ACME", Command::Status { client: "ACME".into() }),
         ("STATUS société générale", Command::Status { client: "société générale".into() }),
         ("statut 552 120 222", Command::Status { client: "552 120 222".into() }),
-        ("pause Garage Martin 30", Command::Pause { client: "Garage Martin".into(), until: When::Days(30), reason: None }),
-        ("pause Garage Martin 2026-12-15", Command::Pause { client: "Garage Martin".into(), until: date, reason: None }),
-        ("pause C042 15/12/2026 virement en cours", Command::Pause {
-            client: "C042".into(),
-            until: date,
-            reason: Some("virement en cours".into()),
-        }),
-        ("pause Boulangerie Émile 15/12", Command::Pause {
-            client: "Boulangerie Émile".into(),
-            until: When::DayMonth { day: 15, month: 12 },
-            reason: None,
-        }),
+        (
+            "pause Garage Martin 30",
+            Command::Pause { client: "Garage Martin".into(), until: When::Days(30), reason: None },
+        ),
+        (
+            "pause Garage Martin 2026-12-15",
+            Command::Pause { client: "Garage Martin".into(), until: date, reason: None },
+        ),
+        (
+            "pause C042 15/12/2026 virement en cours",
+            Command::Pause { client: "C042".into(), until: date, reason: Some("virement en cours".into()) },
+        ),
+        (
+            "pause Boulangerie Émile 15/12",
+            Command::Pause {
+                client: "Boulangerie Émile".into(),
+                until: When::DayMonth { day: 15, month: 12 },
+                reason: None,
+            },
+        ),
         ("pause Garage 2000 7j", Command::Pause { client: "Garage 2000".into(), until: When::Days(7), reason: None }),
         ("resume Garage Martin", Command::Resume { client: "Garage Martin".into() }),
         ("reprendre ACME", Command::Resume { client: "ACME".into() }),
-        ("promise F-2026-001 15/12", Command::Promise {
-            invoice: "F-2026-001".into(),
-            by: When::DayMonth { day: 15, month: 12 },
-        }),
-        ("dispute F-2026-001 livraison incomplète", Command::Dispute {
-            invoice: "F-2026-001".into(),
-            reason: "livraison incomplète".into(),
-        }),
+        (
+            "promise F-2026-001 15/12",
+            Command::Promise { invoice: "F-2026-001".into(), by: When::DayMonth { day: 15, month: 12 } },
+        ),
+        (
+            "dispute F-2026-001 livraison incomplète",
+            Command::Dispute { invoice: "F-2026-001".into(), reason: "livraison incomplète".into() },
+        ),
         ("litige F-1 prix contesté", Command::Dispute { invoice: "F-1".into(), reason: "prix contesté".into() }),
         ("resolve F-2026-001", Command::Resolve { invoice: "F-2026-001".into() }),
         ("résoudre F-1", Command::Resolve { invoice: "F-1".into() }),
@@ -75,7 +83,10 @@ fn mistakes_say_what_is_missing_or_wrong() {
     assert_eq!(parse("pause Garage Martin 400"), missing("pause", Missing::DaysOrDate), "400 days is no pause");
     let text = parse("dispute F-1").unwrap_err().text(Language::Fr);
     assert_eq!(text, "« dispute » : il manque le motif.");
-    assert_eq!(parse("status").unwrap_err().text(Language::En), "\"status\": the client (id, SIREN or name) is missing.");
+    assert_eq!(
+        parse("status").unwrap_err().text(Language::En),
+        "\"status\": the client (id, SIREN or name) is missing."
+    );
 }
 
 #[test]

@@ -36,7 +36,9 @@ pub(super) async fn run(
             asked.on_client(&client, &again, HoldChange::Pause { until }, reason).await
         }
         Command::Resume { client } => asked.on_client(&client, "resume {}", HoldChange::Resume, None).await,
-        Command::Promise { invoice, by } => asked.on_invoice(&invoice, HoldChange::Promise { by: by.resolve(today) }).await,
+        Command::Promise { invoice, by } => {
+            asked.on_invoice(&invoice, HoldChange::Promise { by: by.resolve(today) }).await
+        }
         Command::Dispute { invoice, reason } => asked.on_invoice(&invoice, HoldChange::Dispute { reason }).await,
         Command::Resolve { invoice } => asked.on_invoice(&invoice, HoldChange::Resolve).await,
         Command::Digest => asked.digest().await,
@@ -239,7 +241,9 @@ impl Asked<'_> {
         tracing::info!(by = %self.person.name, "digest posted again by command");
         let lang = self.lang;
         let Some(done) = crate::serve::publish(self.svc).await? else {
-            return Ok(Reply::said(self.t("Pas de digest aujourd'hui : jour non ouvré.", "No digest today: not a business day.")));
+            return Ok(Reply::said(
+                self.t("Pas de digest aujourd'hui : jour non ouvré.", "No digest today: not a business day."),
+            ));
         };
         let pages: Vec<String> = done.pages.iter().map(|(p, n)| format!("{p} {n}")).collect();
         let day = crate::render::format::date(done.day, lang);

@@ -39,17 +39,10 @@ pub fn status_reply(view: &StatusView<'_>, public: bool) -> Reply {
     Reply {
         public,
         title: format!("{}{star} — {}", r.client.name, r.client.id),
-        sections: vec![
-            who(view),
-            invoices(view),
-            totals(view),
-            reminders(view),
-            decisions(view),
-            today(view),
-        ]
-        .into_iter()
-        .filter(|s| !s.lines.is_empty())
-        .collect(),
+        sections: vec![who(view), invoices(view), totals(view), reminders(view), decisions(view), today(view)]
+            .into_iter()
+            .filter(|s| !s.lines.is_empty())
+            .collect(),
         choices: Vec::new(),
     }
 }

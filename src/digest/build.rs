@@ -276,7 +276,11 @@ mod tests {
         use crate::policy::changes::{OpenDispute, PromiseDue};
         let now = Paris.with_ymd_and_hms(2026, 3, 16, 8, 30, 0).unwrap().with_timezone(&Utc);
         let mut changes = Changes::new(NaiveDate::from_ymd_opt(2026, 3, 13).unwrap(), input(None, now).today);
-        changes.disputes.push(OpenDispute { client_name: "Garage Martin".into(), invoice: None, reason: "prix".into() });
+        changes.disputes.push(OpenDispute {
+            client_name: "Garage Martin".into(),
+            invoice: None,
+            reason: "prix".into(),
+        });
         let promised = |broken| PromiseDue {
             client_name: "Menuiserie Roux".into(),
             invoice: None,

@@ -170,7 +170,8 @@ impl ClientIndex {
         // The typed word with the fewest clients behind it seeds the candidates.
         let weight = |m: &HashMap<WordId, Cost>| m.keys().map(|id| self.postings[*id as usize].len()).sum::<usize>();
         let seed = matches.iter().min_by_key(|m| weight(m)).expect("at least one word");
-        let mut candidates: Vec<Slot> = seed.keys().flat_map(|id| self.postings[*id as usize].iter().copied()).collect();
+        let mut candidates: Vec<Slot> =
+            seed.keys().flat_map(|id| self.postings[*id as usize].iter().copied()).collect();
         candidates.sort_unstable();
         candidates.dedup();
         let mut scored: Vec<(u32, usize, Slot)> = candidates

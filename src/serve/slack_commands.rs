@@ -8,7 +8,7 @@
 //! the 200 says "⏳" to the asker only and the answer follows through the
 //! command's `response_url` once ready.
 
-use super::slack_routes::verified;
+use super::slack_routes::refusal;
 use super::state::Services;
 use crate::chat::slack_command::parse_slack_command;
 use crate::commands::slack::{slack_reply, slack_wait};
@@ -26,7 +26,7 @@ use std::time::Duration;
 pub const ANSWER_DEADLINE: Duration = Duration::from_millis(2500);
 
 pub async fn commands(State(svc): State<Arc<Services>>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(refused) = verified(&svc, &headers, &body) {
+    if let Some(refused) = refusal(&svc, &headers, &body) {
         return refused;
     }
     let command = match parse_slack_command(&body) {

@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
 pub async fn interactions(State(svc): State<Arc<Services>>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(refused) = verified(&svc, &headers, &body) {
+    if let Some(refused) = refusal(&svc, &headers, &body) {
         return refused;
     }
     match parse_slack_interaction(&body) {
@@ -38,11 +38,12 @@ pub async fn interactions(State(svc): State<Arc<Services>>, headers: HeaderMap, 
     }
 }
 
-/// Whether the request is Slack's, on its exact bytes: 404 when Slack is
-/// off, 401 (counted) when the signature or its timestamp is wrong.
-pub(super) fn verified(svc: &Services, headers: &HeaderMap, body: &[u8]) -> Result<(), Response> {
+/// The answer refusing a request that is not Slack's, checked on its exact
+/// bytes: 404 when Slack is off, 401 (counted) when the signature or its
+/// timestamp is wrong; `None` for a genuine request.
+pub(super) fn refusal(svc: &Services, headers: &HeaderMap, body: &[u8]) -> Option<Response> {
     let Some(slack) = &svc.platforms.slack else {
-        return Err(StatusCode::NOT_FOUND.into_response());
+        return Some(StatusCode::NOT_FOUND.into_response());
     };
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let verified = verify_slack(
@@ -52,11 +53,10 @@ pub(super) fn verified(svc: &Services, headers: &HeaderMap, body: &[u8]) -> Resu
         body,
         unix_now(),
     );
-    verified.map_err(|err| {
-        svc.metrics.signature_failed("slack");
-        tracing::warn!(error = %err, "slack request refused");
-        (StatusCode::UNAUTHORIZED, "invalid signature").into_response()
-    })
+    let err = verified.err()?;
+    svc.metrics.signature_failed("slack");
+    tracing::warn!(error = %err, "slack request refused");
+    Some((StatusCode::UNAUTHORIZED, "invalid signature").into_response())
 }
 
 async fn on_click(svc: Arc<Services>, c: SlackClick) -> Response {

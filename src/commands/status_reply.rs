@@ -144,22 +144,18 @@ fn totals(view: &StatusView<'_>) -> Section {
     let s = &r.score;
     let label = if lang == Language::Fr { s.label.label_fr() } else { s.label.as_str() };
     lines.push(format!("{} : {}/100 ({label})", t(lang, "Score de paiement", "Payment score"), s.score));
-    lines.push(match lang {
-        Language::Fr => format!(
-            "Pourquoi : retard moyen {} j · {} facture(s) en retard sur 12 mois · {} en retard sur {} dû",
-            decimal(s.average_days_late, lang),
-            s.late_invoices_12m,
-            money(s.overdue_amount, s.currency, lang),
-            money(s.open_amount, s.currency, lang)
-        ),
-        Language::En => format!(
-            "Why: average delay {} days · {} late invoice(s) in 12 months · {} overdue of {} due",
-            decimal(s.average_days_late, lang),
-            s.late_invoices_12m,
-            money(s.overdue_amount, s.currency, lang),
-            money(s.open_amount, s.currency, lang)
-        ),
-    });
+    let (why, delay, days, late, of) = match lang {
+        Language::Fr => ("Pourquoi :", "retard moyen", "j", "facture(s) en retard sur 12 mois", "en retard sur"),
+        Language::En => ("Why:", "average delay", "days", "late invoice(s) in 12 months", "overdue of"),
+    };
+    lines.push(format!(
+        "{why} {delay} {} {days} · {} {late} · {} {of} {} {}",
+        decimal(s.average_days_late, lang),
+        s.late_invoices_12m,
+        money(s.overdue_amount, s.currency, lang),
+        money(s.open_amount, s.currency, lang),
+        t(lang, "dû", "due"),
+    ));
     section(t(lang, "Encours", "Balance").to_string(), lines)
 }
 

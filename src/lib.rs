@@ -14,6 +14,7 @@ pub mod delivery;
 pub mod demo;
 pub mod digest;
 pub mod domain;
+pub mod holds;
 pub mod import;
 pub mod ledger;
 pub mod letter;
@@ -24,6 +25,7 @@ pub mod policy;
 pub mod render;
 pub mod serve;
 pub mod sms;
+pub mod status;
 pub mod store;
 pub mod web;
 

@@ -119,6 +119,19 @@ impl Person {
     }
 }
 
+impl Person {
+    /// Whether this person may pause a client, or record a promise or a
+    /// dispute on its invoices: finance on every client, a sales rep on the
+    /// clients whose `owner` cell designates them.
+    pub fn may_hold(&self, owner: Option<&str>) -> bool {
+        match self.role {
+            Role::Finance => true,
+            Role::Sales => self.owns(owner),
+            Role::Viewer => false,
+        }
+    }
+}
+
 fn normalize(text: &str) -> String {
     text.trim().trim_start_matches('@').trim().to_lowercase()
 }
@@ -208,6 +221,15 @@ mod tests {
         assert!(!julie.owns(Some("Julie")));
         assert!(!julie.owns(None));
         assert!(!julie.owns(Some("  ")));
+    }
+
+    #[test]
+    fn finance_holds_any_client_a_sales_rep_only_their_own() {
+        assert!(claire().may_hold(None));
+        assert!(julie().may_hold(Some("Julie Roux")));
+        assert!(!julie().may_hold(Some("Claire Martin")));
+        let viewer = Person { name: "Paul".into(), ..Person::default() };
+        assert!(!viewer.may_hold(Some("Paul")));
     }
 
     #[test]

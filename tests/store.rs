@@ -9,6 +9,7 @@ use common::{actor, client, d, dec, invoice, payment, test_stores};
 use relance::domain::{Channel, ClientId, Currency, InvoiceNumber, ProposalId, Stage, Tone};
 use relance::ledger::{Account, Hold, PaymentLine, SentReminder};
 use relance::store::{HoldTarget, ImportCounts, ReminderRecord, Store, StoreError};
+use std::sync::Arc;
 
 fn counts(inserted: u64, updated: u64, unchanged: u64) -> ImportCounts {
     ImportCounts { inserted, updated, unchanged }
@@ -516,5 +517,35 @@ async fn freshness_comes_from_invoice_and_payment_imports_only() {
         store.import_clients(&[client("C2")], &actor(), "clients2.csv").await.unwrap();
         assert_eq!(store.last_import_at().await.unwrap(), Some(after_payments), "{}", t.name);
         assert_eq!(store.ledger(d("2026-03-01")).await.unwrap().last_import_at, Some(after_payments), "{}", t.name);
+    }
+}
+
+#[tokio::test]
+async fn the_client_index_is_rebuilt_when_clients_are_imported_again() {
+    for t in test_stores().await {
+        let store = t.store.as_ref();
+        assert_eq!(store.clients_revision().await.unwrap(), None, "{}", t.name);
+        let cache = relance::serve::client_index::ClientCache::default();
+        assert!(cache.get(store).await.unwrap().is_empty(), "{}", t.name);
+        seed(store).await;
+        let first = store.clients_revision().await.unwrap();
+        assert!(first.is_some(), "{}", t.name);
+        // Invoices and payments leave the clients as they were.
+        store.import_invoices(&[invoice("F9", "C1", "2026-04-01", "10")], &actor(), "i.csv").await.unwrap();
+        assert_eq!(store.clients_revision().await.unwrap(), first, "{}", t.name);
+        let index = cache.get(store).await.unwrap();
+        assert_eq!(index.len(), 2, "{}", t.name);
+        let mut renamed = client("C2");
+        renamed.name = "Société Générale".into();
+        store.import_clients(&[renamed, client("C3")], &actor(), "clients.csv").await.unwrap();
+        assert_ne!(store.clients_revision().await.unwrap(), first, "{}", t.name);
+        let index = cache.get(store).await.unwrap();
+        assert_eq!(index.len(), 3, "{}", t.name);
+        assert!(
+            matches!(index.find("societe generale"), relance::lookup::Found::One(c) if c.id.as_str() == "C2"),
+            "{}",
+            t.name
+        );
+        assert!(Arc::ptr_eq(&index, &cache.get(store).await.unwrap()), "{}: unchanged clients, same index", t.name);
     }
 }

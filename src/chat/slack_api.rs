@@ -115,14 +115,23 @@ impl SlackApi {
     /// clicked message: ephemeral (seen by the clicker only) or in the channel.
     /// `text` is mrkdwn: escape any client data in it.
     pub async fn respond(&self, response_url: &str, text: &str, ephemeral: bool) -> anyhow::Result<()> {
+        let body = json!({
+            "response_type": if ephemeral { "ephemeral" } else { "in_channel" },
+            "text": text,
+        });
+        self.respond_with(response_url, &body).await
+    }
+
+    /// Posts a whole message body (`response_type`, `text`, `blocks`) to a
+    /// slash command's or an interaction's `response_url`, as a new message
+    /// (`replace_original: false`). Client data in it must be escaped.
+    pub async fn respond_with(&self, response_url: &str, message: &Value) -> anyhow::Result<()> {
         if !(response_url.starts_with("https://") || response_url.starts_with("http://")) {
             bail!("a Slack response_url must be an http(s) URL");
         }
-        let body = json!({
-            "response_type": if ephemeral { "ephemeral" } else { "in_channel" },
-            "replace_original": false,
-            "text": text,
-        });
+        let mut body = message.clone();
+        let object = body.as_object_mut().ok_or_else(|| anyhow!("a Slack message body must be a JSON object"))?;
+        object.insert("replace_original".into(), Value::Bool(false));
         for attempt in 1..=MAX_TRIES {
             // The URL is a capability (it can post for 30 minutes): never in an error.
             let answer =

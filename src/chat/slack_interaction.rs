@@ -32,6 +32,9 @@ pub const REASON_ACTION_ID: &str = "reason";
 pub enum SlackInteraction {
     /// A button of the digest.
     Click(SlackClick),
+    /// A button of a command's answer (one of several clients matching):
+    /// runs its `value`, a command as if typed after `/relance`.
+    Command { user_id: String, text: String, response_url: Option<String> },
     /// The veto modal, submitted: the reason is optional.
     VetoReason { user_id: String, proposal_id: String, reason: Option<String> },
     /// Anything else (a modal closed, another app surface): acknowledged, ignored.
@@ -78,23 +81,27 @@ pub fn parse_slack_interaction(body: &[u8]) -> Result<SlackInteraction, SlackInt
         fields.into_iter().find(|(k, _)| k == "payload").map(|(_, v)| v).ok_or(SlackInteractionError::NoPayload)?;
     let payload: Payload = serde_json::from_str(&json).map_err(|e| SlackInteractionError::BadJson(e.to_string()))?;
     match payload.kind.as_str() {
-        "block_actions" => click(payload).map(SlackInteraction::Click),
+        "block_actions" => click(payload),
         "view_submission" => view_submission(payload),
         _ => Ok(SlackInteraction::Other),
     }
 }
 
 /// The first (and, for buttons, only) action of a `block_actions` payload.
-fn click(payload: Payload) -> Result<SlackClick, SlackInteractionError> {
+fn click(payload: Payload) -> Result<SlackInteraction, SlackInteractionError> {
     let user_id = user_id(&payload)?;
     let first = payload.actions.into_iter().next().ok_or(SlackInteractionError::Missing("actions"))?;
     let name = first.action_id.split(':').next().unwrap_or_default();
+    if name == crate::commands::slack::COMMAND_ACTION {
+        let text = first.value.ok_or(SlackInteractionError::Missing("actions[0].value"))?;
+        return Ok(SlackInteraction::Command { user_id, text, response_url: payload.response_url });
+    }
     let action =
         Action::from_name(name).ok_or_else(|| SlackInteractionError::UnknownAction(first.action_id.clone()))?;
     let proposal_id =
         first.value.filter(|v| !v.trim().is_empty()).ok_or(SlackInteractionError::Missing("actions[0].value"))?;
     let container = payload.container.unwrap_or_default();
-    Ok(SlackClick {
+    Ok(SlackInteraction::Click(SlackClick {
         user_id,
         action,
         rev: first.block_id.as_deref().and_then(revision),
@@ -103,7 +110,7 @@ fn click(payload: Payload) -> Result<SlackClick, SlackInteractionError> {
         message_ts: container.message_ts.or(payload.message.and_then(|m| m.ts)),
         response_url: payload.response_url,
         trigger_id: payload.trigger_id,
-    })
+    }))
 }
 
 /// The revision at the end of `actions:{id}:{rev}`; none for another shape

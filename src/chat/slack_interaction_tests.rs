@@ -143,3 +143,23 @@ fn malformed_bodies_are_typed_errors() {
         form(&veto_submission("veto_reason", "null").replace(&format!(r#""private_metadata":"{ID}","#), ""));
     assert_eq!(parse_slack_interaction(&no_metadata), Err(E::Missing("view.private_metadata")));
 }
+
+#[test]
+fn a_command_button_runs_its_value() {
+    let payload = serde_json::json!({
+        "type": "block_actions",
+        "user": {"id": "U01CLAIRE", "username": "claire", "team_id": "T1"},
+        "container": {"type": "message", "message_ts": "1.2", "channel_id": "C1", "is_ephemeral": true},
+        "response_url": "https://hooks.slack.com/actions/T1/1/abc",
+        "actions": [{"action_id": "status:1", "block_id": "choices", "value": "status C7 --public", "type": "button"}]
+    });
+    let body = serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap();
+    assert_eq!(
+        parse_slack_interaction(body.as_bytes()),
+        Ok(SlackInteraction::Command {
+            user_id: "U01CLAIRE".into(),
+            text: "status C7 --public".into(),
+            response_url: Some("https://hooks.slack.com/actions/T1/1/abc".into()),
+        })
+    );
+}

@@ -41,6 +41,9 @@ pub struct BenchArgs {
 pub enum BenchKind {
     /// p50/p99 latency of signed Slack button clicks on the server, on loopback, with SQLite.
     Clicks(super::bench_clicks::ClicksArgs),
+    /// p50/p99 latency of `/relance status` on a large ledger (SQLite): through
+    /// `commands::answer`, then as signed Slack commands over loopback HTTP.
+    Status(super::bench_status::StatusArgs),
 }
 
 /// What one phase measured.
@@ -55,8 +58,10 @@ struct PhaseReport {
 pub(super) const BENCH_DAY: (i32, u32, u32) = (2026, 3, 16);
 
 pub async fn run(cli: &Cli, args: &BenchArgs) -> anyhow::Result<()> {
-    if let Some(BenchKind::Clicks(clicks)) = &args.what {
-        return super::bench_clicks::run(clicks).await;
+    match &args.what {
+        Some(BenchKind::Clicks(clicks)) => return super::bench_clicks::run(clicks).await,
+        Some(BenchKind::Status(status)) => return super::bench_status::run(status).await,
+        None => {}
     }
     let today = NaiveDate::from_ymd_opt(BENCH_DAY.0, BENCH_DAY.1, BENCH_DAY.2).expect("valid day");
     match args.phase.as_deref() {

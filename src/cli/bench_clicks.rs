@@ -63,7 +63,7 @@ pub struct ClicksArgs {
 }
 
 /// The finance person who clicks, as Slack names them.
-const FINANCE_SLACK_ID: &str = "UBENCHFIN1";
+pub(super) const FINANCE_SLACK_ID: &str = "UBENCHFIN1";
 /// The channel the fake Slack says the digest is in.
 const CHANNEL: &str = "C0BENCH01";
 /// The local time the clicks happen at on [`BENCH_DAY`].
@@ -134,7 +134,7 @@ pub async fn run(args: &ClicksArgs) -> anyhow::Result<()> {
 
 /// The business clock, frozen on the bench day in the morning: the imports
 /// are stamped with it, so the ledger is fresh and approvals are not held.
-fn bench_clock(today: NaiveDate) -> anyhow::Result<Clock> {
+pub(super) fn bench_clock(today: NaiveDate) -> anyhow::Result<Clock> {
     let tz = chrono_tz::Europe::Paris;
     let time = NaiveTime::from_hms_opt(CLICK_TIME.0, CLICK_TIME.1, 0).expect("valid time");
     let now = tz.from_local_datetime(&today.and_time(time)).single().context("the bench time exists in Paris")?;
@@ -144,6 +144,11 @@ fn bench_clock(today: NaiveDate) -> anyhow::Result<Clock> {
 /// Writes the synthetic ledger and imports it into a new SQLite database.
 async fn ledger(dir: &Path, args: &ClicksArgs, today: NaiveDate, clock: Clock) -> anyhow::Result<Arc<dyn Store>> {
     write_synthetic(dir, args.clients, args.invoices, today)?;
+    import_synthetic(dir, clock).await
+}
+
+/// Imports the synthetic `clients.csv` and `invoices.csv` of `dir` into a new SQLite database there.
+pub(super) async fn import_synthetic(dir: &Path, clock: Clock) -> anyhow::Result<Arc<dyn Store>> {
     let store = open_store(&format!("sqlite://{}", dir.join("bench.db").display()), clock).await?;
     let actor = Actor { name: "bench".into(), via: "cli".into() };
     for (kind, file) in [(ImportKind::Clients, "clients.csv"), (ImportKind::Invoices, "invoices.csv")] {
@@ -155,7 +160,7 @@ async fn ledger(dir: &Path, args: &ClicksArgs, today: NaiveDate, clock: Clock) -
 /// The shipped configuration with Slack on (pointing at the fake) and one
 /// finance person known by their Slack id; nothing read from the process
 /// environment, so the figures do not depend on the shell.
-fn bench_config(dir: &Path, api_url: &str, secret: &str) -> anyhow::Result<Loaded> {
+pub(super) fn bench_config(dir: &Path, api_url: &str, secret: &str) -> anyhow::Result<Loaded> {
     let vars = [
         ("SLACK_BOT_TOKEN", "xoxb-bench"),
         ("SLACK_SIGNING_SECRET", secret),
@@ -237,12 +242,12 @@ fn print_latencies(load: &Load, args: &ClicksArgs) {
     println!("    {:<10} {:>8.0} µs a click (server, load generator and fake Slack)", "CPU", cpu);
 }
 
-fn ms(d: Duration) -> f64 {
+pub(super) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
 /// The nearest-rank percentile of sorted values (`q` in 0..=1).
-fn percentile(sorted: &[Duration], q: f64) -> Duration {
+pub(super) fn percentile(sorted: &[Duration], q: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
@@ -291,7 +296,7 @@ impl Click {
 }
 
 /// Slack's v0 signature of `body` at `timestamp`.
-fn sign(secret: &str, timestamp: &str, body: &str) -> String {
+pub(super) fn sign(secret: &str, timestamp: &str, body: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts any key");
     mac.update(format!("v0:{timestamp}:{body}").as_bytes());
     format!("v0={}", hex::encode(mac.finalize().into_bytes()))

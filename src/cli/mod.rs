@@ -4,6 +4,7 @@
 mod app;
 mod bench;
 mod bench_clicks;
+mod bench_status;
 mod config_check;
 mod demo;
 mod discord;

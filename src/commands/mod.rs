@@ -7,6 +7,16 @@
 //! the platform's renderer escapes and formats (Slack mrkdwn, Discord
 //! markdown with no mentions, Teams markdown).
 
+mod help;
+mod parse;
+mod run;
+pub mod slack;
+mod status_reply;
+
+pub use parse::{parse, Command, Missing, Parsed, UsageError, When, PUBLIC_FLAG};
+pub use status_reply::{status_reply, StatusView};
+
+use crate::domain::Language;
 use crate::people::Platform;
 use crate::serve::Services;
 
@@ -39,15 +49,31 @@ pub struct Choice {
     pub command: String,
 }
 
+impl Reply {
+    /// A one-line answer to the asker only (a refusal, a mistake).
+    pub fn said(title: impl Into<String>) -> Self {
+        Reply { public: false, title: title.into(), sections: Vec::new(), choices: Vec::new() }
+    }
+}
+
 /// Runs the command typed after `/relance` by `account` on `platform`.
 /// Never fails: a user's mistake or an internal error is a reply too.
 pub async fn answer(svc: &Services, platform: Platform, account: &str, text: &str) -> Reply {
-    let _ = (svc, platform, account);
-    Reply {
-        public: false,
-        title: format!("/relance {text}"),
-        sections: vec![Section { heading: None, lines: vec!["not built yet".into()] }],
-        choices: Vec::new(),
+    let lang = svc.lang();
+    let parsed = match parse(text) {
+        Ok(parsed) => parsed,
+        Err(error) => return help::usage(&error, lang),
+    };
+    let person = svc.person(platform, account);
+    match run::run(svc, person, platform, parsed).await {
+        Ok(reply) => reply,
+        Err(err) => {
+            tracing::error!(error = %err, %platform, "command failed");
+            Reply::said(match lang {
+                Language::Fr => "⚠️ Une erreur interne est survenue ; rien n'a changé. Réessayez dans un instant.",
+                Language::En => "⚠️ An internal error occurred; nothing changed. Please try again in a moment.",
+            })
+        }
     }
 }
 
@@ -55,6 +81,15 @@ pub async fn answer(svc: &Services, platform: Platform, account: &str, text: &st
 /// first, at most `limit` (Discord's autocomplete: label = name, command =
 /// the client id).
 pub async fn suggest_clients(svc: &Services, typed: &str, limit: usize) -> Vec<Choice> {
-    let _ = (svc, typed, limit);
-    Vec::new()
+    match svc.clients.get(svc.store.as_ref()).await {
+        Ok(index) => index
+            .suggest(typed, limit)
+            .into_iter()
+            .map(|c| Choice { label: c.name.clone(), command: c.id.to_string() })
+            .collect(),
+        Err(err) => {
+            tracing::error!(error = %err, "client suggestions unavailable");
+            Vec::new()
+        }
+    }
 }

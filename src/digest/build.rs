@@ -22,8 +22,11 @@ pub struct HeaderInput<'a> {
     pub lang: Language,
     pub aged: &'a [AgedBalance],
     pub dso: &'a [(Currency, Option<Decimal>)],
-    /// Changes since the previous digest (none for the very first one).
+    /// The promises due and the disputes open, and what changed since
+    /// `changes.since`.
     pub changes: Option<&'a Changes>,
+    /// A digest was posted before: the line "since the digest of …" makes sense.
+    pub previous_digest: bool,
     pub last_import_at: Option<DateTime<Utc>>,
     pub max_ledger_age_hours: u32,
     /// Proposals today (the digest's size, for the header).
@@ -46,10 +49,15 @@ fn tr(lang: Language, fr: &'static str, en: &'static str) -> &'static str {
 /// The header: a warning first when the data is stale, then the lines.
 pub fn header(input: &HeaderInput<'_>) -> DigestHeader {
     let fresh = ledger_is_fresh(input.last_import_at, input.now, input.max_ledger_age_hours);
-    let mut lines = vec![freshness_line(input)];
+    // A broken promise comes first: someone must call the client today.
+    let mut lines = input.changes.map(|c| promise_lines(c, input.lang)).unwrap_or_default();
+    lines.push(freshness_line(input));
     lines.extend(totals_lines(input));
     if let Some(changes) = input.changes {
-        lines.extend(change_lines(changes, input.lang));
+        if input.previous_digest {
+            lines.push(since_line(changes, input.lang));
+        }
+        lines.extend(dispute_lines(changes, input.lang));
     }
     let mut header = DigestHeader::new(input.today, lines);
     if !fresh {
@@ -147,12 +155,12 @@ fn tally(t: &Tally, lang: Language) -> (u32, String) {
     (count, sums.join(" + "))
 }
 
-fn change_lines(changes: &Changes, lang: Language) -> Vec<String> {
+fn since_line(changes: &Changes, lang: Language) -> String {
     let (late, late_sum) = tally(&changes.newly_overdue, lang);
     let (paid, paid_sum) = tally(&changes.paid, lang);
     let due = changes.promises_due.len();
     let since = date_long(changes.since, lang);
-    let mut lines = vec![match lang {
+    match lang {
         Language::Fr => format!(
             "Depuis le digest du {since} : {late} facture(s) passée(s) en retard{}, {paid} payée(s){}, {due} promesse(s) à échéance",
             paren(&late_sum), paren(&paid_sum)
@@ -161,8 +169,15 @@ fn change_lines(changes: &Changes, lang: Language) -> Vec<String> {
             "Since the digest of {since}: {late} invoice(s) fell overdue{}, {paid} paid{}, {due} promise(s) due",
             paren(&late_sum), paren(&paid_sum)
         ),
-    }];
-    for p in &changes.promises_due {
+    }
+}
+
+/// The promises whose date came, the broken ones first.
+fn promise_lines(changes: &Changes, lang: Language) -> Vec<String> {
+    let mut promises: Vec<_> = changes.promises_due.iter().collect();
+    promises.sort_by_key(|p| !p.broken);
+    let mut lines = Vec::new();
+    for p in promises {
         let what = p.invoice.as_ref().map(|n| format!(" ({n})")).unwrap_or_default();
         let on = date(p.date, lang);
         lines.push(match (lang, p.broken) {
@@ -172,6 +187,12 @@ fn change_lines(changes: &Changes, lang: Language) -> Vec<String> {
             (Language::En, false) => format!("📅 Promise due today: {}{what}", p.client_name),
         });
     }
+    lines
+}
+
+/// Every dispute open, until it is resolved.
+fn dispute_lines(changes: &Changes, lang: Language) -> Vec<String> {
+    let mut lines = Vec::new();
     for d in &changes.disputes {
         let what = d.invoice.as_ref().map(|n| format!(" ({n})")).unwrap_or_default();
         lines.push(match lang {
@@ -231,6 +252,7 @@ mod tests {
             aged: &[],
             dso: &[],
             changes: None,
+            previous_digest: false,
             last_import_at: last,
             max_ledger_age_hours: 24,
             proposals: 3,
@@ -247,5 +269,29 @@ mod tests {
         let warning = stale.warning.unwrap();
         assert!(warning.contains("Données anciennes") && warning.contains("3 jours"), "{warning}");
         assert!(header(&input(None, now)).warning.is_some(), "never imported is stale");
+    }
+
+    #[test]
+    fn a_broken_promise_opens_the_header_and_disputes_are_listed_even_on_the_first_digest() {
+        use crate::policy::changes::{OpenDispute, PromiseDue};
+        let now = Paris.with_ymd_and_hms(2026, 3, 16, 8, 30, 0).unwrap().with_timezone(&Utc);
+        let mut changes = Changes::new(NaiveDate::from_ymd_opt(2026, 3, 13).unwrap(), input(None, now).today);
+        changes.disputes.push(OpenDispute {
+            client_name: "Garage Martin".into(),
+            invoice: None,
+            reason: "prix".into(),
+        });
+        let promised = |broken| PromiseDue {
+            client_name: "Menuiserie Roux".into(),
+            invoice: None,
+            date: NaiveDate::from_ymd_opt(2026, 3, 13).unwrap(),
+            broken,
+        };
+        changes.promises_due.extend([promised(false), promised(true)]);
+        let header = header(&HeaderInput { changes: Some(&changes), ..input(Some(now), now) });
+        assert!(header.lines[0].starts_with("⚠️ Promesse non tenue : Menuiserie Roux"), "{:?}", header.lines);
+        assert!(header.lines[1].starts_with("📅 Promesse à échéance"), "{:?}", header.lines);
+        assert!(header.lines.iter().any(|l| l == "⚖️ Litige en cours : Garage Martin — prix"), "{:?}", header.lines);
+        assert!(header.lines.iter().all(|l| !l.starts_with("Depuis")), "no previous digest: {:?}", header.lines);
     }
 }

@@ -435,7 +435,7 @@ fn confirm_dialog(title: &str, text: &str, confirm: &str, lang: Language) -> Val
 
 /// Like [`truncate_chars`] on already-escaped text, without leaving half an
 /// entity (`&am…`) behind the cut.
-fn truncate_escaped(text: &str, max: usize) -> String {
+pub(crate) fn truncate_escaped(text: &str, max: usize) -> String {
     truncate_chars_mended(text, max, drop_half_entity)
 }
 

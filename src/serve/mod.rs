@@ -9,6 +9,7 @@
 
 mod act_routes;
 mod clicks;
+pub mod client_index;
 mod command_runs;
 mod discord_commands;
 mod discord_routes;
@@ -19,6 +20,7 @@ mod refresher;
 mod routes;
 mod scheduler;
 mod sending;
+mod slack_commands;
 mod slack_routes;
 pub mod state;
 mod teams_routes;

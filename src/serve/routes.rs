@@ -1,7 +1,7 @@
 //! The HTTP routes of `relance serve`, and the middleware timing them.
 
 use super::state::Services;
-use super::{act_routes, discord_routes, slack_routes, teams_routes};
+use super::{act_routes, discord_routes, slack_commands, slack_routes, teams_routes};
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
@@ -19,6 +19,7 @@ pub fn router(svc: Arc<Services>) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/slack/interactions", post(slack_routes::interactions))
+        .route("/slack/commands", post(slack_commands::commands))
         .route("/discord/interactions", post(discord_routes::interactions))
         .route("/teams/outgoing", post(teams_routes::outgoing))
         .route("/act/{token}", get(act_routes::act_get).post(act_routes::act_post))

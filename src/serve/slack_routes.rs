@@ -19,24 +19,14 @@ use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
 pub async fn interactions(State(svc): State<Arc<Services>>, headers: HeaderMap, body: Bytes) -> Response {
-    let Some(slack) = &svc.platforms.slack else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let verified = verify_slack(
-        slack.signing_secret.as_bytes(),
-        header("x-slack-request-timestamp"),
-        header("x-slack-signature"),
-        &body,
-        unix_now(),
-    );
-    if let Err(err) = verified {
-        svc.metrics.signature_failed("slack");
-        tracing::warn!(error = %err, "slack request refused");
-        return (StatusCode::UNAUTHORIZED, "invalid signature").into_response();
+    if let Some(refused) = refusal(&svc, &headers, &body) {
+        return refused;
     }
     match parse_slack_interaction(&body) {
         Ok(SlackInteraction::Click(click)) => on_click(svc, click).await,
+        Ok(SlackInteraction::Command { user_id, text, response_url }) => {
+            super::slack_commands::on_button(svc, user_id, text, response_url)
+        }
         Ok(SlackInteraction::VetoReason { user_id, proposal_id, reason }) => {
             on_reason(svc, user_id, proposal_id, reason).await
         }
@@ -46,6 +36,27 @@ pub async fn interactions(State(svc): State<Arc<Services>>, headers: HeaderMap, 
             (StatusCode::BAD_REQUEST, "payload not understood").into_response()
         }
     }
+}
+
+/// The answer refusing a request that is not Slack's, checked on its exact
+/// bytes: 404 when Slack is off, 401 (counted) when the signature or its
+/// timestamp is wrong; `None` for a genuine request.
+pub(super) fn refusal(svc: &Services, headers: &HeaderMap, body: &[u8]) -> Option<Response> {
+    let Some(slack) = &svc.platforms.slack else {
+        return Some(StatusCode::NOT_FOUND.into_response());
+    };
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let verified = verify_slack(
+        slack.signing_secret.as_bytes(),
+        header("x-slack-request-timestamp"),
+        header("x-slack-signature"),
+        body,
+        unix_now(),
+    );
+    let err = verified.err()?;
+    svc.metrics.signature_failed("slack");
+    tracing::warn!(error = %err, "slack request refused");
+    Some((StatusCode::UNAUTHORIZED, "invalid signature").into_response())
 }
 
 async fn on_click(svc: Arc<Services>, c: SlackClick) -> Response {

@@ -153,6 +153,8 @@ pub struct Services {
     pub metrics: Metrics,
     pub templates: Templates,
     pub http: reqwest::Client,
+    /// The clients the commands search (see `client_index`).
+    pub clients: super::client_index::ClientCache,
     /// Entries whose messages must be edited (see `refresher`).
     changes: tokio::sync::mpsc::UnboundedSender<super::refresher::Touched>,
 }
@@ -184,9 +186,11 @@ impl Services {
             metrics: Metrics::new(),
             templates,
             http,
+            clients: Default::default(),
             changes,
         });
         tokio::spawn(super::refresher::run(Arc::downgrade(&svc), changed));
+        tokio::spawn(warm_client_index(Arc::downgrade(&svc)));
         Ok(svc)
     }
 
@@ -210,6 +214,14 @@ impl Services {
     /// The person behind a platform account, if `people:` knows them.
     pub fn person(&self, platform: Platform, account: &str) -> Option<crate::people::Person> {
         self.people().find(platform, account).cloned()
+    }
+}
+
+/// Builds the index of clients at start, so the first command does not wait for it.
+async fn warm_client_index(svc: std::sync::Weak<Services>) {
+    let Some(svc) = svc.upgrade() else { return };
+    if let Err(err) = svc.clients.get(svc.store.as_ref()).await {
+        tracing::warn!(error = %err, "client index not built at start");
     }
 }
 

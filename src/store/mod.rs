@@ -203,6 +203,10 @@ pub trait Store: Send + Sync {
     async fn invoice_client(&self, number: &InvoiceNumber) -> Result<Option<ClientId>>;
     /// Every client (for matching a name typed in a command).
     async fn clients(&self) -> Result<Vec<Client>>;
+    /// The latest import of clients (its id), `None` before the first: a
+    /// cheap read that changes whenever the clients may have, so the server's
+    /// index of clients knows when to rebuild.
+    async fn clients_revision(&self) -> Result<Option<i64>>;
 
     /// Records a sent reminder with its audit entry. A stage an invoice has
     /// already received is refused (`UNIQUE (invoice, stage)`).

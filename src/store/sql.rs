@@ -399,6 +399,12 @@ where
         Ok(clients)
     }
 
+    async fn clients_revision(&self) -> Result<Option<i64>> {
+        let sql = "SELECT id FROM imports WHERE kind = 'clients' ORDER BY id DESC LIMIT 1";
+        let row = sqlx::query::<DB>(sql).fetch_optional(&self.pool).await?;
+        row.map(|r| r.int(0)).transpose()
+    }
+
     async fn record_reminder(&self, reminder: &ReminderRecord, actor: &Actor) -> Result<()> {
         let mut tx = self.begin_write().await?;
         Self::refuse_repeated_stages(&mut tx, reminder).await?;

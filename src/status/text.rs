@@ -1,0 +1,190 @@
+//! The status screen of `relance status`, in the terminal.
+
+use super::{LetterView, StatusReport};
+use crate::domain::Language;
+use crate::ledger::Hold;
+use crate::policy::aged::AgedBalance;
+use crate::render::format::{self, money};
+use rust_decimal::Decimal;
+use std::fmt::Write;
+
+/// `27,8` in French, `27.8` in English.
+pub(crate) fn decimal(value: Decimal, lang: Language) -> String {
+    match lang {
+        Language::Fr => value.to_string().replace('.', ","),
+        Language::En => value.to_string(),
+    }
+}
+
+/// Picks the French or the English text.
+pub(crate) fn t<'a>(lang: Language, fr: &'a str, en: &'a str) -> &'a str {
+    match lang {
+        Language::Fr => fr,
+        Language::En => en,
+    }
+}
+
+/// The human-readable screen.
+pub fn render(r: &StatusReport, lang: Language) -> String {
+    let mut out = String::new();
+    let c = &r.client;
+    let star = if c.segment == crate::domain::Segment::Strategic { " ⭐" } else { "" };
+    let _ = writeln!(out, "{}{} — {}", c.name, star, c.id);
+    let mut facts = vec![c.kind.as_str().to_uppercase(), format!("{} {}", t(lang, "langue", "language"), c.language)];
+    if let Some(siren) = &c.siren {
+        facts.push(format!("SIREN {siren}"));
+    }
+    if let Some(owner) = &c.owner {
+        facts.push(format!("{} {owner}", t(lang, "suivi par", "owner")));
+    }
+    if let Some(email) = &c.email {
+        facts.push(email.to_string());
+    }
+    if let Some(phone) = &c.phone {
+        facts.push(phone.to_string());
+    }
+    let _ = writeln!(out, "  {}", facts.join(" · "));
+    write_hold(&mut out, &r.hold, lang, "  ");
+    let s = &r.score;
+    let _ = writeln!(
+        out,
+        "  {} {}/100 ({}) — {} {} j, {} {}",
+        t(lang, "Score de paiement", "Payment score"),
+        s.score,
+        if lang == Language::Fr { s.label.label_fr() } else { s.label.as_str() },
+        t(lang, "retard moyen", "average delay"),
+        decimal(s.average_days_late, lang),
+        s.late_invoices_12m,
+        t(lang, "factures en retard sur 12 mois", "late invoices in 12 months"),
+    );
+    write_invoices(&mut out, r, lang);
+    write_aged(&mut out, &r.aged, lang);
+    write_reminders(&mut out, r, lang);
+    write_next(&mut out, r, lang);
+    out
+}
+
+fn write_hold(out: &mut String, hold: &Hold, lang: Language, indent: &str) {
+    if let Some(reason) = &hold.dispute {
+        let _ = writeln!(out, "{indent}⚠ {} : {reason}", t(lang, "Litige", "Dispute"));
+    }
+    if let Some(date) = hold.promise_date {
+        let _ = writeln!(
+            out,
+            "{indent}🤝 {} {}",
+            t(lang, "Promesse de paiement au", "Promise to pay by"),
+            format::date(date, lang)
+        );
+    }
+    if let Some(date) = hold.paused_until {
+        let _ =
+            writeln!(out, "{indent}⏸ {} {}", t(lang, "En pause jusqu'au", "Paused until"), format::date(date, lang));
+    }
+}
+
+fn write_invoices(out: &mut String, r: &StatusReport, lang: Language) {
+    let _ = writeln!(out, "\n{} ({})", t(lang, "Factures ouvertes", "Open invoices"), r.open_invoices.len());
+    for i in &r.open_invoices {
+        let late = if i.days_late > 0 {
+            format!("{} j {}", i.days_late, t(lang, "de retard", "late"))
+        } else {
+            t(lang, "non échue", "not due").to_string()
+        };
+        let _ = writeln!(
+            out,
+            "  {:<16} {} {:<10} {:<14} {:>14} {} {:>14}{}",
+            i.number,
+            t(lang, "éch.", "due"),
+            format::date(i.due_date, lang),
+            late,
+            money(i.amount_due, i.currency, lang),
+            t(lang, "sur", "of"),
+            money(i.amount, i.currency, lang),
+            i.last_stage
+                .map(|(stage, on)| format!("  [{} {}]", format::stage_label(stage, lang), format::date(on, lang)))
+                .unwrap_or_default(),
+        );
+        write_hold(out, &i.hold, lang, "      ");
+    }
+}
+
+fn write_aged(out: &mut String, aged: &[AgedBalance], lang: Language) {
+    for a in aged {
+        let m = |d| money(d, a.currency, lang);
+        let _ = writeln!(
+            out,
+            "  {} : {} {} · 1–30 {} · 31–60 {} · 61–90 {} · > 90 {} · total {}",
+            t(lang, "Balance âgée", "Aged balance"),
+            t(lang, "non échu", "not due"),
+            m(a.not_due),
+            m(a.days_1_30),
+            m(a.days_31_60),
+            m(a.days_61_90),
+            m(a.over_90),
+            m(a.total)
+        );
+    }
+}
+
+fn write_reminders(out: &mut String, r: &StatusReport, lang: Language) {
+    let _ = writeln!(out, "\n{} ({})", t(lang, "Relances envoyées", "Reminders sent"), r.reminders.len());
+    for rem in &r.reminders {
+        let invoices: Vec<String> = rem.invoices.iter().map(|(n, _, _)| n.to_string()).collect();
+        let channels: Vec<&str> = rem.channels.iter().map(|c| format::channel_label(*c, lang)).collect();
+        let _ = writeln!(
+            out,
+            "  {}  {:<26} {:<20} {}",
+            format::date(rem.on, lang),
+            format::stage_label(rem.stage, lang),
+            channels.join(" + "),
+            invoices.join(", ")
+        );
+        if let Some(letter) = r.letters.iter().find(|l| l.proposal_id == rem.proposal_id) {
+            write_letter(out, letter, lang);
+        }
+    }
+}
+
+/// "📄 outbox/letters/….pdf — postée le 17/03/2026 (Claire Martin)", or "à poster".
+fn write_letter(out: &mut String, letter: &LetterView, lang: Language) {
+    let file = letter.file.as_deref().unwrap_or("?");
+    let posted = match (letter.posted_on, &letter.posted_by) {
+        (Some(on), by) => {
+            let by = by.as_deref().unwrap_or("?");
+            format!("{} {} ({by})", t(lang, "postée le", "posted on"), format::date(on, lang))
+        }
+        (None, _) => t(lang, "à poster", "to post").to_string(),
+    };
+    let _ = writeln!(out, "      📄 {file} — {posted}");
+}
+
+fn write_next(out: &mut String, r: &StatusReport, lang: Language) {
+    let _ = writeln!(out);
+    match &r.pending_proposal {
+        Some(p) => {
+            let _ = writeln!(
+                out,
+                "{} {} — {} ({}) : {}",
+                t(lang, "Proposée aujourd'hui :", "Proposed today:"),
+                format::stage_label(p.stage, lang),
+                money(p.total_due, p.currency, lang),
+                p.invoices.len(),
+                p.reason
+            );
+        }
+        None => {
+            let _ = writeln!(out, "{}", t(lang, "Aucune relance proposée aujourd'hui.", "No reminder proposed today."));
+        }
+    }
+    if let Some(step) = &r.next_step {
+        let stage = step.stage.parse().map(|s| format::stage_label(s, lang)).unwrap_or(&step.stage);
+        let _ = writeln!(
+            out,
+            "{} {stage} {} {} ({})",
+            t(lang, "Prochaine étape :", "Next step:"),
+            t(lang, "le", "on"),
+            format::date(step.date, lang),
+            step.invoices.join(", ")
+        );
+    }
+}

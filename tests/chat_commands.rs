@@ -77,7 +77,9 @@ async fn a_discord_command_is_deferred_then_its_reply_edited_in_privately_unless
         assert_eq!(answer.json::<Value>().await.unwrap(), json!({"type": 5, "data": {"flags": 64}}), "{}", bot.name);
         eventually("the private reply is edited in", || async { edits(&fakes, "tok-private").await.len() == 1 }).await;
         let edit = &edits(&fakes, "tok-private").await[0];
-        assert!(edit["content"].as_str().unwrap().contains("Garage Martin"), "{}: {edit}", bot.name);
+        let shown = edit.to_string();
+        assert!(shown.contains("Garage Martin"), "{}: {edit}", bot.name);
+        assert!(shown.contains("F-2026-001") && shown.contains("200,00"), "{}: the open invoice: {edit}", bot.name);
         assert_eq!(edit["allowed_mentions"], json!({"parse": []}), "{}", bot.name);
         assert!(edit.get("flags").is_none(), "{}: visibility is the deferred answer's", bot.name);
 
@@ -207,6 +209,7 @@ async fn a_signed_teams_mention_is_answered_in_the_channel_once() {
         assert_eq!(answer["type"], "message", "{}: {answer}", bot.name);
         let text = answer["text"].as_str().unwrap();
         assert!(text.contains("Garage Martin"), "{}: {text}", bot.name);
+        assert!(text.contains("F-2026-001") && text.contains("200,00"), "{}: the open invoice: {text}", bot.name);
         assert!(
             !text.contains("at>") && !text.contains("Relance status") && !text.contains("&nbsp;"),
             "{}: the mention is not part of the command: {text}",
@@ -232,4 +235,33 @@ async fn without_the_teams_token_the_outgoing_route_does_not_exist() {
     let body = teams_activity("1", "<at>Relance</at> help", &now_rfc3339());
     assert_eq!(post_teams(&bot, &body, Some(&teams_sign(&body))).await.status(), 404);
     bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_replayed_teams_pause_is_applied_once() {
+    for test_store in test_stores().await {
+        let fakes = Fakes::start().await;
+        let bot = Bot::start(test_store, Some(&fakes), Platforms::All, monday()).await;
+        import_ledger(bot.store.as_ref()).await;
+        let pauses = |bot: &Bot| {
+            let store = bot.store.clone();
+            async move {
+                let log = store.audit_log(None, 10_000).await.unwrap();
+                log.into_iter().filter(|e| e.action == "hold.pause").collect::<Vec<_>>()
+            }
+        };
+
+        let body = teams_activity("1485983409001", "<at>Relance</at> pause Garage Martin 10 négociation", &now_rfc3339());
+        let first: Value = post_teams(&bot, &body, Some(&teams_sign(&body))).await.json().await.unwrap();
+        assert!(!first["text"].as_str().unwrap().contains("déjà"), "{}: {first}", bot.name);
+        let after_first = pauses(&bot).await;
+        assert_eq!(after_first.len(), 1, "{}: the pause is stored and audited", bot.name);
+        assert_eq!(after_first[0].actor.name, "Claire Martin", "{}", bot.name);
+        assert_eq!(after_first[0].actor.via, "teams", "{}", bot.name);
+
+        let again: Value = post_teams(&bot, &body, Some(&teams_sign(&body))).await.json().await.unwrap();
+        assert!(again["text"].as_str().unwrap().contains("déjà reçu sa réponse"), "{}: {again}", bot.name);
+        assert_eq!(pauses(&bot).await.len(), 1, "{}: a replay changes nothing", bot.name);
+        bot.stop().await;
+    }
 }

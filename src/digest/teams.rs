@@ -98,7 +98,7 @@ pub fn teams_inert(text: &str) -> String {
 }
 
 /// The Workflows envelope: one Adaptive Card 1.4 attachment.
-fn message(body: Vec<Value>, fallback: String) -> Value {
+pub(super) fn message(body: Vec<Value>, fallback: String) -> Value {
     json!({
         "type": "message",
         "attachments": [{
@@ -120,7 +120,7 @@ fn message(body: Vec<Value>, fallback: String) -> Value {
 /// within [`MAX_PAYLOAD_BYTES`] with its title and footer. One entry alone
 /// always fits, its content being bounded; a page never stays empty while
 /// entries remain.
-fn paginate(head: &[Value], continued: &Value, items: &[Value], empty: &Value) -> Vec<Vec<usize>> {
+pub(super) fn paginate(head: &[Value], continued: &Value, items: &[Value], empty: &Value) -> Vec<Vec<usize>> {
     let base = bytes(empty) + FOOTER_RESERVE_BYTES;
     let mut pages: Vec<Vec<usize>> = vec![Vec::new()];
     let mut used = base + head.iter().map(|h| bytes(h) + 1).sum::<usize>();
@@ -142,11 +142,11 @@ fn paginate(head: &[Value], continued: &Value, items: &[Value], empty: &Value) -
 }
 
 /// Serialized size in bytes, as posted.
-fn bytes(value: &Value) -> usize {
+pub(super) fn bytes(value: &Value) -> usize {
     serde_json::to_vec(value).map(|v| v.len()).unwrap_or(0)
 }
 
-fn text(text: &str) -> Value {
+pub(super) fn text(text: &str) -> Value {
     json!({ "type": "TextBlock", "text": teams_inert(text), "wrap": true })
 }
 
@@ -197,7 +197,7 @@ fn continuation_title(day: NaiveDate, lang: Language) -> Value {
 }
 
 /// "Page 2/7", so nobody takes the first card for the whole digest.
-fn page_footer(page: usize, pages: usize) -> Value {
+pub(super) fn page_footer(page: usize, pages: usize) -> Value {
     let mut block = text(&format!("Page {page}/{pages}"));
     block["isSubtle"] = json!(true);
     block["separator"] = json!(true);
@@ -257,7 +257,7 @@ fn entry_container(entry: &DigestEntry, lang: Language, link: &dyn Fn(&str, Acti
     json!({ "type": "Container", "separator": true, "spacing": "Large", "items": items })
 }
 
-fn subtle(line: &str) -> Value {
+pub(super) fn subtle(line: &str) -> Value {
     let mut block = text(line);
     block["isSubtle"] = json!(true);
     block["spacing"] = json!("None");

@@ -4,6 +4,7 @@
 mod app;
 mod bench;
 mod bench_clicks;
+mod calls;
 mod config_check;
 mod demo;
 mod hold;
@@ -14,6 +15,7 @@ mod send;
 mod status;
 
 pub use app::App;
+pub use calls::calls_day;
 pub use plan::{plan_day, templates, terminal_digest, Day, DSO_PERIOD_DAYS};
 
 use chrono::NaiveDate;
@@ -50,6 +52,12 @@ pub enum Command {
     },
     /// Today's proposed reminders.
     Plan {
+        /// Print JSON (amounts as decimal strings) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Today's call tasks: whom to phone, about which invoices, and what to say.
+    Calls {
         /// Print JSON (amounts as decimal strings) instead of text.
         #[arg(long)]
         json: bool,
@@ -129,6 +137,7 @@ pub async fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<()>
                 Command::Migrate => app.migrated(),
                 Command::Import { kind, file } => app.import(kind, file).await,
                 Command::Plan { json } => plan::run(&app, *json).await,
+                Command::Calls { json } => calls::run(&app, *json).await,
                 Command::Status { client, json } => status::run(&app, client, *json).await,
                 Command::Report { report: ReportKind::Aged { json } } => report::aged(&app, *json).await,
                 Command::Pause(args) => hold::pause(&app, args).await,

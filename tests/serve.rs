@@ -1046,3 +1046,68 @@ async fn a_letter_printed_on_monday_is_marked_posted_on_tuesday_from_discord() {
         bot.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_day_with_150_call_tasks_is_split_within_every_platform_limit_and_edited_in_place() {
+    let test_store = test_stores().await.remove(0);
+    let fakes = Fakes::start().await;
+    let bot = Bot::start(test_store, Some(&fakes), Platforms::All, monday()).await;
+    let clients: Vec<_> = (0..150)
+        .map(|n| {
+            let mut c = client(&format!("T{n:03}"));
+            c.name = format!("<!channel> Transports n°{n} & Fils");
+            c.phone = Some(relance::domain::PhoneE164::parse(&format!("06 12 {:02} {:02} 00", n / 100, n % 100)).unwrap());
+            c
+        })
+        .collect();
+    bot.store.import_clients(&clients, &actor(), "clients.csv").await.unwrap();
+    // Due Monday 2 March: J+10 is Thursday 12 March, so every client is to be called on the 16th.
+    let invoices: Vec<_> = (0..150)
+        .flat_map(|n| (0..2).map(move |i| invoice(&format!("F-{n:03}-{i}"), &format!("T{n:03}"), "2026-03-02", "980.10")))
+        .collect();
+    bot.store.import_invoices(&invoices, &actor(), "invoices.csv").await.unwrap();
+    serve::publish(&bot.svc).await.unwrap().unwrap();
+
+    // Slack: ≤ 50 blocks and ≤ 13,000 characters of blocks per message, section text ≤ 3000; every call once.
+    let posts = Fakes::requests(&fakes.slack, "POST", "/chat.postMessage").await;
+    let mut calls = 0;
+    for page in &posts {
+        let blocks = page["blocks"].as_array().unwrap();
+        assert!(blocks.len() <= 50 && page["blocks"].to_string().chars().count() <= 13_000);
+        for block in blocks.iter().filter(|b| b["block_id"].as_str().is_some_and(|id| id.starts_with("call:"))) {
+            let text = block["text"]["text"].as_str().unwrap();
+            assert!(text.chars().count() <= 3000);
+            assert!(text.contains("|+33 6 12 ") && text.contains("<tel:+33612"), "{text}");
+            assert!(text.contains("&lt;!channel&gt; Transports") && !text.contains("<!channel>"), "{text}");
+            calls += 1;
+        }
+    }
+    assert_eq!(calls, 150, "every call once on Slack");
+
+    // Discord: ≤ 10 embeds and ≤ 6000 characters of embeds per message, ≤ 5 rows; every call once.
+    let mut calls = 0;
+    for message in Fakes::requests(&fakes.discord, "POST", "/messages").await {
+        assert!(message["components"].as_array().unwrap().len() <= 5);
+        let embeds = message["embeds"].as_array().unwrap();
+        assert!(embeds.len() <= 10);
+        let len = |v: &Value| v.as_str().map_or(0, |t| t.chars().count());
+        let chars: usize = embeds.iter().map(|e| len(&e["title"]) + len(&e["description"]) + len(&e["footer"]["text"])).sum();
+        assert!(chars <= 6000);
+        calls += embeds.iter().filter(|e| e["footer"]["text"].as_str().is_some_and(|id| id.contains("-c-"))).count();
+    }
+    assert_eq!(calls, 150, "every call once on Discord");
+
+    // Teams: each card ≤ 28 KB; every call's tel: link once.
+    let mut calls = 0;
+    for request in fakes.teams.received_requests().await.unwrap() {
+        assert!(request.body.len() <= 28 * 1024, "{} bytes", request.body.len());
+        calls += String::from_utf8_lossy(&request.body).matches("](tel:+33612").count();
+    }
+    assert_eq!(calls, 150, "every call once on Teams");
+
+    // Posting again the same day edits the call pages in place.
+    serve::publish(&bot.svc).await.unwrap();
+    assert_eq!(Fakes::requests(&fakes.slack, "POST", "/chat.postMessage").await.len(), posts.len());
+    assert_eq!(Fakes::requests(&fakes.slack, "POST", "/chat.update").await.len(), posts.len());
+    bot.stop().await;
+}

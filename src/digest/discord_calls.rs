@@ -58,9 +58,11 @@ pub fn discord_call_pages(day: NaiveDate, calls: &[CallEntry], lang: Language) -
             embeds.extend(members.iter().map(|c| call_embed(c, lang)));
             fit_embeds(&mut embeds, DISCORD_EMBED_CHARS);
             let owners = owner_ids(members);
+            // The outcome buttons' rows (one per call) will go in `components`.
             json!({
                 "content": content(day, &owners, i + 1, pages, lang),
                 "embeds": embeds,
+                "components": [],
                 "allowed_mentions": { "parse": [], "users": owners },
             })
         })

@@ -168,7 +168,10 @@ async fn calls_lists_exactly_the_due_call_tasks_on_each_day() {
         let calls = json(relance(&backend.url).args(["calls", "--json"]));
         let acme = &calls[0];
         assert_eq!(acme["caller"], serde_json::json!({ "role": "owner", "name": "Julie" }));
-        assert_eq!((acme["tel"].as_str(), acme["phone_display"].as_str()), (Some("tel:+33145678910"), Some("+33 1 45 67 89 10")));
+        assert_eq!(
+            (acme["tel"].as_str(), acme["phone_display"].as_str()),
+            (Some("tel:+33145678910"), Some("+33 1 45 67 89 10"))
+        );
         assert_eq!(acme["invoices"][0]["number"], "F-1");
         assert_eq!(acme["invoices"][0]["amount_due"], "2400.00");
         assert_eq!(acme["invoices"][0]["days_late"], 44);
@@ -193,6 +196,11 @@ async fn calls_reads_in_french_with_the_number_in_full() {
     assert!(text.starts_with("📞 À appeler — lundi 16 mars 2026 : 2 appels\n"), "{text}");
     assert!(text.contains("ACME Industries — +33 1 45 67 89 10 (tel:+33145678910)\nAppel : Julie (responsable du client)\n• F-1 — 2 400,00 € — échue le 31/01/2026 — 44 j de retard\nTotal : 2 400,00 €\nRelances envoyées : aucune\nScript :\n   1. Vérifier"), "{text}");
     assert!(text.contains("M. Jean Dupont — +33 6 12 34 56 78"), "{text}");
+    // `relance digest` with no chat platform prints the section after the reminders.
+    let digest = relance(&backend.url).arg("digest").output().unwrap();
+    let text = String::from_utf8(digest.stdout).unwrap();
+    assert!(text.contains("📞 À appeler — lundi 16 mars 2026 : 2 appels"), "{text}");
+    assert!(text.find("Relances proposées").unwrap() < text.find("📞 À appeler").unwrap(), "{text}");
     let weekend = relance(&backend.url).args(["--date", "2026-03-14", "calls"]).output().unwrap();
     let text = String::from_utf8(weekend.stdout).unwrap();
     assert!(text.contains("samedi 14 mars 2026") && text.contains("lundi 16 mars 2026"), "{text}");

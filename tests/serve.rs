@@ -1056,14 +1056,17 @@ async fn a_day_with_150_call_tasks_is_split_within_every_platform_limit_and_edit
         .map(|n| {
             let mut c = client(&format!("T{n:03}"));
             c.name = format!("<!channel> Transports n°{n} & Fils");
-            c.phone = Some(relance::domain::PhoneE164::parse(&format!("06 12 {:02} {:02} 00", n / 100, n % 100)).unwrap());
+            c.phone =
+                Some(relance::domain::PhoneE164::parse(&format!("06 12 {:02} {:02} 00", n / 100, n % 100)).unwrap());
             c
         })
         .collect();
     bot.store.import_clients(&clients, &actor(), "clients.csv").await.unwrap();
     // Due Monday 2 March: J+10 is Thursday 12 March, so every client is to be called on the 16th.
     let invoices: Vec<_> = (0..150)
-        .flat_map(|n| (0..2).map(move |i| invoice(&format!("F-{n:03}-{i}"), &format!("T{n:03}"), "2026-03-02", "980.10")))
+        .flat_map(|n| {
+            (0..2).map(move |i| invoice(&format!("F-{n:03}-{i}"), &format!("T{n:03}"), "2026-03-02", "980.10"))
+        })
         .collect();
     bot.store.import_invoices(&invoices, &actor(), "invoices.csv").await.unwrap();
     serve::publish(&bot.svc).await.unwrap().unwrap();
@@ -1091,7 +1094,8 @@ async fn a_day_with_150_call_tasks_is_split_within_every_platform_limit_and_edit
         let embeds = message["embeds"].as_array().unwrap();
         assert!(embeds.len() <= 10);
         let len = |v: &Value| v.as_str().map_or(0, |t| t.chars().count());
-        let chars: usize = embeds.iter().map(|e| len(&e["title"]) + len(&e["description"]) + len(&e["footer"]["text"])).sum();
+        let chars: usize =
+            embeds.iter().map(|e| len(&e["title"]) + len(&e["description"]) + len(&e["footer"]["text"])).sum();
         assert!(chars <= 6000);
         calls += embeds.iter().filter(|e| e["footer"]["text"].as_str().is_some_and(|id| id.contains("-c-"))).count();
     }
@@ -1109,5 +1113,27 @@ async fn a_day_with_150_call_tasks_is_split_within_every_platform_limit_and_edit
     serve::publish(&bot.svc).await.unwrap();
     assert_eq!(Fakes::requests(&fakes.slack, "POST", "/chat.postMessage").await.len(), posts.len());
     assert_eq!(Fakes::requests(&fakes.slack, "POST", "/chat.update").await.len(), posts.len());
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn the_local_page_lists_the_day_s_calls_with_tel_links() {
+    let bot = Bot::start(test_stores().await.remove(0), None, Platforms::None, monday()).await;
+    let mut strategic = client("C3");
+    strategic.name = "Groupe Horizon & <Fils>".into();
+    strategic.segment = Segment::Strategic;
+    strategic.owner = Some("julie roux".into());
+    strategic.phone = Some(relance::domain::PhoneE164::parse("06 12 34 56 78").unwrap());
+    bot.store.import_clients(&[strategic], &actor(), "clients.csv").await.unwrap();
+    let invoices = [invoice("F-2026-010", "C3", "2026-03-02", "9800.00")];
+    bot.store.import_invoices(&invoices, &actor(), "invoices.csv").await.unwrap();
+    serve::publish(&bot.svc).await.unwrap();
+    let page = reqwest::get(format!("{}/digest", bot.base)).await.unwrap().text().await.unwrap();
+    assert!(page.contains("<h2>📞 À appeler — lundi 16 mars 2026</h2>"), "{page}");
+    assert!(
+        page.contains("Groupe Horizon &amp; &lt;Fils&gt; — <a href=\"tel:+33612345678\">+33 6 12 34 56 78</a>"),
+        "{page}"
+    );
+    assert!(page.contains("<li>Appel : Julie Roux (responsable du client)</li>"), "{page}");
     bot.stop().await;
 }

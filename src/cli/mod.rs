@@ -15,7 +15,7 @@ mod send;
 mod status;
 
 pub use app::App;
-pub use calls::calls_day;
+pub use calls::{calls_day, calls_text};
 pub use plan::{plan_day, templates, terminal_digest, Day, DSO_PERIOD_DAYS};
 
 use chrono::NaiveDate;
@@ -171,6 +171,8 @@ async fn digest(app: App) -> anyhow::Result<()> {
         Some(_) => {
             let day = plan_day(store.as_ref(), &config.policy, today).await?;
             print!("{}", terminal_digest(&config, tz, today, &day)?);
+            let calls = calls_day(store.as_ref(), &config.policy, today).await?;
+            print!("\n{}", calls_text(&config, today, &calls));
             println!(
                 "\nNo chat platform is configured: run `relance serve` and open {}/digest to decide.",
                 config.server.base_url()

@@ -35,7 +35,9 @@ pub fn call_count(count: usize, lang: Language) -> String {
 /// mention, or the name escaped); finance is named as a team.
 pub fn caller_line(task: &CallTask, owner: Option<String>, lang: Language) -> String {
     let who = match (&task.caller, owner) {
-        (Caller::Owner { .. }, Some(shown)) => format!("{shown} ({})", tr(lang, "responsable du client", "client owner")),
+        (Caller::Owner { .. }, Some(shown)) => {
+            format!("{shown} ({})", tr(lang, "responsable du client", "client owner"))
+        }
         (Caller::Owner { name }, None) => {
             format!("{} ({})", truncate_chars(name, 80), tr(lang, "responsable du client", "client owner"))
         }
@@ -65,7 +67,12 @@ pub fn owner_name(entry: &CallEntry) -> Option<String> {
 
 /// "• F-1 — 2 400,00 € — échue le 31/01/2026 — 44 j de retard", each number
 /// through `escape`, the first `max` and a line counting the others.
-pub fn call_invoice_bullets(task: &CallTask, lang: Language, max: usize, escape: impl Fn(&str) -> String) -> Vec<String> {
+pub fn call_invoice_bullets(
+    task: &CallTask,
+    lang: Language,
+    max: usize,
+    escape: impl Fn(&str) -> String,
+) -> Vec<String> {
     let mut lines: Vec<String> = task
         .invoices
         .iter()

@@ -32,8 +32,10 @@ pub fn slack_call_pages(day: NaiveDate, calls: &[CallEntry], lang: Language) -> 
         return Vec::new();
     }
     let head = Cost { blocks: 1, chars: json_chars(&[head_block(day, calls.len(), lang)]) };
-    let costs: Vec<Cost> =
-        calls.iter().map(|c| Cost { blocks: CALL_BLOCKS, chars: json_chars(&call_blocks(c, lang)) + OUTCOME_RESERVE_CHARS }).collect();
+    let costs: Vec<Cost> = calls
+        .iter()
+        .map(|c| Cost { blocks: CALL_BLOCKS, chars: json_chars(&call_blocks(c, lang)) + OUTCOME_RESERVE_CHARS })
+        .collect();
     let ranges = paginate(head, &costs);
     let pages = ranges.len();
     ranges
@@ -47,7 +49,8 @@ pub fn slack_call_pages(day: NaiveDate, calls: &[CallEntry], lang: Language) -> 
             if pages > 1 {
                 blocks.push(page_footer(i + 1, pages));
             }
-            let mut text = format!("{}{} {}", calls_title(day, lang), tr(lang, " :", ":"), call_count(calls.len(), lang));
+            let mut text =
+                format!("{}{} {}", calls_title(day, lang), tr(lang, " :", ":"), call_count(calls.len(), lang));
             if pages > 1 {
                 text.push_str(&format!(" ({}/{pages})", i + 1));
             }
@@ -70,10 +73,8 @@ fn call_blocks(call: &CallEntry, lang: Language) -> Vec<Value> {
 fn call_text(call: &CallEntry, lang: Language) -> String {
     let task = &call.task;
     let name = slack_escape(&truncate_chars(task.client_name.trim(), MAX_CALL_NAME_CHARS));
-    let mut lines = vec![
-        format!("*{name}* — <{}|{}>", task.tel, task.phone_display),
-        caller_line(task, owner_mention(call), lang),
-    ];
+    let mut lines =
+        vec![format!("*{name}* — <{}|{}>", task.tel, task.phone_display), caller_line(task, owner_mention(call), lang)];
     lines.extend(call_invoice_bullets(task, lang, MAX_CALL_INVOICES, slack_escape));
     lines.push(call_total_line(task, lang, "*"));
     lines.push(reminders_line(task, lang));
@@ -115,7 +116,10 @@ mod tests {
         let pages = slack_call_pages(day, &[call], Language::Fr);
         assert_eq!(pages.len(), 1);
         let text = pages[0]["blocks"][1]["text"]["text"].as_str().unwrap();
-        assert!(text.starts_with("*&lt;!channel&gt; Durand &amp; Fils* — <tel:+33472000000|+33 4 72 00 00 00>\n"), "{text}");
+        assert!(
+            text.starts_with("*&lt;!channel&gt; Durand &amp; Fils* — <tel:+33472000000|+33 4 72 00 00 00>\n"),
+            "{text}"
+        );
         assert!(text.contains("Appel : <@U024BE7LH> (responsable du client)"), "{text}");
         assert!(text.contains("1. Vérifier la réception"), "{text}");
         assert_eq!(pages[0]["blocks"][0]["text"]["text"], "*📞 À appeler — lundi 16 mars 2026*\n1 appel");

@@ -41,7 +41,8 @@ pub fn teams_call_cards(day: NaiveDate, calls: &[CallEntry], lang: Language) -> 
             if count > 1 {
                 body.push(page_footer(i + 1, count));
             }
-            let mut fallback = format!("{}{} {}", calls_title(day, lang), tr(lang, " :", ":"), call_count(calls.len(), lang));
+            let mut fallback =
+                format!("{}{} {}", calls_title(day, lang), tr(lang, " :", ":"), call_count(calls.len(), lang));
             if count > 1 {
                 fallback.push_str(&format!(" ({}/{count})", i + 1));
             }

@@ -134,7 +134,9 @@ pub struct CallAttempt {
 #[serde(tag = "role", rename_all = "snake_case")]
 pub enum Caller {
     /// The client's sales rep (a name matching `people:`).
-    Owner { name: String },
+    Owner {
+        name: String,
+    },
     Finance,
 }
 

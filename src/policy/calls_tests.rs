@@ -91,12 +91,7 @@ fn the_default_call_is_due_ten_days_late_moved_past_weekends_and_holidays() {
 #[test]
 fn the_call_gives_way_once_the_second_written_reminder_is_sent() {
     let due = "2026-03-05";
-    let cases = [
-        (None, true),
-        (Some(Stage::First), true),
-        (Some(Stage::Second), false),
-        (Some(Stage::Final), false),
-    ];
+    let cases = [(None, true), (Some(Stage::First), true), (Some(Stage::Second), false), (Some(Stage::Final), false)];
     for (last, expected) in cases {
         let mut inv = invoice("F-1", due, dec!(100));
         if let Some(stage) = last {
@@ -211,7 +206,8 @@ fn a_later_call_step_takes_over_from_an_unanswered_earlier_one() {
     assert_eq!(steps("2026-03-24"), vec![10]);
     assert_eq!(steps("2026-03-25"), vec![20]);
     // After the second reminder, J+20 still stands (the final stage, J+30, has not gone out).
-    let accounts = one(client("ACME"), vec![sent(invoice("F-1", "2026-03-05", dec!(100)), Stage::Second, "2026-03-20")]);
+    let accounts =
+        one(client("ACME"), vec![sent(invoice("F-1", "2026-03-05", dec!(100)), Stage::Second, "2026-03-20")]);
     assert_eq!(tasks(&accounts, &policy, &[], "2026-03-24").len(), 0);
     assert_eq!(tasks(&accounts, &policy, &[], "2026-03-25")[0].offset_days, 20);
 }
@@ -254,7 +250,10 @@ fn the_script_follows_the_stage_and_the_team_language() {
     let mut policy = Policy::default();
     policy.calls.standard.offset_days = vec![10, 20];
     let fr = tasks(&accounts, &policy, &[], "2026-03-25").remove(0).script;
-    assert_eq!(fr[0], "Rappeler nos relances restées sans réponse : 10/03/2026 (1re relance), 20/03/2026 (2e relance).");
+    assert_eq!(
+        fr[0],
+        "Rappeler nos relances restées sans réponse : 10/03/2026 (1re relance), 20/03/2026 (2e relance)."
+    );
     assert!(fr[1].contains("échéancier"), "{fr:?}");
     policy.language = Language::En;
     let en = tasks(&accounts, &policy, &[], "2026-03-25").remove(0).script;

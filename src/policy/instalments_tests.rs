@@ -117,7 +117,10 @@ fn bad_requests_say_what_is_wrong() {
         (plan(&[&eur], 3, Some("2026-03-15")), "the first instalment date 2026-03-15 is before today (2026-03-16)"),
         (plan(&[&paid], 3, None), "the chosen invoices have nothing left to pay"),
         (plan(&[], 3, None), "the chosen invoices have nothing left to pay"),
-        (plan(&[&eur, &usd], 3, None), "the chosen invoices are in several currencies (EUR, USD): make one plan per currency"),
+        (
+            plan(&[&eur, &usd], 3, None),
+            "the chosen invoices are in several currencies (EUR, USD): make one plan per currency",
+        ),
     ];
     for (result, message) in cases {
         assert_eq!(result.unwrap_err(), message);

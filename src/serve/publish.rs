@@ -357,7 +357,8 @@ async fn refresh_day(svc: &Services, day: NaiveDate, ids: &[ProposalId]) -> anyh
         let count = messages.iter().filter(|m| !is_calls_page(m)).count();
         let ids: std::collections::HashSet<&ProposalId> = ids.iter().collect();
         for message in &messages {
-            let touched = !is_calls_page(message) && (ids.is_empty() || message.entries.iter().any(|e| ids.contains(e)));
+            let touched =
+                !is_calls_page(message) && (ids.is_empty() || message.entries.iter().any(|e| ids.contains(e)));
             if !touched {
                 continue;
             }

@@ -30,6 +30,16 @@ pub fn call_count(count: usize, lang: Language) -> String {
     }
 }
 
+/// The notification text of a page: "📞 À appeler — lundi 16 mars 2026 :
+/// 150 appels (1/4)".
+pub fn calls_fallback(day: NaiveDate, count: usize, page: usize, pages: usize, lang: Language) -> String {
+    let mut text = format!("{}{} {}", calls_title(day, lang), tr(lang, " :", ":"), call_count(count, lang));
+    if pages > 1 {
+        text.push_str(&format!(" ({page}/{pages})"));
+    }
+    text
+}
+
 /// Who calls, and which try this is: "Appel : Julie (responsable du
 /// client) · 2e essai". `owner` is the owner as the platform shows them (a
 /// mention, or the name escaped); finance is named as a team.

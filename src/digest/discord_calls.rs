@@ -142,16 +142,8 @@ fn content(day: NaiveDate, owners: &[String], page: usize, pages: usize, lang: L
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::digest::fixtures::call_task;
+    use crate::digest::fixtures::{call_entry as entry, many_calls, monday as day};
     use crate::digest::model::Owner;
-
-    fn day() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 3, 16).unwrap()
-    }
-
-    fn entry(id: &str, name: &str, invoices: usize) -> CallEntry {
-        CallEntry { task: call_task(id, name, invoices), owner: None }
-    }
 
     #[test]
     fn a_call_shows_the_number_and_its_tel_link_and_pings_only_its_owner() {
@@ -173,9 +165,7 @@ mod tests {
 
     #[test]
     fn a_day_with_many_calls_is_split_within_discord_limits_and_drops_none() {
-        let long = "Établissements ".repeat(20);
-        let calls: Vec<CallEntry> =
-            (0..150).map(|n| entry(&format!("C{n:04}"), &format!("{long}{n}"), 1 + n % 14)).collect();
+        let calls = many_calls();
         let pages = discord_call_pages(day(), &calls, Language::Fr);
         let mut seen = Vec::new();
         for page in &pages {

@@ -70,3 +70,25 @@ pub(crate) fn call_task(id: &str, name: &str, invoices: usize) -> crate::policy:
     let mut tasks = crate::policy::call_tasks(&[account], &crate::policy::Policy::default(), &[], today);
     tasks.pop().expect("the fixture's client is due a call")
 }
+
+/// 150 calls with long names and 1 to 14 invoices each: a large day for
+/// the renderers' limits.
+pub(crate) fn many_calls() -> Vec<super::model::CallEntry> {
+    let long = "Établissements ".repeat(20);
+    (0..150)
+        .map(|n| super::model::CallEntry {
+            task: call_task(&format!("C{n:04}"), &format!("{long}{n}"), 1 + n % 14),
+            owner: None,
+        })
+        .collect()
+}
+
+/// [`call_task`] as the digest shows it, with no owner known to `people:`.
+pub(crate) fn call_entry(id: &str, name: &str, invoices: usize) -> super::model::CallEntry {
+    super::model::CallEntry { task: call_task(id, name, invoices), owner: None }
+}
+
+/// Monday 16 March 2026, the fixtures' day.
+pub(crate) fn monday() -> NaiveDate {
+    d(2026, 3, 16)
+}

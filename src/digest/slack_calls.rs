@@ -7,10 +7,9 @@
 //! clickable, the number still reads in full.
 
 use super::call_lines::{
-    call_count, call_invoice_bullets, call_total_line, caller_line, calls_title, owner_name, reminders_line,
-    script_label, script_lines, MAX_CALL_INVOICES, MAX_CALL_NAME_CHARS,
+    call_count, call_invoice_bullets, call_total_line, caller_line, calls_fallback, calls_title, owner_name,
+    reminders_line, script_label, script_lines, MAX_CALL_INVOICES, MAX_CALL_NAME_CHARS,
 };
-use super::describe::tr;
 use super::model::CallEntry;
 use super::slack::{is_slack_member_id, json_chars, page_footer, paginate, section, slack_escape, Cost};
 use crate::domain::Language;
@@ -49,12 +48,7 @@ pub fn slack_call_pages(day: NaiveDate, calls: &[CallEntry], lang: Language) -> 
             if pages > 1 {
                 blocks.push(page_footer(i + 1, pages));
             }
-            let mut text =
-                format!("{}{} {}", calls_title(day, lang), tr(lang, " :", ":"), call_count(calls.len(), lang));
-            if pages > 1 {
-                text.push_str(&format!(" ({}/{pages})", i + 1));
-            }
-            json!({ "text": text, "blocks": blocks })
+            json!({ "text": calls_fallback(day, calls.len(), i + 1, pages, lang), "blocks": blocks })
         })
         .collect()
 }
@@ -99,17 +93,13 @@ fn owner_mention(call: &CallEntry) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::digest::fixtures::call_task;
+    use crate::digest::fixtures::{call_entry as entry, many_calls, monday as day};
     use crate::digest::model::Owner;
     use crate::digest::slack::{MAX_BLOCKS, MAX_PAGE_CHARS, MAX_SECTION_CHARS};
 
-    fn entry(id: &str, name: &str, invoices: usize) -> CallEntry {
-        CallEntry { task: call_task(id, name, invoices), owner: None }
-    }
-
     #[test]
     fn a_call_shows_the_number_as_a_tel_link_and_escapes_the_client() {
-        let day = NaiveDate::from_ymd_opt(2026, 3, 16).unwrap();
+        let day = day();
         let mut call = entry("ACME", "<!channel> Durand & Fils", 2);
         call.task.caller = Caller::Owner { name: "julie".into() };
         call.owner = Some(Owner { name: "Julie".into(), slack: Some("U024BE7LH".into()), discord: None });
@@ -128,10 +118,8 @@ mod tests {
 
     #[test]
     fn a_day_with_many_calls_is_split_within_slack_limits_and_drops_none() {
-        let day = NaiveDate::from_ymd_opt(2026, 3, 16).unwrap();
-        let long = "Établissements ".repeat(20);
-        let calls: Vec<CallEntry> =
-            (0..150).map(|n| entry(&format!("C{n:04}"), &format!("{long}{n}"), 1 + n % 14)).collect();
+        let day = day();
+        let calls = many_calls();
         let pages = slack_call_pages(day, &calls, Language::Fr);
         assert!(pages.len() > 1);
         let mut seen = 0;

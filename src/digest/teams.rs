@@ -61,22 +61,38 @@ pub fn teams_digest_cards(
     let head = header_items(header, entries.is_empty(), lang, link);
     let items: Vec<Value> = entries.iter().map(|e| entry_container(e, lang, link)).collect();
     let continued = continuation_title(header.date, lang);
-    let pages = paginate(&head, &continued, &items, &message(Vec::new(), String::new()));
+    let fallback = |page, pages| fallback_text(header.date, entries.len(), page, pages, lang);
+    cards(&head, &continued, &items, &fallback)
+        .into_iter()
+        .map(|(body, members)| TeamsPage {
+            body,
+            entries: members.iter().map(|&m| entries[m].proposal.id.clone()).collect(),
+        })
+        .collect()
+}
+
+/// The cards holding `items` in order, each with the head (first card) or
+/// the continuation title, and "Page 2/7" when there are several; with
+/// the indices of the items each holds. `fallback(page, pages)` is the
+/// notification text.
+pub(super) fn cards(
+    head: &[Value],
+    continued: &Value,
+    items: &[Value],
+    fallback: &dyn Fn(usize, usize) -> String,
+) -> Vec<(Value, Vec<usize>)> {
+    let pages = paginate(head, continued, items, &message(Vec::new(), String::new()));
     let count = pages.len();
     pages
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(i, members)| {
-            let mut body = if i == 0 { head.clone() } else { vec![continued.clone()] };
+            let mut body = if i == 0 { head.to_vec() } else { vec![continued.clone()] };
             body.extend(members.iter().map(|&m| items[m].clone()));
             if count > 1 {
                 body.push(page_footer(i + 1, count));
             }
-            let fallback = fallback_text(header.date, entries.len(), i + 1, count, lang);
-            TeamsPage {
-                body: message(body, fallback),
-                entries: members.iter().map(|&m| entries[m].proposal.id.clone()).collect(),
-            }
+            (message(body, fallback(i + 1, count)), members)
         })
         .collect()
 }
@@ -98,7 +114,7 @@ pub fn teams_inert(text: &str) -> String {
 }
 
 /// The Workflows envelope: one Adaptive Card 1.4 attachment.
-pub(super) fn message(body: Vec<Value>, fallback: String) -> Value {
+fn message(body: Vec<Value>, fallback: String) -> Value {
     json!({
         "type": "message",
         "attachments": [{
@@ -120,7 +136,7 @@ pub(super) fn message(body: Vec<Value>, fallback: String) -> Value {
 /// within [`MAX_PAYLOAD_BYTES`] with its title and footer. One entry alone
 /// always fits, its content being bounded; a page never stays empty while
 /// entries remain.
-pub(super) fn paginate(head: &[Value], continued: &Value, items: &[Value], empty: &Value) -> Vec<Vec<usize>> {
+fn paginate(head: &[Value], continued: &Value, items: &[Value], empty: &Value) -> Vec<Vec<usize>> {
     let base = bytes(empty) + FOOTER_RESERVE_BYTES;
     let mut pages: Vec<Vec<usize>> = vec![Vec::new()];
     let mut used = base + head.iter().map(|h| bytes(h) + 1).sum::<usize>();
@@ -197,7 +213,7 @@ fn continuation_title(day: NaiveDate, lang: Language) -> Value {
 }
 
 /// "Page 2/7", so nobody takes the first card for the whole digest.
-pub(super) fn page_footer(page: usize, pages: usize) -> Value {
+fn page_footer(page: usize, pages: usize) -> Value {
     let mut block = text(&format!("Page {page}/{pages}"));
     block["isSubtle"] = json!(true);
     block["separator"] = json!(true);

@@ -1,17 +1,18 @@
 //! The "📞 À appeler" section in Teams: its own cards after the reminder
-//! cards, one container per call, cut into pages of at most
-//! [`MAX_PAYLOAD_BYTES`] like the digest (`teams.rs`). Client data goes
-//! through [`teams_inert`]; the phone line is ours (an E.164 number checked at
-//! import), so its Markdown link is kept: `[+33 4 72 00 00 00](tel:+33…)`
-//! shows the number whether or not Teams opens `tel:`.
+//! cards, one container per call, cut into pages within the digest's
+//! payload limit (`teams.rs`). Client data goes through
+//! [`teams_inert`](super::teams::teams_inert); the phone line is ours (an
+//! E.164 number checked at import), so its Markdown link is kept:
+//! `[+33 4 72 00 00 00](tel:+33…)` shows the number whether or not Teams
+//! opens `tel:`.
 
 use super::call_lines::{
-    call_count, call_invoice_bullets, call_total_line, caller_line, calls_title, owner_name, reminders_line,
-    script_label, script_lines, MAX_CALL_INVOICES, MAX_CALL_NAME_CHARS,
+    call_count, call_invoice_bullets, call_total_line, caller_line, calls_fallback, calls_title, owner_name,
+    reminders_line, script_label, script_lines, MAX_CALL_INVOICES, MAX_CALL_NAME_CHARS,
 };
 use super::describe::tr;
 use super::model::CallEntry;
-use super::teams::{message, page_footer, paginate, subtle, text, MAX_PAYLOAD_BYTES};
+use super::teams::{cards, subtle, text};
 use crate::domain::Language;
 use crate::render::format::truncate_chars;
 use chrono::NaiveDate;
@@ -29,26 +30,8 @@ pub fn teams_call_cards(day: NaiveDate, calls: &[CallEntry], lang: Language) -> 
     let mut continued = text(&format!("{} ({})", calls_title(day, lang), tr(lang, "suite", "continued")));
     continued["weight"] = json!("Bolder");
     let items: Vec<Value> = calls.iter().map(|c| call_container(c, lang)).collect();
-    let head = [title];
-    let pages = paginate(&head, &continued, &items, &message(Vec::new(), String::new()));
-    let count = pages.len();
-    pages
-        .iter()
-        .enumerate()
-        .map(|(i, members)| {
-            let mut body = if i == 0 { head.to_vec() } else { vec![continued.clone()] };
-            body.extend(members.iter().map(|&m| items[m].clone()));
-            if count > 1 {
-                body.push(page_footer(i + 1, count));
-            }
-            let mut fallback =
-                format!("{}{} {}", calls_title(day, lang), tr(lang, " :", ":"), call_count(calls.len(), lang));
-            if count > 1 {
-                fallback.push_str(&format!(" ({}/{count})", i + 1));
-            }
-            message(body, fallback)
-        })
-        .collect()
+    let fallback = |page, pages| calls_fallback(day, calls.len(), page, pages, lang);
+    cards(&[title], &continued, &items, &fallback).into_iter().map(|(body, _)| body).collect()
 }
 
 /// One call. Its outcome buttons (signed links, as for the reminders) will
@@ -79,15 +62,8 @@ fn call_container(call: &CallEntry, lang: Language) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::digest::fixtures::call_task;
-
-    fn day() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 3, 16).unwrap()
-    }
-
-    fn entry(id: &str, name: &str, invoices: usize) -> CallEntry {
-        CallEntry { task: call_task(id, name, invoices), owner: None }
-    }
+    use crate::digest::fixtures::{call_entry as entry, many_calls, monday as day};
+    use crate::digest::teams::MAX_PAYLOAD_BYTES;
 
     #[test]
     fn a_call_links_the_number_and_keeps_client_data_inert() {
@@ -102,9 +78,7 @@ mod tests {
 
     #[test]
     fn a_day_with_many_calls_is_split_within_the_payload_limit_and_drops_none() {
-        let long = "Établissements ".repeat(20);
-        let calls: Vec<CallEntry> =
-            (0..150).map(|n| entry(&format!("C{n:04}"), &format!("{long}{n}"), 1 + n % 14)).collect();
+        let calls = many_calls();
         let cards = teams_call_cards(day(), &calls, Language::Fr);
         assert!(cards.len() > 1);
         let mut seen = 0;

@@ -349,7 +349,7 @@ fn totals(invoices: &[CallInvoice]) -> Vec<CurrencyTotal> {
             None => totals.push(CurrencyTotal { currency: invoice.currency, amount_due: invoice.amount_due }),
         }
     }
-    totals.sort_by(|a, b| a.currency.cmp(&b.currency));
+    totals.sort_by_key(|t| t.currency);
     totals
 }
 

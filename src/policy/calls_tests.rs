@@ -7,38 +7,13 @@
 use super::*;
 use crate::domain::{Client, PhoneE164, Segment};
 use crate::ledger::{Hold, PaymentLine, SentReminder};
-use chrono::Days;
+use crate::policy::planner::tests::{d, invoice, sent};
 use rust_decimal_macros::dec;
-
-fn d(text: &str) -> NaiveDate {
-    text.parse().expect("test dates are ISO")
-}
 
 fn client(id: &str) -> Client {
     let mut client = Client::new(ClientId::parse(id).unwrap(), format!("{id} SARL"));
     client.phone = Some(PhoneE164::parse("04 72 00 00 00").unwrap());
     client
-}
-
-fn invoice(number: &str, due: &str, amount: Decimal) -> InvoiceState {
-    let due_date = d(due);
-    InvoiceState {
-        description: String::new(),
-        number: InvoiceNumber::parse(number).unwrap(),
-        issue_date: due_date - Days::new(30),
-        due_date,
-        amount,
-        currency: Currency::EUR,
-        paid_at_import: Decimal::ZERO,
-        payments: Vec::new(),
-        hold: Hold::default(),
-        last_stage: None,
-    }
-}
-
-fn sent(mut invoice: InvoiceState, stage: Stage, on: &str) -> InvoiceState {
-    invoice.last_stage = Some((stage, d(on)));
-    invoice
 }
 
 fn one(client: Client, invoices: Vec<InvoiceState>) -> Vec<Account> {

@@ -2,27 +2,14 @@
 //! due, no instalment is zero, dates climb; and bad requests say why.
 
 use super::*;
-use crate::domain::InvoiceNumber;
-use crate::ledger::{Hold, PaymentLine};
+use crate::ledger::PaymentLine;
+use crate::policy::planner::tests::d;
 use rust_decimal_macros::dec;
 
-fn d(text: &str) -> NaiveDate {
-    text.parse().expect("test dates are ISO")
-}
-
 fn invoice(number: &str, amount: Decimal, currency: &str) -> InvoiceState {
-    InvoiceState {
-        number: InvoiceNumber::parse(number).unwrap(),
-        issue_date: d("2026-01-01"),
-        due_date: d("2026-01-31"),
-        amount,
-        currency: Currency::parse(currency).unwrap(),
-        paid_at_import: Decimal::ZERO,
-        payments: Vec::new(),
-        hold: Hold::default(),
-        last_stage: None,
-        description: String::new(),
-    }
+    let mut invoice = crate::policy::planner::tests::invoice(number, "2026-01-31", amount);
+    invoice.currency = Currency::parse(currency).unwrap();
+    invoice
 }
 
 #[test]

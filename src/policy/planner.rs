@@ -30,7 +30,7 @@ use std::fmt::Write as _;
 
 #[cfg(test)]
 #[path = "planner_tests.rs"]
-mod tests;
+pub(super) mod tests;
 
 /// The next reminder a client will get if nothing changes, for `relance status`
 /// ("next step: 2nd reminder on 16/03").

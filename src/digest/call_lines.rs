@@ -165,6 +165,9 @@ mod tests {
         assert_eq!(caller_line(&owned, None, Language::En), "Caller: @julie (client owner) · attempt 2");
         assert_eq!(calls_title(task.date, Language::Fr), "📞 À appeler — lundi 16 mars 2026");
         assert_eq!(call_count(2, Language::En), "2 calls");
-        assert_eq!(script_lines(&task)[0], "1. Vérifier la réception : facture F-0, F-1, F-2 bien reçue, et par qui ?");
+        assert_eq!(
+            script_lines(&task)[0],
+            "1. Vérifier la réception : factures F-0, F-1, F-2 bien reçues, et par qui ?"
+        );
     }
 }

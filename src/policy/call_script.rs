@@ -40,10 +40,12 @@ pub fn script(invoices: &[CallInvoice], reminders: &[SentStage], lang: Language)
             "Get a firm payment date and state, without threatening, the next step planned.".to_string()
         });
     } else {
-        lines.push(if fr {
-            format!("Vérifier la réception : facture {numbers} bien reçue, et par qui ?")
-        } else {
-            format!("Check reception: was invoice {numbers} received, and by whom?")
+        let several = invoices.len() > 1;
+        lines.push(match (fr, several) {
+            (true, false) => format!("Vérifier la réception : facture {numbers} bien reçue, et par qui ?"),
+            (true, true) => format!("Vérifier la réception : factures {numbers} bien reçues, et par qui ?"),
+            (false, false) => format!("Check reception: was invoice {numbers} received, and by whom?"),
+            (false, true) => format!("Check reception: were invoices {numbers} received, and by whom?"),
         });
         lines.push(if fr {
             "Trouver le blocage : bon de commande, validation interne, adresse de facturation, contestation ?"

@@ -209,7 +209,7 @@ fn a_task_lists_the_invoices_amounts_reminders_phone_and_script() {
     assert_eq!(totals, vec![("EUR", dec!(1450.55)), ("USD", dec!(80.10))]);
     assert_eq!(task.reminders, vec![SentStage { stage: Stage::First, on: d("2026-03-10") }]);
     assert_eq!(task.caller, Caller::Finance);
-    assert_eq!(task.script[0], "Vérifier la réception : facture F-3, F-2, F-1 bien reçue, et par qui ?");
+    assert_eq!(task.script[0], "Vérifier la réception : factures F-3, F-2, F-1 bien reçues, et par qui ?");
     let json = serde_json::to_value(&task).unwrap();
     assert_eq!(json["invoices"][1]["amount_due"], "450.55");
     assert_eq!(json["caller"]["role"], "finance");

@@ -445,6 +445,24 @@ mod tests {
     }
 
     #[test]
+    fn call_steps_are_configured_per_segment_and_checked() {
+        let text = "policy:\n  calls:\n    strategic: { offset_days: [3, 20], caller: finance }\n";
+        let config = parse(&with_company(text), &env(&[])).unwrap();
+        let calls = &config.policy.calls;
+        assert_eq!(
+            (calls.standard.offset_days.as_slice(), calls.strategic.offset_days.as_slice()),
+            (&[10][..], &[3, 20][..])
+        );
+        assert_eq!(calls.caller_role(crate::domain::Segment::Strategic), crate::policy::calls::CallerRole::Finance);
+        assert_eq!(calls.max_call_attempts, 2);
+        let err =
+            parse(&with_company("policy:\n  calls:\n    standard: { offset_days: [10, 8] }\n"), &env(&[])).unwrap_err();
+        assert!(err.starts_with("policy.calls.standard.offset_days[1]: offsets must climb"), "{err}");
+        let err = parse(&with_company("policy:\n  calls:\n    max_call_attempts: 0\n"), &env(&[])).unwrap_err();
+        assert_eq!(err, "policy.calls.max_call_attempts: must be at least 1");
+    }
+
+    #[test]
     fn decimals_from_yaml_are_exact() {
         let config = parse(&with_company("policy:\n  min_amount: 12.15\n"), &env(&[])).unwrap();
         assert_eq!(config.policy.min_amount.to_string(), "12.15");

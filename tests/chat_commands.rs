@@ -251,7 +251,8 @@ async fn a_replayed_teams_pause_is_applied_once() {
             }
         };
 
-        let body = teams_activity("1485983409001", "<at>Relance</at> pause Garage Martin 10 négociation", &now_rfc3339());
+        let body =
+            teams_activity("1485983409001", "<at>Relance</at> pause Garage Martin 10 négociation", &now_rfc3339());
         let first: Value = post_teams(&bot, &body, Some(&teams_sign(&body))).await.json().await.unwrap();
         assert!(!first["text"].as_str().unwrap().contains("déjà"), "{}: {first}", bot.name);
         let after_first = pauses(&bot).await;

@@ -141,6 +141,71 @@ async fn a_dispute_a_promise_and_a_pause_remove_proposals_and_are_audited() {
     }
 }
 
+/// The clients `relance calls --json` lists on `day`.
+fn called_on(url: &str, day: &str) -> Vec<String> {
+    let calls = json(relance(url).args(["--date", day, "calls", "--json"]));
+    calls.as_array().unwrap().iter().map(|c| c["client_id"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn calls_lists_exactly_the_due_call_tasks_on_each_day() {
+    for backend in common::test_stores().await {
+        let dir = tempfile::tempdir().unwrap();
+        import_all(&backend.url, dir.path());
+        // ACME's F-1 fell due on Saturday 31 January: J+10 is Tuesday 10 February.
+        // DUP's F-3 on Friday 13 February: J+10 is Monday 23 February. SGE has no phone.
+        let table: [(&str, &[&str]); 6] = [
+            ("2026-02-09", &[]),
+            ("2026-02-10", &["ACME"]),
+            ("2026-02-20", &["ACME"]),
+            ("2026-02-21", &[]),
+            ("2026-02-23", &["ACME", "DUP"]),
+            ("2026-03-16", &["ACME", "DUP"]),
+        ];
+        for (day, expected) in table {
+            assert_eq!(called_on(&backend.url, day), expected, "{day} on {}", backend.name);
+        }
+        let calls = json(relance(&backend.url).args(["calls", "--json"]));
+        let acme = &calls[0];
+        assert_eq!(acme["caller"], serde_json::json!({ "role": "owner", "name": "Julie" }));
+        assert_eq!(
+            (acme["tel"].as_str(), acme["phone_display"].as_str()),
+            (Some("tel:+33145678910"), Some("+33 1 45 67 89 10"))
+        );
+        assert_eq!(acme["invoices"][0]["number"], "F-1");
+        assert_eq!(acme["invoices"][0]["amount_due"], "2400.00");
+        assert_eq!(acme["invoices"][0]["days_late"], 44);
+        assert_eq!(acme["reminders"], serde_json::json!([]));
+        assert_eq!(acme["script"][0], "Vérifier la réception : facture F-1 bien reçue, et par qui ?");
+        assert_eq!(calls[1]["caller"], serde_json::json!({ "role": "finance" }));
+        // A promise in force takes the client off the list until its date has passed.
+        relance(&backend.url).args(["promise", "DUP", "--date", "2026-03-20"]).assert().success();
+        assert_eq!(called_on(&backend.url, "2026-03-16"), ["ACME"], "{}", backend.name);
+        assert_eq!(called_on(&backend.url, "2026-03-23"), ["ACME", "DUP"], "{}", backend.name);
+    }
+}
+
+#[tokio::test]
+async fn calls_reads_in_french_with_the_number_in_full() {
+    let backend = common::test_stores().await.remove(0);
+    let dir = tempfile::tempdir().unwrap();
+    import_all(&backend.url, dir.path());
+    let output = relance(&backend.url).arg("calls").output().unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.starts_with("📞 À appeler — lundi 16 mars 2026 : 2 appels\n"), "{text}");
+    assert!(text.contains("ACME Industries — +33 1 45 67 89 10 (tel:+33145678910)\nAppel : Julie (responsable du client)\n• F-1 — 2 400,00 € — échue le 31/01/2026 — 44 j de retard\nTotal : 2 400,00 €\nRelances envoyées : aucune\nScript :\n   1. Vérifier"), "{text}");
+    assert!(text.contains("M. Jean Dupont — +33 6 12 34 56 78"), "{text}");
+    // `relance digest` with no chat platform prints the section after the reminders.
+    let digest = relance(&backend.url).arg("digest").output().unwrap();
+    let text = String::from_utf8(digest.stdout).unwrap();
+    assert!(text.contains("📞 À appeler — lundi 16 mars 2026 : 2 appels"), "{text}");
+    assert!(text.find("Relances proposées").unwrap() < text.find("📞 À appeler").unwrap(), "{text}");
+    let weekend = relance(&backend.url).args(["--date", "2026-03-14", "calls"]).output().unwrap();
+    let text = String::from_utf8(weekend.stdout).unwrap();
+    assert!(text.contains("samedi 14 mars 2026") && text.contains("lundi 16 mars 2026"), "{text}");
+}
+
 #[tokio::test]
 async fn status_finds_a_client_by_name_siren_or_id_whatever_the_accents() {
     let backend = common::test_stores().await.remove(0);

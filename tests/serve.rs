@@ -15,7 +15,7 @@ use ed25519_dalek::Signer;
 use relance::clock::Clock;
 use relance::config::{self, Loaded};
 use relance::decision::Status;
-use relance::domain::ClientId;
+use relance::domain::{ClientId, Segment};
 use relance::domain::{Channel, Stage, Tone};
 use relance::serve;
 use relance::store::ReminderRecord;
@@ -783,4 +783,95 @@ async fn a_letter_printed_on_monday_is_marked_posted_on_tuesday_from_discord() {
         assert!(again.to_string().contains("déjà enregistrée comme postée le 17/03/2026 par Claire Martin"));
         bot.stop().await;
     }
+}
+
+#[tokio::test]
+async fn a_day_with_150_call_tasks_is_split_within_every_platform_limit_and_edited_in_place() {
+    let test_store = test_stores().await.remove(0);
+    let fakes = Fakes::start().await;
+    let bot = Bot::start(test_store, Some(&fakes), Platforms::All, monday()).await;
+    let clients: Vec<_> = (0..150)
+        .map(|n| {
+            let mut c = client(&format!("T{n:03}"));
+            c.name = format!("<!channel> Transports n°{n} & Fils");
+            c.phone =
+                Some(relance::domain::PhoneE164::parse(&format!("06 12 {:02} {:02} 00", n / 100, n % 100)).unwrap());
+            c
+        })
+        .collect();
+    bot.store.import_clients(&clients, &actor(), "clients.csv").await.unwrap();
+    // Due Monday 2 March: J+10 is Thursday 12 March, so every client is to be called on the 16th.
+    let invoices: Vec<_> = (0..150)
+        .flat_map(|n| {
+            (0..2).map(move |i| invoice(&format!("F-{n:03}-{i}"), &format!("T{n:03}"), "2026-03-02", "980.10"))
+        })
+        .collect();
+    bot.store.import_invoices(&invoices, &actor(), "invoices.csv").await.unwrap();
+    serve::publish(&bot.svc).await.unwrap().unwrap();
+
+    // Slack: ≤ 50 blocks and ≤ 13,000 characters of blocks per message, section text ≤ 3000; every call once.
+    let posts = Fakes::requests(&fakes.slack, "POST", "/chat.postMessage").await;
+    let mut calls = 0;
+    for page in &posts {
+        let blocks = page["blocks"].as_array().unwrap();
+        assert!(blocks.len() <= 50 && page["blocks"].to_string().chars().count() <= 13_000);
+        for block in blocks.iter().filter(|b| b["block_id"].as_str().is_some_and(|id| id.starts_with("call:"))) {
+            let text = block["text"]["text"].as_str().unwrap();
+            assert!(text.chars().count() <= 3000);
+            assert!(text.contains("|+33 6 12 ") && text.contains("<tel:+33612"), "{text}");
+            assert!(text.contains("&lt;!channel&gt; Transports") && !text.contains("<!channel>"), "{text}");
+            calls += 1;
+        }
+    }
+    assert_eq!(calls, 150, "every call once on Slack");
+
+    // Discord: ≤ 10 embeds and ≤ 6000 characters of embeds per message, ≤ 5 rows; every call once.
+    let mut calls = 0;
+    for message in Fakes::requests(&fakes.discord, "POST", "/messages").await {
+        assert!(message["components"].as_array().unwrap().len() <= 5);
+        let embeds = message["embeds"].as_array().unwrap();
+        assert!(embeds.len() <= 10);
+        let len = |v: &Value| v.as_str().map_or(0, |t| t.chars().count());
+        let chars: usize =
+            embeds.iter().map(|e| len(&e["title"]) + len(&e["description"]) + len(&e["footer"]["text"])).sum();
+        assert!(chars <= 6000);
+        calls += embeds.iter().filter(|e| e["footer"]["text"].as_str().is_some_and(|id| id.contains("-c-"))).count();
+    }
+    assert_eq!(calls, 150, "every call once on Discord");
+
+    // Teams: each card ≤ 28 KB; every call's tel: link once.
+    let mut calls = 0;
+    for request in fakes.teams.received_requests().await.unwrap() {
+        assert!(request.body.len() <= 28 * 1024, "{} bytes", request.body.len());
+        calls += String::from_utf8_lossy(&request.body).matches("](tel:+33612").count();
+    }
+    assert_eq!(calls, 150, "every call once on Teams");
+
+    // Posting again the same day edits the call pages in place.
+    serve::publish(&bot.svc).await.unwrap();
+    assert_eq!(Fakes::requests(&fakes.slack, "POST", "/chat.postMessage").await.len(), posts.len());
+    assert_eq!(Fakes::requests(&fakes.slack, "POST", "/chat.update").await.len(), posts.len());
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn the_local_page_lists_the_day_s_calls_with_tel_links() {
+    let bot = Bot::start(test_stores().await.remove(0), None, Platforms::None, monday()).await;
+    let mut strategic = client("C3");
+    strategic.name = "Groupe Horizon & <Fils>".into();
+    strategic.segment = Segment::Strategic;
+    strategic.owner = Some("julie roux".into());
+    strategic.phone = Some(relance::domain::PhoneE164::parse("06 12 34 56 78").unwrap());
+    bot.store.import_clients(&[strategic], &actor(), "clients.csv").await.unwrap();
+    let invoices = [invoice("F-2026-010", "C3", "2026-03-02", "9800.00")];
+    bot.store.import_invoices(&invoices, &actor(), "invoices.csv").await.unwrap();
+    serve::publish(&bot.svc).await.unwrap();
+    let page = reqwest::get(format!("{}/digest", bot.base)).await.unwrap().text().await.unwrap();
+    assert!(page.contains("<h2>📞 À appeler — lundi 16 mars 2026</h2>"), "{page}");
+    assert!(
+        page.contains("Groupe Horizon &amp; &lt;Fils&gt; — <a href=\"tel:+33612345678\">+33 6 12 34 56 78</a>"),
+        "{page}"
+    );
+    assert!(page.contains("<li>Appel : Julie Roux (responsable du client)</li>"), "{page}");
+    bot.stop().await;
 }

@@ -5,6 +5,7 @@ mod app;
 mod bench;
 mod bench_clicks;
 mod bench_status;
+mod calls;
 mod config_check;
 mod demo;
 mod discord;
@@ -16,6 +17,7 @@ mod send;
 mod status;
 
 pub use app::App;
+pub use calls::{calls_day, calls_text};
 pub use plan::{plan_day, templates, terminal_digest, Day, DSO_PERIOD_DAYS};
 
 use chrono::NaiveDate;
@@ -52,6 +54,12 @@ pub enum Command {
     },
     /// Today's proposed reminders.
     Plan {
+        /// Print JSON (amounts as decimal strings) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Today's call tasks: whom to phone, about which invoices, and what to say.
+    Calls {
         /// Print JSON (amounts as decimal strings) instead of text.
         #[arg(long)]
         json: bool,
@@ -137,6 +145,7 @@ pub async fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<()>
                 Command::Migrate => app.migrated(),
                 Command::Import { kind, file } => app.import(kind, file).await,
                 Command::Plan { json } => plan::run(&app, *json).await,
+                Command::Calls { json } => calls::run(&app, *json).await,
                 Command::Status { client, json } => status::run(&app, client, *json).await,
                 Command::Report { report: ReportKind::Aged { json } } => report::aged(&app, *json).await,
                 Command::Pause(args) => hold::pause(&app, args).await,
@@ -172,6 +181,8 @@ async fn digest(app: App) -> anyhow::Result<()> {
         Some(_) => {
             let day = plan_day(store.as_ref(), &config.policy, today).await?;
             print!("{}", terminal_digest(&config, tz, today, &day)?);
+            let calls = calls_day(store.as_ref(), &config.policy, today).await?;
+            print!("\n{}", calls_text(&config, today, &calls));
             println!(
                 "\nNo chat platform is configured: run `relance serve` and open {}/digest to decide.",
                 config.server.base_url()

@@ -3,11 +3,12 @@
 //! changed since the previous digest) and one [`DigestEntry`] per stored
 //! entry. Pure: the caller passes the clock's reading and the configuration.
 
-use super::model::{DigestEntry, DigestHeader, Owner};
+use super::model::{CallEntry, DigestEntry, DigestHeader, Owner};
 use crate::decision::{buttons, status_line, DecisionRules, EntryState};
 use crate::domain::{Currency, Language, Segment};
 use crate::people::People;
 use crate::policy::aged::AgedBalance;
+use crate::policy::calls::{CallTask, Caller};
 use crate::policy::changes::{Changes, Tally};
 use crate::render::format::{date, date_long, money, number};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -235,6 +236,23 @@ pub fn entry(
         stale,
         owner,
     }
+}
+
+/// The "📞 À appeler" section from the day's call tasks: each task with the
+/// owner `people:` knows when the owner is the one to call, so the platform
+/// can notify them.
+pub fn call_entries(tasks: Vec<CallTask>, people: &People<'_>) -> Vec<CallEntry> {
+    tasks
+        .into_iter()
+        .map(|task| {
+            let owner = match &task.caller {
+                Caller::Owner { name } => people.owner(Some(name)),
+                Caller::Finance => None,
+            }
+            .map(|p| Owner { name: p.name.clone(), slack: p.slack.clone(), discord: p.discord.clone() });
+            CallEntry { task, owner }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -116,14 +116,17 @@ pub fn invoice_rows(p: &Proposal, lang: Language, max: usize) -> (Vec<InvoiceRow
             late: days_late(inv.days_late, lang),
         })
         .collect();
-    let rest = p.invoices.len().saturating_sub(max);
-    let more = (rest > 0).then(|| match (lang, rest) {
+    (rows, more_invoices(p.invoices.len().saturating_sub(max), lang))
+}
+
+/// "… et 2 autres factures" when `rest` invoices are not listed.
+pub fn more_invoices(rest: usize, lang: Language) -> Option<String> {
+    (rest > 0).then(|| match (lang, rest) {
         (Language::Fr, 1) => "… et 1 autre facture".to_string(),
         (Language::Fr, n) => format!("… et {n} autres factures"),
         (Language::En, 1) => "… and 1 more invoice".to_string(),
         (Language::En, n) => format!("… and {n} more invoices"),
-    });
-    (rows, more)
+    })
 }
 
 /// [`invoice_rows`] as Markdown bullets (`• F-2026-0042 — 1 200,00 € — 30 j

@@ -50,11 +50,11 @@ pub const PREVIEW_CHARS: usize = 300;
 /// Characters of the decision status shown per entry (after escaping).
 pub const STATUS_CHARS: usize = 400;
 /// Discord's hard limit on the characters of all embeds of a message.
-const DISCORD_EMBED_CHARS: usize = 6_000;
+pub(super) const DISCORD_EMBED_CHARS: usize = 6_000;
 /// Discord's limit on a message's `content`.
-const MAX_CONTENT_CHARS: usize = 2_000;
+pub(super) const MAX_CONTENT_CHARS: usize = 2_000;
 /// Discord's limit on an embed title.
-const MAX_TITLE_CHARS: usize = 256;
+pub(super) const MAX_TITLE_CHARS: usize = 256;
 /// Characters of a client name before escaping, so the title fits once escaped.
 const MAX_NAME_CHARS: usize = 120;
 /// Discord's limit on a button label.
@@ -209,7 +209,7 @@ fn entry_weight(entry: &DigestEntry, lang: Language) -> usize {
 }
 
 /// What Discord counts towards the 6000 characters of a message's embeds.
-fn embed_chars(embed: &Value) -> usize {
+pub(super) fn embed_chars(embed: &Value) -> usize {
     let len = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
     let fields: usize =
         embed["fields"].as_array().map_or(0, |fields| fields.iter().map(|f| len(&f["name"]) + len(&f["value"])).sum());
@@ -223,7 +223,7 @@ fn embed_chars(embed: &Value) -> usize {
 /// Last resort when a re-rendered page grew past `limit`: shortens the
 /// longest descriptions until the embeds fit. Pagination's reserves make
 /// this unreachable in practice; it keeps the body valid if they were wrong.
-fn fit_embeds(embeds: &mut [Value], limit: usize) {
+pub(super) fn fit_embeds(embeds: &mut [Value], limit: usize) {
     let mut total: usize = embeds.iter().map(embed_chars).sum();
     while total > limit {
         let Some(longest) = embeds.iter_mut().max_by_key(|e| e["description"].as_str().map_or(0, str::len)) else {
@@ -386,7 +386,7 @@ fn owner_ids(entries: &[DigestEntry]) -> Vec<String> {
 }
 
 /// A Discord id: 1 to 20 ASCII digits.
-fn is_snowflake(id: &str) -> bool {
+pub(super) fn is_snowflake(id: &str) -> bool {
     (1..=20).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit())
 }
 

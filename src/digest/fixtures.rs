@@ -41,3 +41,54 @@ pub(crate) fn header() -> DigestHeader {
         vec!["En retard : 180 000,00 € · 150 factures".into(), "DSO : EUR 52 jours".into()],
     )
 }
+
+/// A call task of Monday 16 March 2026, made by the call planner itself:
+/// client `id` with `invoices` invoices of 1 000 € due on 5 March (11 days
+/// late, first reminder sent on 10 March), called by finance.
+pub(crate) fn call_task(id: &str, name: &str, invoices: usize) -> crate::policy::CallTask {
+    use crate::domain::{Client, ClientId, Currency, InvoiceNumber, PhoneE164};
+    use crate::ledger::{Account, Hold, InvoiceState, SentReminder};
+    let mut client = Client::new(ClientId::parse(id).unwrap(), name);
+    client.phone = Some(PhoneE164::parse("04 72 00 00 00").unwrap());
+    let invoices = (0..invoices)
+        .map(|i| InvoiceState {
+            number: InvoiceNumber::parse(&format!("F-{i}")).unwrap(),
+            issue_date: d(2026, 2, 5),
+            due_date: d(2026, 3, 5),
+            amount: dec!(1000),
+            currency: Currency::EUR,
+            paid_at_import: dec!(0),
+            payments: vec![],
+            hold: Hold::default(),
+            last_stage: Some((Stage::First, d(2026, 3, 10))),
+            description: String::new(),
+        })
+        .collect();
+    let mut account = Account::new(client, invoices);
+    account.reminders.push(SentReminder { on: d(2026, 3, 10), stage: Stage::First, currency: Currency::EUR });
+    let today = d(2026, 3, 16);
+    let mut tasks = crate::policy::call_tasks(&[account], &crate::policy::Policy::default(), &[], today);
+    tasks.pop().expect("the fixture's client is due a call")
+}
+
+/// 150 calls with long names and 1 to 14 invoices each: a large day for
+/// the renderers' limits.
+pub(crate) fn many_calls() -> Vec<super::model::CallEntry> {
+    let long = "Établissements ".repeat(20);
+    (0..150)
+        .map(|n| super::model::CallEntry {
+            task: call_task(&format!("C{n:04}"), &format!("{long}{n}"), 1 + n % 14),
+            owner: None,
+        })
+        .collect()
+}
+
+/// [`call_task`] as the digest shows it, with no owner known to `people:`.
+pub(crate) fn call_entry(id: &str, name: &str, invoices: usize) -> super::model::CallEntry {
+    super::model::CallEntry { task: call_task(id, name, invoices), owner: None }
+}
+
+/// Monday 16 March 2026, the fixtures' day.
+pub(crate) fn monday() -> NaiveDate {
+    d(2026, 3, 16)
+}

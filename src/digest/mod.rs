@@ -16,14 +16,18 @@
 //!   shortened, never the entry itself.
 
 pub mod build;
+pub mod call_lines;
 pub mod describe;
 pub mod discord;
+pub mod discord_calls;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod model;
 pub mod slack;
+pub mod slack_calls;
 pub mod teams;
+pub mod teams_calls;
 
-pub use model::{DigestEntry, DigestHeader, Owner};
+pub use model::{CallEntry, DigestEntry, DigestHeader, Owner};
 pub use slack::{slack_digest_pages, slack_escape};
 pub use teams::{teams_digest_cards, teams_inert, TeamsPage};

@@ -3,7 +3,7 @@
 //! the local web page) only lay it out within their limits.
 
 use crate::decision::Action;
-use crate::policy::Proposal;
+use crate::policy::{CallTask, Proposal};
 use chrono::NaiveDate;
 
 /// The top of the digest.
@@ -72,4 +72,16 @@ impl DigestEntry {
             owner: None,
         }
     }
+}
+
+/// One call task as the digest's "📞 À appeler" section shows it.
+///
+/// The outcome buttons (will pay, not received, payment sent, dispute,
+/// internal block, cash difficulty, voicemail) will live here, next to the
+/// task, as `buttons` do on a [`DigestEntry`]; the renderers mark where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallEntry {
+    pub task: CallTask,
+    /// The owner to mention when the owner is the one to call.
+    pub owner: Option<Owner>,
 }

@@ -135,9 +135,9 @@ pub fn slack_page(
 
 /// What a part of a page may take at most: blocks and serialized characters.
 #[derive(Debug, Clone, Copy)]
-struct Cost {
-    blocks: usize,
-    chars: usize,
+pub(super) struct Cost {
+    pub(super) blocks: usize,
+    pub(super) chars: usize,
 }
 
 /// Groups entries into pages, greedily and in order, so that every page stays
@@ -145,7 +145,7 @@ struct Cost {
 /// and the footer. An entry is never split nor dropped: one that does not fit
 /// after others opens the next page, and one entry alone always fits since its
 /// section is capped at [`MAX_SECTION_CHARS`].
-fn paginate(head: Cost, costs: &[Cost]) -> Vec<Range<usize>> {
+pub(super) fn paginate(head: Cost, costs: &[Cost]) -> Vec<Range<usize>> {
     let mut pages: Vec<Range<usize>> = std::iter::once(0..0).collect();
     let (mut blocks, mut chars) = (head.blocks + FOOTER_BLOCKS, head.chars + FOOTER_CHARS);
     for (i, cost) in costs.iter().enumerate() {
@@ -164,7 +164,7 @@ fn paginate(head: Cost, costs: &[Cost]) -> Vec<Range<usize>> {
 }
 
 /// Characters of the blocks as Slack receives them (separators included).
-fn json_chars(blocks: &[Value]) -> usize {
+pub(super) fn json_chars(blocks: &[Value]) -> usize {
     blocks.iter().map(|b| b.to_string().chars().count() + 1).sum()
 }
 
@@ -274,7 +274,7 @@ fn fallback_text(date: Option<NaiveDate>, count: Option<usize>, page: usize, pag
 }
 
 /// "Page 2/7", so nobody takes the first message for the whole digest.
-fn page_footer(page: usize, pages: usize) -> Value {
+pub(super) fn page_footer(page: usize, pages: usize) -> Value {
     json!({
         "type": "context",
         "block_id": format!("digest:page:{page}"),
@@ -304,7 +304,7 @@ fn status_block(id: &str, text: &str) -> Value {
     })
 }
 
-fn section(block_id: String, text: &str) -> Value {
+pub(super) fn section(block_id: String, text: &str) -> Value {
     json!({
         "type": "section",
         "block_id": block_id,
@@ -363,7 +363,7 @@ fn plain_owner(name: &str) -> Option<String> {
 }
 
 /// Slack member ids are short upper-case alphanumerics (`U024BE7LH`, `W0…`).
-fn is_slack_member_id(id: &str) -> bool {
+pub(super) fn is_slack_member_id(id: &str) -> bool {
     (2..=32).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 

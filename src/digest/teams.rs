@@ -61,22 +61,38 @@ pub fn teams_digest_cards(
     let head = header_items(header, entries.is_empty(), lang, link);
     let items: Vec<Value> = entries.iter().map(|e| entry_container(e, lang, link)).collect();
     let continued = continuation_title(header.date, lang);
-    let pages = paginate(&head, &continued, &items, &message(Vec::new(), String::new()));
+    let fallback = |page, pages| fallback_text(header.date, entries.len(), page, pages, lang);
+    cards(&head, &continued, &items, &fallback)
+        .into_iter()
+        .map(|(body, members)| TeamsPage {
+            body,
+            entries: members.iter().map(|&m| entries[m].proposal.id.clone()).collect(),
+        })
+        .collect()
+}
+
+/// The cards holding `items` in order, each with the head (first card) or
+/// the continuation title, and "Page 2/7" when there are several; with
+/// the indices of the items each holds. `fallback(page, pages)` is the
+/// notification text.
+pub(super) fn cards(
+    head: &[Value],
+    continued: &Value,
+    items: &[Value],
+    fallback: &dyn Fn(usize, usize) -> String,
+) -> Vec<(Value, Vec<usize>)> {
+    let pages = paginate(head, continued, items, &message(Vec::new(), String::new()));
     let count = pages.len();
     pages
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(i, members)| {
-            let mut body = if i == 0 { head.clone() } else { vec![continued.clone()] };
+            let mut body = if i == 0 { head.to_vec() } else { vec![continued.clone()] };
             body.extend(members.iter().map(|&m| items[m].clone()));
             if count > 1 {
                 body.push(page_footer(i + 1, count));
             }
-            let fallback = fallback_text(header.date, entries.len(), i + 1, count, lang);
-            TeamsPage {
-                body: message(body, fallback),
-                entries: members.iter().map(|&m| entries[m].proposal.id.clone()).collect(),
-            }
+            (message(body, fallback(i + 1, count)), members)
         })
         .collect()
 }
@@ -142,11 +158,11 @@ fn paginate(head: &[Value], continued: &Value, items: &[Value], empty: &Value) -
 }
 
 /// Serialized size in bytes, as posted.
-fn bytes(value: &Value) -> usize {
+pub(super) fn bytes(value: &Value) -> usize {
     serde_json::to_vec(value).map(|v| v.len()).unwrap_or(0)
 }
 
-fn text(text: &str) -> Value {
+pub(super) fn text(text: &str) -> Value {
     json!({ "type": "TextBlock", "text": teams_inert(text), "wrap": true })
 }
 
@@ -257,7 +273,7 @@ fn entry_container(entry: &DigestEntry, lang: Language, link: &dyn Fn(&str, Acti
     json!({ "type": "Container", "separator": true, "spacing": "Large", "items": items })
 }
 
-fn subtle(line: &str) -> Value {
+pub(super) fn subtle(line: &str) -> Value {
     let mut block = text(line);
     block["isSubtle"] = json!(true);
     block["spacing"] = json!("None");

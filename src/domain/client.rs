@@ -129,6 +129,20 @@ impl PhoneE164 {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The `tel:` URI a phone or softphone dials (RFC 3966: the E.164 form).
+    pub fn tel_uri(&self) -> String {
+        format!("tel:{}", self.0)
+    }
+
+    /// The number as a person reads it aloud: `+33 6 12 34 56 78`. Chat
+    /// platforms do not all make `tel:` links clickable, so the digest shows
+    /// this next to the link.
+    pub fn international(&self) -> String {
+        phonenumber::parse(None, &self.0)
+            .map(|n| n.format().mode(phonenumber::Mode::International).to_string())
+            .unwrap_or_else(|_| self.0.clone())
+    }
 }
 
 impl TryFrom<String> for PhoneE164 {
@@ -264,6 +278,13 @@ mod tests {
     fn french_phone_numbers_become_e164() {
         assert_eq!(PhoneE164::parse("06 12 34 56 78").unwrap().as_str(), "+33612345678");
         assert!(PhoneE164::parse("hello").is_err());
+    }
+
+    #[test]
+    fn a_phone_reads_aloud_and_dials_as_tel() {
+        let phone = PhoneE164::parse("06 12 34 56 78").unwrap();
+        assert_eq!(phone.international(), "+33 6 12 34 56 78");
+        assert_eq!(phone.tel_uri(), "tel:+33612345678");
     }
 
     #[test]

@@ -7,13 +7,17 @@
 
 pub mod aged;
 pub mod calendar;
+mod call_script;
+pub mod calls;
 pub mod changes;
+pub mod instalments;
 pub mod penalties;
 pub mod planner;
 mod proposal;
 pub mod score;
 
 pub use calendar::{Calendar, Region};
+pub use calls::{call_tasks, CallAttempt, CallRules, CallTask};
 pub use penalties::{PenaltyRules, RateRow};
 pub use planner::plan;
 pub use proposal::{Proposal, ProposedInvoice};
@@ -38,6 +42,8 @@ pub struct Policy {
     pub bad_payers: BadPayerRule,
     pub penalties: PenaltyRules,
     pub calendar: Calendar,
+    /// Phone calls between the written reminders (`calls.rs`).
+    pub calls: CallRules,
     /// The finance team's language, for the one-line reasons. Set from `digest.language`.
     #[serde(skip)]
     pub language: Language,
@@ -120,6 +126,7 @@ impl Default for Policy {
             bad_payers: BadPayerRule::default(),
             penalties: PenaltyRules::default(),
             calendar: Calendar::default(),
+            calls: CallRules::default(),
             language: Language::Fr,
         }
     }
@@ -176,6 +183,7 @@ impl Policy {
         if self.min_amount < Decimal::ZERO {
             return Err("policy.min_amount: must be zero or more".into());
         }
+        self.calls.validate()?;
         self.penalties.validate().map_err(|e| format!("policy.penalties.{e}"))
     }
 }

@@ -30,7 +30,7 @@ use std::fmt::Write as _;
 
 #[cfg(test)]
 #[path = "planner_tests.rs"]
-mod tests;
+pub(super) mod tests;
 
 /// The next reminder a client will get if nothing changes, for `relance status`
 /// ("next step: 2nd reminder on 16/03").
@@ -256,7 +256,7 @@ impl Blocked {
 /// A stage's name in the middle of a reason line ("dernière relance le … (1re
 /// relance)"): the wording of `render::format::stage_label`, in lower case.
 /// The planner does not depend on `render`, which renders its output.
-fn stage_label(stage: Stage, language: Language) -> &'static str {
+pub(super) fn stage_label(stage: Stage, language: Language) -> &'static str {
     match (language, stage) {
         (Language::Fr, Stage::PreDue) => "relance préventive",
         (Language::Fr, Stage::First) => "1re relance",
@@ -452,7 +452,7 @@ fn by_currency<'d>(account: &Account, due: &'d mut [Due]) -> impl Iterator<Item 
 }
 
 /// A dispute stops reminders; a promise or a pause delays them until the day after its date.
-fn hold_blocks(hold: &Hold, today: NaiveDate) -> bool {
+pub(super) fn hold_blocks(hold: &Hold, today: NaiveDate) -> bool {
     hold.dispute.is_some() || resume_date(hold, today) > today
 }
 
@@ -692,7 +692,7 @@ fn write_date(line: &mut String, date: NaiveDate, language: Language) {
     };
 }
 
-fn format_date(date: NaiveDate, language: Language) -> String {
+pub(super) fn format_date(date: NaiveDate, language: Language) -> String {
     let mut text = String::with_capacity(10);
     write_date(&mut text, date, language);
     text

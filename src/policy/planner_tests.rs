@@ -12,7 +12,7 @@ use rust_decimal_macros::dec;
 
 const USD: &str = "USD";
 
-fn d(text: &str) -> NaiveDate {
+pub(crate) fn d(text: &str) -> NaiveDate {
     text.parse().expect("test dates are ISO")
 }
 
@@ -20,7 +20,9 @@ fn client(id: &str) -> Client {
     Client::new(ClientId::parse(id).unwrap(), format!("{id} SARL"))
 }
 
-fn invoice(number: &str, due: &str, amount: Decimal) -> InvoiceState {
+/// An unpaid invoice in euros, issued 30 days before `due` (shared with the
+/// other policy tests).
+pub(crate) fn invoice(number: &str, due: &str, amount: Decimal) -> InvoiceState {
     let due_date = d(due);
     InvoiceState {
         description: String::new(),
@@ -42,7 +44,7 @@ fn in_usd(mut invoice: InvoiceState) -> InvoiceState {
 }
 
 /// The invoice already received `stage` on `on`.
-fn sent(mut invoice: InvoiceState, stage: Stage, on: &str) -> InvoiceState {
+pub(crate) fn sent(mut invoice: InvoiceState, stage: Stage, on: &str) -> InvoiceState {
     invoice.last_stage = Some((stage, d(on)));
     invoice
 }

@@ -210,7 +210,10 @@ pub async fn digest(State(svc): State<Arc<Services>>) -> Response {
         }
         let now = unix_now();
         let link = |target: &str, action: Action| svc.links.url(target, action, now);
-        anyhow::Ok(digest_page(&header, &entries, svc.lang(), &link))
+        // The calls are not stored: the page plans them again from the ledger.
+        let tasks = crate::cli::calls_day(svc.store.as_ref(), &svc.config().policy, day).await?;
+        let calls = crate::digest::build::call_entries(tasks, &svc.people());
+        anyhow::Ok(digest_page(&header, &entries, &calls, svc.lang(), &link))
     }
     .await;
     match result {

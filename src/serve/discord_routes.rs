@@ -141,5 +141,7 @@ async fn updated_page(
         return Ok(None);
     };
     let day = DayState::read(svc, message.day).await?;
-    Ok(Some(render_page(svc, &day, Platform::Discord, message, messages.len()).await?))
+    // The "📞 À appeler" pages are not counted: "Page 1/1" stays right.
+    let pages = messages.iter().filter(|m| !super::publish::is_calls_page(m)).count();
+    Ok(Some(render_page(svc, &day, Platform::Discord, message, pages).await?))
 }

@@ -13,12 +13,16 @@ use crate::decision::{EntryState, Status};
 use crate::delivery::lines::{delivery_lines, letter_to_post};
 use crate::digest::build::{self, ledger_is_fresh, HeaderInput};
 use crate::digest::discord::{discord_digest_pages, discord_page, ButtonKind};
+use crate::digest::discord_calls::discord_call_pages;
 use crate::digest::slack::{slack_digest_pages, slack_page};
+use crate::digest::slack_calls::slack_call_pages;
 use crate::digest::teams::teams_digest_cards;
-use crate::digest::{DigestEntry, DigestHeader};
+use crate::digest::teams_calls::teams_call_cards;
+use crate::digest::{CallEntry, DigestEntry, DigestHeader};
 use crate::domain::ProposalId;
 use crate::people::Platform;
 use crate::policy::aged::Figures;
+use crate::policy::calls::{CallAttempt, CallPlanner, CallTask};
 use crate::policy::changes::Changes;
 use crate::policy::planner::Planner;
 use crate::render::message::{preview, render_message};
@@ -47,31 +51,37 @@ pub async fn publish(svc: &Services) -> anyhow::Result<Option<Published>> {
         tracing::info!(%today, "not a business day: no digest");
         return Ok(None);
     }
-    let (header, states) = compute(svc, today).await?;
+    let (header, states, calls) = compute(svc, today).await?;
     let header_json = json!({ "lines": header.lines });
     let actor = Actor { name: "relance".into(), via: "digest".into() };
     let stored = svc.store.save_digest(today, &header_json, &states, &actor).await?;
     let (header, entries) = view(svc, today, &stored).await?;
+    let calls = build::call_entries(calls, &svc.people());
     let mut pages = Vec::new();
     for platform in [Platform::Slack, Platform::Discord, Platform::Teams] {
-        if let Some(count) = post(svc, platform, &header, &entries).await? {
+        if let Some(count) = post(svc, platform, &header, &entries, &calls).await? {
             pages.push((platform, count));
         }
     }
     Ok(Some(Published { day: today, entries: entries.len(), pages }))
 }
 
-/// Plans the day and builds the header in one pass over the ledger.
-async fn compute(svc: &Services, today: NaiveDate) -> anyhow::Result<(DigestHeader, Vec<EntryState>)> {
+/// Plans the day's reminders and calls and builds the header in one pass
+/// over the ledger.
+async fn compute(svc: &Services, today: NaiveDate) -> anyhow::Result<(DigestHeader, Vec<EntryState>, Vec<CallTask>)> {
     let config = svc.config();
     let since = svc.store.previous_digest_day(today).await?;
     let mut planner = Planner::new(&config.policy, today);
+    // No call attempt is stored yet (outcomes come later): every due call is listed.
+    let attempts: Vec<CallAttempt> = Vec::new();
+    let mut calls = CallPlanner::new(&config.policy, &attempts, today);
     let mut figures = Figures::new(today, crate::cli::DSO_PERIOD_DAYS);
     let mut changes = Changes::new(since.unwrap_or(today - Days::new(1)), today);
     let last_import_at = svc
         .store
         .ledger_pages(today, &mut |accounts| {
             planner.add(&accounts);
+            calls.add(&accounts);
             figures.add(&accounts);
             changes.add(&accounts);
             Ok(())
@@ -99,7 +109,7 @@ async fn compute(svc: &Services, today: NaiveDate) -> anyhow::Result<(DigestHead
             EntryState::new(p, owner)
         })
         .collect();
-    Ok((header, states))
+    Ok((header, states, calls.finish()))
 }
 
 /// The digest as shown now: stored header lines, freshness re-read (a fresh
@@ -199,12 +209,14 @@ struct Page {
     entries: Vec<ProposalId>,
 }
 
-/// Posts or edits the digest's pages on one platform; `None` when it is off.
+/// Posts or edits the digest's pages on one platform, then the "📞 À
+/// appeler" pages after them (pages holding no entry); `None` when it is off.
 async fn post(
     svc: &Services,
     platform: Platform,
     header: &DigestHeader,
     entries: &[DigestEntry],
+    calls: &[CallEntry],
 ) -> anyhow::Result<Option<usize>> {
     let lang = svc.lang();
     let now = unix_now();
@@ -233,6 +245,14 @@ async fn post(
             .collect(),
         _ => return Ok(None),
     };
+    let call_pages = match platform {
+        Platform::Slack => slack_call_pages(header.date, calls, lang),
+        Platform::Discord => discord_call_pages(header.date, calls, lang),
+        Platform::Teams => teams_call_cards(header.date, calls, lang),
+        Platform::Web => Vec::new(),
+    };
+    let mut pages = pages;
+    pages.extend(call_pages.into_iter().map(|body| Page { body, entries: Vec::new() }));
     let existing = svc.store.messages(header.date, platform).await?;
     for (index, page) in pages.iter().enumerate() {
         let known = existing.iter().find(|m| m.page as usize == index);
@@ -335,10 +355,11 @@ async fn refresh_day(svc: &Services, day: NaiveDate, ids: &[ProposalId]) -> anyh
             continue;
         }
         let messages = svc.store.messages(day, platform).await?;
-        let count = messages.len();
+        let count = messages.iter().filter(|m| !is_calls_page(m)).count();
         let ids: std::collections::HashSet<&ProposalId> = ids.iter().collect();
         for message in &messages {
-            let touched = ids.is_empty() || message.entries.iter().any(|e| ids.contains(e));
+            let touched =
+                !is_calls_page(message) && (ids.is_empty() || message.entries.iter().any(|e| ids.contains(e)));
             if !touched {
                 continue;
             }
@@ -351,6 +372,12 @@ async fn refresh_day(svc: &Services, day: NaiveDate, ids: &[ProposalId]) -> anyh
         }
     }
     Ok(())
+}
+
+/// A page after the first that holds no entry is a page of calls, posted
+/// after the reminders: no click re-renders it yet (outcomes come later).
+pub fn is_calls_page(message: &PostedMessage) -> bool {
+    message.page > 0 && message.entries.is_empty()
 }
 
 /// One stored page, rendered again from the entries' current states.

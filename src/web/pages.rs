@@ -3,11 +3,14 @@
 //! templates only lay it out, escaping each value.
 
 use crate::decision::{action_label, refusal_text, Action, Refusal};
+use crate::digest::call_lines::{
+    call_invoice_bullets, call_total_line, caller_line, calls_title, owner_name, reminders_line, script_label,
+};
 use crate::digest::describe::{
     digest_title, entry_tags, invoice_rows, nothing_today, preview, stage_line, stale_mark, status_lines, total_line,
     tr, InvoiceRow,
 };
-use crate::digest::{DigestEntry, DigestHeader};
+use crate::digest::{CallEntry, DigestEntry, DigestHeader};
 use crate::domain::Language;
 use crate::render::escape_html;
 use crate::render::format::date_long;
@@ -127,6 +130,7 @@ pub fn result_page(lang: Language, title: &str, message: &str, ok: bool) -> Stri
 pub fn digest_page(
     header: &DigestHeader,
     entries: &[DigestEntry],
+    calls: &[CallEntry],
     lang: Language,
     link: &dyn Fn(&str, Action) -> String,
 ) -> String {
@@ -145,8 +149,37 @@ pub fn digest_page(
             send_anyway,
             entries,
             nothing => nothing_today(lang),
+            calls_heading => calls_title(header.date, lang),
+            calls => calls.iter().map(|c| call_view(c, lang)).collect::<Vec<_>>(),
+            script => script_label(lang),
         },
     )
+}
+
+/// A call task as the page shows it: the number as a `tel:` link, the
+/// shared lines, the script. Its outcome links will go here.
+#[derive(Debug, Serialize)]
+struct CallView {
+    client: String,
+    phone: String,
+    tel: String,
+    lines: Vec<String>,
+    script: Vec<String>,
+}
+
+fn call_view(call: &CallEntry, lang: Language) -> CallView {
+    let task = &call.task;
+    let mut lines = vec![caller_line(task, owner_name(call), lang)];
+    lines.extend(call_invoice_bullets(task, lang, MAX_INVOICE_ROWS, str::to_string));
+    lines.push(call_total_line(task, lang, ""));
+    lines.push(reminders_line(task, lang));
+    CallView {
+        client: task.client_name.clone(),
+        phone: task.phone_display.clone(),
+        tel: task.tel.clone(),
+        lines,
+        script: task.script.clone(),
+    }
 }
 
 /// Renders a built-in template. They are all exercised by the tests, with

@@ -15,6 +15,7 @@ use relance::clock::Clock;
 use relance::config::{self, Loaded};
 use relance::domain::{ClientId, Siren};
 use relance::ledger::Hold;
+use relance::serve::command_runs::CommandWaits;
 use relance::serve::{self, Running, Services};
 use relance::store::Store;
 use serde_json::{json, Value};
@@ -49,6 +50,10 @@ struct Bot {
 
 impl Bot {
     async fn start(test_store: TestStore, now: DateTime<Utc>) -> Bot {
+        Self::start_with(test_store, now, CommandWaits::default()).await
+    }
+
+    async fn start_with(test_store: TestStore, now: DateTime<Utc>, waits: CommandWaits) -> Bot {
         let slack = MockServer::start().await;
         let ok = ResponseTemplate::new(200).set_body_json(json!({"ok": true, "channel": "C0DIGEST", "ts": "1.1"}));
         for api in ["/api/chat.postMessage", "/api/chat.update"] {
@@ -69,7 +74,7 @@ impl Bot {
         let store = relance::store::connect(&test_store.url, clock).await.expect("store");
         let config = config::parse(&text, &|_| None).expect("test config");
         let loaded = Loaded { config, tz: Paris, path: PathBuf::from("bot-config.yaml") };
-        let svc = Services::new(loaded, clock, store.clone()).expect("services");
+        let svc = Services::with_waits(loaded, clock, store.clone(), waits).expect("services");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let running = serve::start(svc.clone(), listener, false).expect("server");
         let base = format!("http://{}", running.addr);
@@ -390,6 +395,42 @@ async fn forged_tampered_stale_and_unsigned_commands_get_401_and_change_nothing(
         assert_eq!(bot.hold("C1").await, Hold::default(), "{}", bot.name);
         let metrics = reqwest::get(format!("{}/metrics", bot.base)).await.unwrap().text().await.unwrap();
         assert!(metrics.contains("relance_signature_failures_total{platform=\"slack\"} 4"), "{metrics}");
+        bot.running.stop().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_command_slower_than_slacks_deadline_is_acknowledged_then_answered_through_response_url() {
+    for test_store in test_stores().await {
+        // No time at all for the answer: every command takes the late path.
+        let waits = CommandWaits { slack: Duration::ZERO, ..CommandWaits::default() };
+        let bot = Bot::start_with(test_store, monday(), waits).await;
+        import_ledger(bot.store.as_ref()).await;
+
+        let answer = bot.command(CLAIRE, "status Garage Martin").await;
+        assert_eq!(answer["response_type"], "ephemeral", "{}: {answer}", bot.name);
+        assert!(texts(&answer).contains('⏳'), "{}: acknowledged at once: {answer}", bot.name);
+        assert!(!texts(&answer).contains("F-2026-001"), "{}: the status comes later: {answer}", bot.name);
+
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while bot.responses().await.is_empty() && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let responses = bot.responses().await;
+        assert_eq!(responses.len(), 1, "{}: one follow-up", bot.name);
+        let status = texts(&responses[0]);
+        assert!(status.contains("Garage Martin") && status.contains("F-2026-001"), "{}: {status}", bot.name);
+        assert_eq!(responses[0]["response_type"], "ephemeral", "{}: still private", bot.name);
+
+        // The late path changes things once, like the quick one.
+        bot.command(CLAIRE, "dispute F-2026-001 livraison incomplète").await;
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while bot.responses().await.len() < 2 && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(bot.invoice_hold("C1", "F-2026-001").await.dispute.as_deref(), Some("livraison incomplète"));
+        let disputes = bot.audit_actions("C1").await.into_iter().filter(|(a, _, _)| a == "hold.dispute").count();
+        assert_eq!(disputes, 1, "{}", bot.name);
         bot.running.stop().await.unwrap();
     }
 }

@@ -16,6 +16,33 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 use tracing::Instrument;
 
+/// How long each platform's route waits for a command before answering
+/// "working on it" (and following up when it can). The platforms' own
+/// limits are 3 s (Slack, Discord) and 5 s (Teams); the rest is the
+/// network's. Tests shorten them to drive the late path.
+#[derive(Debug, Clone, Copy)]
+pub struct CommandWaits {
+    /// A slash command, before "⏳" and the answer through `response_url`.
+    pub slack: Duration,
+    /// A Discord reply's button, before a deferred answer and its edit.
+    pub discord_button: Duration,
+    /// The client search of a Discord autocomplete (it cannot be deferred).
+    pub autocomplete: Duration,
+    /// A Teams mention, before "still working" (Teams cannot follow up).
+    pub teams: Duration,
+}
+
+impl Default for CommandWaits {
+    fn default() -> Self {
+        Self {
+            slack: Duration::from_millis(2_500),
+            discord_button: Duration::from_millis(2_000),
+            autocomplete: Duration::from_millis(2_500),
+            teams: Duration::from_millis(4_500),
+        }
+    }
+}
+
 /// The reply if the command finished within `wait`; else the running task.
 pub async fn answer_within(
     svc: &Arc<Services>,

@@ -19,13 +19,7 @@ use crate::people::Platform;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::task::JoinHandle;
-
-/// How long a button's command may take before the answer is deferred.
-const INLINE_WAIT: Duration = Duration::from_millis(2_000);
-/// How long the client search may take: an autocomplete cannot be deferred.
-const AUTOCOMPLETE_WAIT: Duration = Duration::from_millis(2_500);
 
 /// A typed `/relance …`: deferred now, the reply edited in when ready.
 pub fn on_command(svc: Arc<Services>, command: SlashCommand) -> Response {
@@ -37,7 +31,7 @@ pub fn on_command(svc: Arc<Services>, command: SlashCommand) -> Response {
 
 /// A reply's `cmd:` button: the command's reply, to the clicker only.
 pub async fn on_button(svc: Arc<Services>, command: SlashCommand) -> Response {
-    match answer_within(&svc, Platform::Discord, &command.user_id, &command.text, INLINE_WAIT).await {
+    match answer_within(&svc, Platform::Discord, &command.user_id, &command.text, svc.waits.discord_button).await {
         Ok(reply) => Json(ephemeral_reply(discord_reply(&reply, svc.lang()))).into_response(),
         Err(task) => {
             tokio::spawn(edit_when_done(svc, command, task));
@@ -51,7 +45,7 @@ pub async fn on_button(svc: Arc<Services>, command: SlashCommand) -> Response {
 pub async fn on_autocomplete(svc: Arc<Services>, typed: Option<ClientTyped>) -> Response {
     let Some(typed) = typed else { return Json(autocomplete_result(&[])).into_response() };
     let search = commands::suggest_clients(&svc, &typed.typed, MAX_AUTOCOMPLETE_CHOICES);
-    let choices = tokio::time::timeout(AUTOCOMPLETE_WAIT, search).await.unwrap_or_else(|_| {
+    let choices = tokio::time::timeout(svc.waits.autocomplete, search).await.unwrap_or_else(|_| {
         tracing::warn!("discord autocomplete: client search too slow, answered with no choice");
         Vec::new()
     });

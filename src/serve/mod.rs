@@ -10,7 +10,7 @@
 mod act_routes;
 mod clicks;
 pub mod client_index;
-mod command_runs;
+pub mod command_runs;
 mod discord_commands;
 mod discord_routes;
 pub mod engine;

@@ -4,10 +4,11 @@
 //! Slack shows `operation_timeout` when its 200 takes more than 3 s. A
 //! status is usually a few milliseconds, but the first command after an
 //! import rebuilds the client index, and `digest` plans the whole ledger:
-//! so the answer races a 2.5 s timer. In time, it is the 200's body; late,
+//! so the answer races a 2.5 s timer (`svc.waits.slack`). In time, it is the 200's body; late,
 //! the 200 says "⏳" to the asker only and the answer follows through the
 //! command's `response_url` once ready.
 
+use super::command_runs::{answer_within, commands_failed};
 use super::slack_routes::refusal;
 use super::state::Services;
 use crate::chat::slack_command::parse_slack_command;
@@ -20,10 +21,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use std::sync::Arc;
-use std::time::Duration;
-
-/// How long the answer may take before Slack is answered "⏳" (Slack waits 3 s).
-pub const ANSWER_DEADLINE: Duration = Duration::from_millis(2500);
 
 pub async fn commands(State(svc): State<Arc<Services>>, headers: HeaderMap, body: Bytes) -> Response {
     if let Some(refused) = refusal(&svc, &headers, &body) {
@@ -37,21 +34,13 @@ pub async fn commands(State(svc): State<Arc<Services>>, headers: HeaderMap, body
         }
     };
     let (user, text, url) = (command.user_id, command.text, command.response_url);
-    let mut work = {
-        let svc = svc.clone();
-        tokio::spawn(async move { answer(&svc, Platform::Slack, &user, &text).await })
-    };
-    match tokio::time::timeout(ANSWER_DEADLINE, &mut work).await {
-        Ok(Ok(reply)) => Json(slack_reply(&reply)).into_response(),
-        Ok(Err(err)) => {
-            tracing::error!(error = %err, "slack command panicked");
-            Json(slack_reply(&internal_error(&svc))).into_response()
-        }
-        Err(_) => {
+    match answer_within(&svc, Platform::Slack, &user, &text, svc.waits.slack).await {
+        Ok(reply) => Json(slack_reply(&reply)).into_response(),
+        Err(work) => {
             tracing::info!("slack command slower than its deadline: answering through response_url");
             let wait = slack_wait(waiting(&svc));
             tokio::spawn(async move {
-                let reply = work.await.unwrap_or_else(|_| internal_error(&svc));
+                let reply = work.await.unwrap_or_else(|_| commands_failed(&svc));
                 follow_up(&svc, &url, &reply).await;
             });
             Json(wait).into_response()
@@ -81,12 +70,4 @@ async fn follow_up(svc: &Services, url: &str, reply: &Reply) {
 
 fn waiting(svc: &Services) -> &'static str {
     crate::status::text::t(svc.lang(), "⏳ Je cherche…", "⏳ Looking it up…")
-}
-
-fn internal_error(svc: &Services) -> Reply {
-    Reply::said(crate::status::text::t(
-        svc.lang(),
-        "⚠️ Une erreur interne est survenue ; rien n'a changé.",
-        "⚠️ An internal error occurred; nothing changed.",
-    ))
 }

@@ -2,6 +2,7 @@
 //! clock, the store, the decision engine, the platforms that are on, the
 //! link key and the metrics.
 
+use super::command_runs::CommandWaits;
 use super::engine::{DecisionEngine, EngineDeps};
 use super::metrics::Metrics;
 use crate::chat::discord_api::DiscordApi;
@@ -153,6 +154,8 @@ pub struct Services {
     pub metrics: Metrics,
     pub templates: Templates,
     pub http: reqwest::Client,
+    /// How long commands may take before a "working on it" answer.
+    pub waits: CommandWaits,
     /// The clients the commands search (see `client_index`).
     pub clients: super::client_index::ClientCache,
     /// Entries whose messages must be edited (see `refresher`).
@@ -161,6 +164,17 @@ pub struct Services {
 
 impl Services {
     pub fn new(loaded: Loaded, clock: Clock, store: Arc<dyn Store>) -> anyhow::Result<Arc<Self>> {
+        Self::with_waits(loaded, clock, store, CommandWaits::default())
+    }
+
+    /// [`Services::new`] with other command deadlines (tests drive the late
+    /// answers with them).
+    pub fn with_waits(
+        loaded: Loaded,
+        clock: Clock,
+        store: Arc<dyn Store>,
+        waits: CommandWaits,
+    ) -> anyhow::Result<Arc<Self>> {
         crate::install_tls_provider();
         let config = &loaded.config;
         let platforms = Platforms::from_config(config)?;
@@ -186,6 +200,7 @@ impl Services {
             metrics: Metrics::new(),
             templates,
             http,
+            waits,
             clients: Default::default(),
             changes,
         });

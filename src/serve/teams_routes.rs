@@ -10,7 +10,7 @@
 //! treated as a replay too, so forgetting old ids opens no gap.
 //!
 //! Teams waits 5 s and offers no way to answer later: the command gets
-//! [`TEAMS_WAIT`], after which the answer says it is still working (the
+//! `svc.waits.teams` (4.5 s), after which the answer says it is still working (the
 //! command itself finishes in the background).
 
 use super::command_runs::answer_within;
@@ -26,11 +26,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 use std::sync::Arc;
-use std::time::Duration;
-
-/// How long a command may run before Teams is told it is still working
-/// (Teams gives up at 5 s; the rest is the network's).
-const TEAMS_WAIT: Duration = Duration::from_millis(4_500);
 
 pub async fn outgoing(State(svc): State<Arc<Services>>, headers: HeaderMap, body: Bytes) -> Response {
     let Some(key) = &svc.platforms.teams_outgoing else {
@@ -63,7 +58,7 @@ pub async fn outgoing(State(svc): State<Arc<Services>>, headers: HeaderMap, body
         }
     }
     let text = if message.text.is_empty() { "help" } else { message.text.as_str() };
-    match answer_within(&svc, Platform::Teams, &account(&svc, &message), text, TEAMS_WAIT).await {
+    match answer_within(&svc, Platform::Teams, &account(&svc, &message), text, svc.waits.teams).await {
         Ok(reply) => Json(teams_reply(&reply, lang)).into_response(),
         Err(_still_running) => Json(still_working(lang)).into_response(),
     }

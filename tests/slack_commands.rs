@@ -434,3 +434,36 @@ async fn a_command_slower_than_slacks_deadline_is_acknowledged_then_answered_thr
         bot.running.stop().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn a_pause_from_the_chat_withdraws_todays_entry_and_a_resume_brings_it_back() {
+    use relance::decision::Status;
+    for test_store in test_stores().await {
+        let bot = Bot::start(test_store, monday()).await;
+        import_ledger(bot.store.as_ref()).await;
+        serve::publish(&bot.svc).await.unwrap();
+        let today = bot.svc.clock.today();
+        let garage = || async {
+            let entries = bot.store.entries(today).await.unwrap();
+            entries.into_iter().find(|e| e.proposal.client_id.as_str() == "C1").map(|e| e.status)
+        };
+        assert_eq!(garage().await, Some(Status::Pending), "{}: proposed this morning", bot.name);
+        let posted = bot.posts().await;
+
+        bot.command(CLAIRE, "pause Garage Martin 10 négociation en cours").await;
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while garage().await != Some(Status::Withdrawn) && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(garage().await, Some(Status::Withdrawn), "{}: the digest shows the pause at once", bot.name);
+        assert_eq!(bot.posts().await, posted, "{}: posted again means edited, not a second digest", bot.name);
+
+        bot.command(CLAIRE, "resume Garage Martin").await;
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while garage().await != Some(Status::Pending) && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(garage().await, Some(Status::Pending), "{}: proposed again once resumed", bot.name);
+        bot.running.stop().await.unwrap();
+    }
+}

@@ -26,6 +26,7 @@ pub mod state;
 mod teams_routes;
 
 pub use publish::{publish, Published};
+pub use refresher::Touched;
 pub use state::Services;
 
 use std::net::SocketAddr;

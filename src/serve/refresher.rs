@@ -36,15 +36,20 @@ pub enum Touched {
     Entries(Vec<ProposalId>),
     /// Every page (send anyway releases a whole day).
     All,
+    /// A hold changed: today's digest is posted again, which withdraws the
+    /// entries of a client just paused or disputed and revives those whose
+    /// hold was lifted (`store/board/merge.rs`), then edits every page.
+    Republish,
 }
 
 /// Runs until the services are dropped.
 pub async fn run(svc: Weak<Services>, mut changes: mpsc::UnboundedReceiver<Touched>) {
     while let Some(first) = changes.recv().await {
-        let (mut ids, mut all) = (BTreeSet::new(), false);
+        let (mut ids, mut all, mut republish) = (BTreeSet::new(), false, false);
         let mut gather = |touched: Touched| match touched {
             Touched::Entries(list) => ids.extend(list),
             Touched::All => all = true,
+            Touched::Republish => republish = true,
         };
         gather(first);
         let deadline = tokio::time::Instant::now() + MAX_WAIT;
@@ -57,6 +62,13 @@ pub async fn run(svc: Weak<Services>, mut changes: mpsc::UnboundedReceiver<Touch
             }
         }
         let Some(svc) = svc.upgrade() else { return };
+        if republish {
+            // Posting again edits every page: nothing else to refresh.
+            if let Err(err) = super::publish(&svc).await {
+                tracing::warn!(error = %format!("{err:#}"), "today's digest not posted again after a hold change");
+            }
+            continue;
+        }
         // An empty list means every page.
         let ids: Vec<ProposalId> = if all { Vec::new() } else { ids.into_iter().collect() };
         if let Err(err) = refresh(&svc, &ids).await {

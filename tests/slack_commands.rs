@@ -114,15 +114,7 @@ impl Bot {
     }
 
     async fn post(&self, route: &str, body: &str, ts: i64, signature: Option<&str>) -> reqwest::Response {
-        let mut request = reqwest::Client::new()
-            .post(format!("{}{route}", self.base))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("x-slack-request-timestamp", ts.to_string())
-            .body(body.to_string());
-        if let Some(signature) = signature {
-            request = request.header("x-slack-signature", signature);
-        }
-        request.send().await.unwrap()
+        common::server::post_slack_form(&format!("{}{route}", self.base), body, ts, signature).await
     }
 
     async fn hold(&self, client: &str) -> Hold {

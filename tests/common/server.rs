@@ -230,8 +230,14 @@ pub fn slack_click(user: &str, action: &str, proposal: &str, rev: u32, response_
 }
 
 pub async fn post_slack(bot: &Bot, body: &str, ts: i64, signature: Option<&str>) -> reqwest::Response {
+    post_slack_form(&format!("{}/slack/interactions", bot.base), body, ts, signature).await
+}
+
+/// A form Slack posts (an interaction or a slash command) to `url`, with
+/// its timestamp and, unless `None`, a signature.
+pub async fn post_slack_form(url: &str, body: &str, ts: i64, signature: Option<&str>) -> reqwest::Response {
     let mut request = reqwest::Client::new()
-        .post(format!("{}/slack/interactions", bot.base))
+        .post(url)
         .header("content-type", "application/x-www-form-urlencoded")
         .header("x-slack-request-timestamp", ts.to_string())
         .body(body.to_string());

@@ -66,7 +66,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
     print!("{}", terminal_digest(config, loaded.tz, today, &day)?);
     println!("\n{}", if lang == Language::Fr { "À explorer :" } else { "Explore:" });
     let env = format!("DATABASE_URL={url}");
-    for command in ["status ACME", "plan --json", "report aged"] {
+    for command in ["status ACME", "plan --json", "calls", "report aged"] {
         println!("  {env} cargo run --release -- --date {today} {command}");
     }
     Ok(())

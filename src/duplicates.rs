@@ -98,7 +98,8 @@ fn check_open(account: &Account, numbers: &[InvoiceNumber]) -> Result<(), Reques
 /// The address given, parsed, or the client's.
 fn recipient(account: &Account, to: Option<&str>) -> Result<EmailAddress, RequestError> {
     match to {
-        Some(raw) => EmailAddress::parse(raw).map_err(|e| RequestError::BadAddress { value: e.value.to_string(), why: e.why.to_string() }),
+        Some(raw) => EmailAddress::parse(raw)
+            .map_err(|e| RequestError::BadAddress { value: e.value.to_string(), why: e.why.to_string() }),
         None => account.client.email.clone().ok_or_else(|| RequestError::NoAddress(account.client.id.clone())),
     }
 }
@@ -187,7 +188,8 @@ mod tests {
         account.hold.promise_date = NaiveDate::from_ymd_opt(2026, 12, 31);
         account.hold.paused_until = NaiveDate::from_ymd_opt(2026, 12, 31);
         account.hold.dispute = Some("price".into());
-        let cases: Vec<(&[&str], Result<Vec<&str>, DuplicateCancel>)> = vec![
+        type Case = (&'static [&'static str], Result<Vec<&'static str>, DuplicateCancel>);
+        let cases: Vec<Case> = vec![
             (&["F-1", "F-2"], Ok(vec!["F-2"])),
             (&["F-2"], Ok(vec!["F-2"])),
             (&["F-1"], Err(DuplicateCancel::AllPaid)),

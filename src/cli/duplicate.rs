@@ -24,13 +24,12 @@ pub async fn run(app: &App, args: &DuplicateArgs) -> anyhow::Result<()> {
         .iter()
         .map(|n| InvoiceNumber::parse(n).map_err(|e| UserError(e.to_string())))
         .collect::<Result<Vec<_>, _>>()?;
-    let queued = match duplicates::request(app.store.as_ref(), &numbers, args.to.as_deref(), &app.actor(), app.today())
-        .await
-    {
-        Ok(queued) => queued,
-        Err(RequestError::Store(err)) => return Err(err.into()),
-        Err(err) => return Err(UserError(err.to_string()).into()),
-    };
+    let queued =
+        match duplicates::request(app.store.as_ref(), &numbers, args.to.as_deref(), &app.actor(), app.today()).await {
+            Ok(queued) => queued,
+            Err(RequestError::Store(err)) => return Err(err.into()),
+            Err(err) => return Err(UserError(err.to_string()).into()),
+        };
     let list = queued.invoices.iter().map(InvoiceNumber::as_str).collect::<Vec<_>>().join(", ");
     if queued.new {
         println!("duplicate of {list} queued for {} (client {})", queued.to.as_str(), queued.client);

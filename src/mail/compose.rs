@@ -109,8 +109,11 @@ pub(super) fn envelope(
 ) -> Result<(lettre::message::MessageBuilder, String), ComposeError> {
     let from = one_mailbox("from (MAIL_FROM)", &sender.from)?;
     let message_id = message_id(key, from.email.domain());
-    let mut builder =
-        Message::builder().from(from).subject(subject).date(SystemTime::from(date)).message_id(Some(message_id.clone()));
+    let mut builder = Message::builder()
+        .from(from)
+        .subject(subject)
+        .date(SystemTime::from(date))
+        .message_id(Some(message_id.clone()));
     if let Some(reply_to) = sender.reply_to.as_deref().filter(|r| !r.trim().is_empty()) {
         builder = builder.reply_to(one_mailbox("reply-to (MAIL_REPLY_TO)", reply_to)?);
     }

@@ -146,7 +146,8 @@ mod tests {
         let f1 = invoice("F-1", dec!(1200));
         let text = render(Language::Fr, &[&f1], false);
         assert_eq!(text.subject, "Duplicata de la facture F-1");
-        for expected in ["ci-dessous le duplicata de la facture", "F-1", "01/10/2026", "31/10/2026", "IBAN", "Claire Martin"]
+        for expected in
+            ["ci-dessous le duplicata de la facture", "F-1", "01/10/2026", "31/10/2026", "IBAN", "Claire Martin"]
         {
             assert!(text.body.contains(expected), "{expected:?} missing from:\n{}", text.body);
         }

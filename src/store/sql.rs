@@ -17,10 +17,10 @@ use super::backend::{Backend, Binds, Columns, Conn, Q};
 use super::rows::{self, BATCH_ROWS};
 use super::snapshot::{self, AccountsBuilder, Scope};
 use super::{Actor, AuditEntry, HoldTarget, ImportCounts, InvoiceBalance, ReminderRecord, Result, Store, StoreError};
-use super::{ClaimedDuplicate, DuplicateRow, NewDuplicate, QueuedDuplicate};
 use super::{
     Claimed, DecideFn, DecisionRecord, DigestRecord, Entries, LetterPosted, OutboxRow, PostedMessage, Settled,
 };
+use super::{ClaimedDuplicate, DuplicateRow, NewDuplicate, QueuedDuplicate};
 use crate::clock::Clock;
 use crate::decision::{EntryState, Stamp};
 use crate::domain::{Client, ClientId, Currency, Invoice, InvoiceNumber, Payment, ProposalId};

@@ -14,6 +14,7 @@ pub mod delivery;
 pub mod demo;
 pub mod digest;
 pub mod domain;
+pub mod duplicates;
 pub mod holds;
 pub mod import;
 pub mod ledger;

@@ -456,3 +456,42 @@ async fn discord_register_puts_the_relance_command_for_a_guild_or_says_what_is_m
     assert!(String::from_utf8_lossy(&swapped.stderr)
         .contains("discord.application_id: \"d75a980182b10ab7d54bfed3c964073a\""));
 }
+
+#[tokio::test]
+async fn a_duplicate_is_queued_from_the_command_line_and_relance_send_delivers_it_once() {
+    for backend in common::test_stores().await {
+        let dir = tempfile::tempdir().unwrap();
+        import_all(&backend.url, dir.path());
+        let outbox = dir.path().join("outbox");
+        let run = || {
+            let mut cmd = relance(&backend.url);
+            cmd.env("RELANCE_NOW", "2026-03-16T10:00:00+01:00").env("RELANCE_OUTBOX_DIR", &outbox);
+            cmd
+        };
+        let stderr = |output: &std::process::Output| String::from_utf8_lossy(&output.stderr).to_string();
+
+        for (args, says) in [
+            (vec!["duplicate", "F-9"], "invoice F-9 is not in the ledger"),
+            (vec!["duplicate", "F-1", "F-2"], "belong to two clients"),
+            (vec!["duplicate", "F-4"], "invoice F-4 is paid"),
+            (vec!["duplicate", "F-2", "--to", "nobody"], "\"nobody\" is not an e-mail address"),
+        ] {
+            let output = run().args(&args).output().unwrap();
+            assert_eq!(output.status.code(), Some(2), "{}: {args:?}", backend.name);
+            assert!(stderr(&output).contains(says), "{args:?}: {}", stderr(&output));
+        }
+
+        let queued = run().args(["duplicate", "F-2"]).output().unwrap();
+        assert!(queued.status.success(), "{}", stderr(&queued));
+        assert!(String::from_utf8_lossy(&queued.stdout).contains("duplicate of F-2 queued for ap@sge.fr"));
+        run().args(["duplicate", "F-2"]).assert().success();
+        run().arg("send").assert().success();
+        run().arg("send").assert().success();
+
+        let files: Vec<_> = std::fs::read_dir(&outbox).unwrap().map(|e| e.unwrap().path()).collect();
+        assert_eq!(files.len(), 1, "{}: one e-mail written: {files:?}", backend.name);
+        let eml = std::fs::read_to_string(&files[0]).unwrap();
+        assert!(eml.contains("To: =?utf-8?") || eml.contains("ap@sge.fr"), "{eml}");
+        assert!(eml.contains("Duplicata de la facture F-2"), "{eml}");
+    }
+}

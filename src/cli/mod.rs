@@ -9,6 +9,7 @@ mod calls;
 mod config_check;
 mod demo;
 mod discord;
+mod duplicate;
 mod hold;
 mod letter;
 mod plan;
@@ -85,6 +86,8 @@ pub enum Command {
     Promise(hold::PromiseArgs),
     /// Lift every hold (pause, dispute, promise) on a client or an invoice.
     Resolve(hold::TargetArgs),
+    /// E-mail a client a duplicate of invoices it did not receive (PDF attached, or their details).
+    Duplicate(duplicate::DuplicateArgs),
     /// Run the bot: HTTP server (clicks, decision links, /digest, /healthz,
     /// /metrics), the morning digest on schedule, the decision engine.
     Serve,
@@ -152,6 +155,7 @@ pub async fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<()>
                 Command::Dispute(args) => hold::dispute(&app, args).await,
                 Command::Promise(args) => hold::promise(&app, args).await,
                 Command::Resolve(args) => hold::resolve(&app, args).await,
+                Command::Duplicate(args) => duplicate::run(&app, args).await,
                 Command::Serve => crate::serve::run(app).await,
                 Command::Digest => digest(app).await,
                 Command::Send => send::run(app).await,

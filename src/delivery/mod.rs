@@ -11,6 +11,7 @@
 //! days inside the sending window ([`window`], pure). [`settings`] and
 //! [`setup`] turn `bot-config.yaml` into a sender.
 
+mod duplicates;
 pub mod files;
 pub mod lines;
 pub mod mail_files;

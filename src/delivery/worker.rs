@@ -93,6 +93,7 @@ impl Worker {
                 pass.touched.push(claimed.item.proposal_id.clone());
             }
         }
+        self.send_duplicates(&mut pass, lease).await?;
         pass.touched.sort();
         pass.touched.dedup();
         Ok(pass)
@@ -178,7 +179,12 @@ impl Worker {
     /// is logged and left out: the reminder lists every invoice anyway.
     async fn attachments(&self, p: &Proposal) -> Vec<Attachment> {
         let numbers: Vec<_> = p.invoices.iter().map(|i| i.number.clone()).collect();
-        let paths = match self.store.invoice_pdfs(&numbers).await {
+        self.invoice_attachments(&numbers).await
+    }
+
+    /// These invoices' PDFs, as [`Worker::attachments`] reads them.
+    pub(super) async fn invoice_attachments(&self, numbers: &[crate::domain::InvoiceNumber]) -> Vec<Attachment> {
+        let paths = match self.store.invoice_pdfs(numbers).await {
             Ok(paths) => paths,
             Err(err) => {
                 tracing::warn!(error = %err, "invoice PDFs not looked up");
@@ -215,7 +221,7 @@ impl Worker {
 }
 
 impl Pass {
-    fn count(&mut self, settled: &Settled, held: bool) {
+    pub(super) fn count(&mut self, settled: &Settled, held: bool) {
         if !held {
             self.lost += 1;
             return;
@@ -239,7 +245,7 @@ pub fn reminder_key(claimed: &Claimed) -> String {
     }
 }
 
-fn log_settled(settled: &Settled) {
+pub(super) fn log_settled(settled: &Settled) {
     match settled {
         Settled::Sent { .. } => tracing::info!("sent"),
         Settled::Retry { at, error } => tracing::warn!(%at, error = %error, "transient failure, will retry"),
@@ -255,7 +261,7 @@ fn expired_reason(lang: Language) -> String {
     }
 }
 
-fn no_address(lang: Language) -> String {
+pub(super) fn no_address(lang: Language) -> String {
     match lang {
         Language::Fr => "aucune adresse e-mail pour ce client".into(),
         Language::En => "no e-mail address for this client".into(),

@@ -73,20 +73,8 @@ pub fn compose_reminder(
     if to.is_empty() {
         return Err(ComposeError::NoRecipient { client: p.client_name.clone() });
     }
-    let from = one_mailbox("from (MAIL_FROM)", &sender.from)?;
-    let message_id = message_id(reminder_key, from.email.domain());
     let email = render_email(p, company, templates)?;
-    let mut builder = Message::builder()
-        .from(from)
-        .subject(email.subject)
-        .date(SystemTime::from(date))
-        .message_id(Some(message_id.clone()));
-    if let Some(reply_to) = sender.reply_to.as_deref().filter(|r| !r.trim().is_empty()) {
-        builder = builder.reply_to(one_mailbox("reply-to (MAIL_REPLY_TO)", reply_to)?);
-    }
-    for bcc in mailboxes("bcc (MAIL_BCC)", sender.bcc.as_deref().unwrap_or(""))? {
-        builder = builder.bcc(bcc);
-    }
+    let (mut builder, message_id) = envelope(sender, reminder_key, email.subject, date)?;
     let mut addresses = Vec::with_capacity(to.len());
     for raw in to {
         let mut mailbox = one_mailbox("recipient", raw)?;
@@ -110,6 +98,31 @@ pub fn compose_reminder(
     Ok(Composed { message, message_id, to: addresses })
 }
 
+/// The headers every message from relance carries: From, Reply-To, the
+/// archive's Bcc, the subject, the Date, and the Message-ID derived from
+/// `key` (returned too, for the outbox row).
+pub(super) fn envelope(
+    sender: &Sender,
+    key: &str,
+    subject: String,
+    date: DateTime<Utc>,
+) -> Result<(lettre::message::MessageBuilder, String), ComposeError> {
+    let from = one_mailbox("from (MAIL_FROM)", &sender.from)?;
+    let message_id = message_id(key, from.email.domain());
+    let mut builder = Message::builder()
+        .from(from)
+        .subject(subject)
+        .date(SystemTime::from(date))
+        .message_id(Some(message_id.clone()));
+    if let Some(reply_to) = sender.reply_to.as_deref().filter(|r| !r.trim().is_empty()) {
+        builder = builder.reply_to(one_mailbox("reply-to (MAIL_REPLY_TO)", reply_to)?);
+    }
+    for bcc in mailboxes("bcc (MAIL_BCC)", sender.bcc.as_deref().unwrap_or(""))? {
+        builder = builder.bcc(bcc);
+    }
+    Ok((builder, message_id))
+}
+
 /// The Message-ID of a reminder: `<relance.{key}@{domain}>`. The same key
 /// always gives the same id, so a message sent twice (a crash between the
 /// send and its record) is one message to the client's mail client and
@@ -130,7 +143,7 @@ pub fn message_id(reminder_key: &str, domain: &str) -> String {
 
 /// Exactly one mailbox (`Name <a@b.fr>` or `a@b.fr`): lettre's parser reads
 /// the first of a list and ignores the rest, so a list is refused here.
-fn one_mailbox(field: &'static str, raw: &str) -> Result<Mailbox, ComposeError> {
+pub(super) fn one_mailbox(field: &'static str, raw: &str) -> Result<Mailbox, ComposeError> {
     let mut list = mailboxes(field, raw)?.into_iter();
     match (list.next(), list.next()) {
         (Some(mailbox), None) => Ok(mailbox),
@@ -139,7 +152,7 @@ fn one_mailbox(field: &'static str, raw: &str) -> Result<Mailbox, ComposeError> 
 }
 
 /// Zero or more mailboxes separated by commas.
-fn mailboxes(field: &'static str, raw: &str) -> Result<Vec<Mailbox>, ComposeError> {
+pub(super) fn mailboxes(field: &'static str, raw: &str) -> Result<Vec<Mailbox>, ComposeError> {
     if raw.trim().is_empty() {
         return Ok(vec![]);
     }
@@ -154,7 +167,7 @@ fn mailboxes(field: &'static str, raw: &str) -> Result<Vec<Mailbox>, ComposeErro
     Ok(list)
 }
 
-fn attachment_part(a: Attachment) -> Result<SinglePart, ComposeError> {
+pub(super) fn attachment_part(a: Attachment) -> Result<SinglePart, ComposeError> {
     let content_type = ContentType::parse(&a.content_type)
         .map_err(|_| ComposeError::BadContentType { filename: a.filename.clone(), content_type: a.content_type })?;
     Ok(lettre::message::Attachment::new(a.filename).body(a.content, content_type))

@@ -10,12 +10,14 @@
 
 pub mod attachment;
 pub mod compose;
+pub mod duplicate;
 pub mod html;
 pub mod mentions;
 pub(crate) mod probe;
 
 pub use attachment::{invoice_pdf, Attachment, AttachmentError};
 pub use compose::{compose_reminder, message_id, ComposeError, Composed, Sender};
+pub use duplicate::compose_duplicate;
 pub use html::{render_email, render_html, Email};
 pub use mentions::{check_templates, MentionError, Problem};
 

@@ -152,7 +152,7 @@ struct ClientView {
 }
 
 #[derive(Debug, Serialize)]
-struct CompanyView {
+pub(super) struct CompanyView {
     name: String,
     siren: Option<String>,
     address: Option<String>,
@@ -166,15 +166,15 @@ struct CompanyView {
 }
 
 #[derive(Debug, Serialize)]
-struct InvoiceView {
-    number: String,
-    issue_date: String,
-    due_date: String,
-    amount: String,
-    amount_due: String,
-    days_late: i64,
+pub(super) struct InvoiceView {
+    pub(super) number: String,
+    pub(super) issue_date: String,
+    pub(super) due_date: String,
+    pub(super) amount: String,
+    pub(super) amount_due: String,
+    pub(super) days_late: i64,
     /// What was sold; empty when the accounting export had no description.
-    description: String,
+    pub(super) description: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -252,7 +252,7 @@ impl Context {
 }
 
 impl CompanyView {
-    fn new(c: &Company) -> Self {
+    pub(super) fn new(c: &Company) -> Self {
         let non_empty = |s: &Option<String>| s.as_ref().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
         Self {
             name: c.name.clone(),
@@ -298,13 +298,13 @@ fn claim_total(p: &Proposal, with_legal: bool) -> String {
 }
 
 /// Collapses a rendered subject or SMS to one line of single spaces.
-fn one_line(s: &str) -> String {
+pub(super) fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Cleans template output: no trailing spaces, at most one blank line in a
 /// row, no blank lines at either end, one final newline.
-fn tidy(s: &str) -> String {
+pub(super) fn tidy(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut blank_run = 0;
     for line in s.trim().lines().map(str::trim_end) {

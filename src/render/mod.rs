@@ -7,6 +7,7 @@
 
 pub mod company;
 pub mod digest_text;
+pub mod duplicate;
 pub mod format;
 pub mod message;
 mod templates;

@@ -60,6 +60,7 @@ builtin_templates!(
     "_payment.txt.j2",
     "_signature.txt.j2",
     "email.html.j2",
+    "duplicate.txt.j2",
 );
 
 /// A compiled set of templates, ready to render.

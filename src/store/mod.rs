@@ -9,6 +9,7 @@ mod audit;
 mod backend;
 mod board;
 mod digest_state;
+mod duplicates;
 mod jobs;
 mod packed;
 mod postgres;
@@ -22,6 +23,7 @@ pub use digest_state::{
     Applied, Claimed, DecisionRecord, DigestRecord, Entries, LetterPosted, OutboxRow, OutboxStatus, PostedMessage,
     Settled,
 };
+pub use duplicates::{ClaimedDuplicate, DuplicateRow, NewDuplicate, QueuedDuplicate};
 pub use postgres::PgStore;
 pub use sql::SqlStore;
 pub use sqlite::SqliteStore;
@@ -290,6 +292,20 @@ pub trait Store: Send + Sync {
     async fn mark_letter_posted(&self, proposal: &ProposalId, on: NaiveDate, actor: &Actor) -> Result<LetterPosted>;
     /// The PDF files of these invoices, where the invoices file gave one.
     async fn invoice_pdfs(&self, numbers: &[InvoiceNumber]) -> Result<HashMap<InvoiceNumber, String>>;
+    /// Queues a duplicate of invoices (`relance duplicate`, the *not
+    /// received* outcome) with its `duplicate.requested` audit entry, once per
+    /// key ([`NewDuplicate::key`]): the same request again the same day
+    /// writes nothing and answers the first one's id.
+    async fn queue_duplicate(&self, dup: &NewDuplicate, actor: &Actor) -> Result<QueuedDuplicate>;
+    /// Claims up to `limit` duplicates due now for `owner`, for `lease`, like
+    /// [`Store::claim_outbox`] (any day: a duplicate does not expire).
+    async fn claim_duplicates(&self, owner: &str, lease: chrono::Duration, limit: u32)
+        -> Result<Vec<ClaimedDuplicate>>;
+    /// Records how an attempt ended, if `owner` still holds the claim, with
+    /// its audit entry (`duplicate.sent`, …).
+    async fn settle_duplicate(&self, claimed: &ClaimedDuplicate, owner: &str, settled: &Settled) -> Result<bool>;
+    /// A client's duplicates, oldest first.
+    async fn duplicates(&self, client: &ClientId) -> Result<Vec<DuplicateRow>>;
     /// Claims the once-a-day job `name` of `day` (the morning digest) for
     /// `owner`: true when this instance should run it — nobody claimed it
     /// yet, or a claim older than `stale` was never finished (its instance

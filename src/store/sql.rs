@@ -20,6 +20,7 @@ use super::{Actor, AuditEntry, HoldTarget, ImportCounts, InvoiceBalance, Reminde
 use super::{
     Claimed, DecideFn, DecisionRecord, DigestRecord, Entries, LetterPosted, OutboxRow, PostedMessage, Settled,
 };
+use super::{ClaimedDuplicate, DuplicateRow, NewDuplicate, QueuedDuplicate};
 use crate::clock::Clock;
 use crate::decision::{EntryState, Stamp};
 use crate::domain::{Client, ClientId, Currency, Invoice, InvoiceNumber, Payment, ProposalId};
@@ -514,6 +515,27 @@ where
 
     async fn invoice_pdfs(&self, numbers: &[InvoiceNumber]) -> Result<HashMap<InvoiceNumber, String>> {
         self.board_invoice_pdfs(numbers).await
+    }
+
+    async fn queue_duplicate(&self, dup: &NewDuplicate, actor: &Actor) -> Result<QueuedDuplicate> {
+        self.dup_queue(dup, actor).await
+    }
+
+    async fn claim_duplicates(
+        &self,
+        owner: &str,
+        lease: chrono::Duration,
+        limit: u32,
+    ) -> Result<Vec<ClaimedDuplicate>> {
+        self.dup_claim(owner, lease, limit).await
+    }
+
+    async fn settle_duplicate(&self, claimed: &ClaimedDuplicate, owner: &str, settled: &Settled) -> Result<bool> {
+        self.dup_settle(claimed, owner, settled).await
+    }
+
+    async fn duplicates(&self, client: &ClientId) -> Result<Vec<DuplicateRow>> {
+        self.dup_list(client).await
     }
 
     async fn claim_job(&self, name: &str, day: NaiveDate, owner: &str, stale: chrono::Duration) -> Result<bool> {

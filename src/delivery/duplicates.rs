@@ -1,0 +1,63 @@
+//! The sender's part for duplicates: claimed after the reminders of a pass,
+//! checked again on the account as it is now (`duplicates::still_owed`),
+//! composed with the invoices' PDFs, sent and settled under the lease, with
+//! the same retries as a reminder's e-mail.
+
+use super::worker::{log_settled, Pass, Worker};
+use crate::duplicates::{still_owed, DuplicateCancel};
+use crate::mail::compose_duplicate;
+use crate::render::duplicate::render_duplicate;
+use crate::store::{ClaimedDuplicate, Settled};
+use tracing::Instrument;
+
+impl Worker {
+    /// Sends every duplicate due now, batch after batch (the window was
+    /// checked by the pass).
+    pub(super) async fn send_duplicates(&self, pass: &mut Pass, lease: chrono::Duration) -> anyhow::Result<()> {
+        loop {
+            let claims = self.store.claim_duplicates(&self.owner, lease, self.settings.batch).await?;
+            if claims.is_empty() {
+                return Ok(());
+            }
+            for claimed in claims {
+                let span = tracing::info_span!("duplicate", key = %claimed.key, attempt = claimed.attempts);
+                let settled = self.duplicate(&claimed).instrument(span.clone()).await?;
+                let held = self.store.settle_duplicate(&claimed, &self.owner, &settled).await?;
+                span.in_scope(|| log_settled(&settled));
+                pass.count(&settled, held);
+            }
+        }
+    }
+
+    /// One claimed duplicate: re-checked, rendered, sent.
+    async fn duplicate(&self, claimed: &ClaimedDuplicate) -> anyhow::Result<Settled> {
+        let now = self.clock.now();
+        let today = self.clock.today();
+        let account = self.store.account(&claimed.client_id, today).await?;
+        let Some(account) = account else {
+            return Ok(Settled::Cancelled { reason: DuplicateCancel::UnknownClient.text(self.lang) });
+        };
+        let owed = match still_owed(Some(&account), &claimed.invoices) {
+            Ok(owed) => owed,
+            Err(reason) => return Ok(Settled::Cancelled { reason: reason.text(self.lang) }),
+        };
+        let client = &account.client;
+        let numbers: Vec<_> = owed.iter().map(|i| i.number.clone()).collect();
+        let attachments = self.invoice_attachments(&numbers).await;
+        let text = match render_duplicate(client, &owed, !attachments.is_empty(), today, &self.company, &self.templates)
+        {
+            Ok(text) => text,
+            Err(err) => return Ok(Settled::Failed { error: err.to_string() }),
+        };
+        let key = &claimed.key;
+        match compose_duplicate(&text, &client.name, &claimed.recipient, &self.sender, key, attachments, now) {
+            Ok(mail) => {
+                let outcome = self.mail.send(&mail).await;
+                let jitter = fastrand::f64();
+                let recipient = mail.to.join(", ");
+                Ok(self.settings.retry.settle(outcome, claimed.attempts, now, jitter, &recipient, &mail.message_id))
+            }
+            Err(err) => Ok(Settled::Failed { error: err.to_string() }),
+        }
+    }
+}

@@ -493,5 +493,11 @@ async fn a_duplicate_is_queued_from_the_command_line_and_relance_send_delivers_i
         let eml = std::fs::read_to_string(&files[0]).unwrap();
         assert!(eml.contains("To: =?utf-8?") || eml.contains("ap@sge.fr"), "{eml}");
         assert!(eml.contains("Duplicata de la facture F-2"), "{eml}");
+
+        // `relance status` lists it, sent, with who asked.
+        let status = run().args(["status", "SGE"]).output().unwrap();
+        let status = String::from_utf8_lossy(&status.stdout);
+        assert!(status.contains("Duplicatas (1)"), "{}: {status}", backend.name);
+        assert!(status.contains("F-2 → ap@sge.fr · envoyé (demandé par"), "{}: {status}", backend.name);
     }
 }

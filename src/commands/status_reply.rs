@@ -39,8 +39,10 @@ pub fn status_reply(view: &StatusView<'_>, public: bool) -> Reply {
     Reply {
         public,
         title: format!("{}{star} — {}", r.client.name, r.client.id),
-        sections: vec![who(view), invoices(view), totals(view), reminders(view), decisions(view), today(view)]
+        sections: [who(view), invoices(view), totals(view), reminders(view)]
             .into_iter()
+            .chain(duplicates(view))
+            .chain([decisions(view), today(view)])
             .filter(|s| !s.lines.is_empty())
             .collect(),
         choices: Vec::new(),
@@ -192,6 +194,17 @@ fn reminders(view: &StatusView<'_>) -> Section {
         lines.push(t(lang, "Aucune relance envoyée.", "No reminder sent.").to_string());
     }
     section(format!("{} ({})", t(lang, "Relances envoyées", "Reminders sent"), r.reminders.len()), lines)
+}
+
+/// The copies of invoices asked for, when there are any.
+fn duplicates(view: &StatusView<'_>) -> Option<Section> {
+    let (r, lang) = (view.report, view.lang);
+    if r.duplicates.is_empty() {
+        return None;
+    }
+    let mut lines = crate::status::text::duplicate_lines(&r.duplicates, lang);
+    lines.truncate(MAX_HISTORY);
+    Some(section(format!("{} ({})", t(lang, "Duplicatas", "Invoice copies"), r.duplicates.len()), lines))
 }
 
 /// The latest decisions taken on the client's proposals.

@@ -12,7 +12,7 @@ use crate::policy::aged::{aged_balance, AgedBalance};
 use crate::policy::planner::next_step;
 use crate::policy::score::{payment_score, PaymentScore};
 use crate::policy::{plan, Policy, Proposal};
-use crate::store::{ReminderRecord, Store};
+use crate::store::{DuplicateRow, ReminderRecord, Store};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -31,6 +31,8 @@ pub struct StatusReport {
     pub reminders: Vec<ReminderRecord>,
     /// The formal notice letters among the reminders: file, posted or not.
     pub letters: Vec<LetterView>,
+    /// Copies of invoices asked for (the client said it never received them).
+    pub duplicates: Vec<DuplicateRow>,
     pub pending_proposal: Option<Proposal>,
     pub next_step: Option<NextStepView>,
 }
@@ -81,7 +83,9 @@ pub async fn gather(
     };
     let reminders = store.reminders(&client.id).await?;
     let letters = letters(store, &reminders).await?;
-    Ok(Some(build(account, reminders, letters, policy, today)))
+    let mut report = build(account, reminders, letters, policy, today);
+    report.duplicates = store.duplicates(&client.id).await?;
+    Ok(Some(report))
 }
 
 /// The report on an account: the pure core on what [`gather`] read.
@@ -109,6 +113,7 @@ pub fn build(
         score: payment_score(account, today),
         reminders,
         letters,
+        duplicates: Vec::new(),
         pending_proposal,
         next_step,
     }

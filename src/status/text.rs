@@ -60,6 +60,7 @@ pub fn render(r: &StatusReport, lang: Language) -> String {
     write_invoices(&mut out, r, lang);
     write_aged(&mut out, &r.aged, lang);
     write_reminders(&mut out, r, lang);
+    write_duplicates(&mut out, r, lang);
     write_next(&mut out, r, lang);
     out
 }
@@ -143,6 +144,50 @@ fn write_reminders(out: &mut String, r: &StatusReport, lang: Language) {
             write_letter(out, letter, lang);
         }
     }
+}
+
+/// The copies of invoices asked for, one line each, newest first.
+fn write_duplicates(out: &mut String, r: &StatusReport, lang: Language) {
+    if r.duplicates.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{} ({})", t(lang, "Duplicatas", "Invoice copies"), r.duplicates.len());
+    for line in duplicate_lines(&r.duplicates, lang) {
+        let _ = writeln!(out, "  {line}");
+    }
+}
+
+/// "30/11/2026 · F-2026-001 → compta@client.fr · envoyé (demandé par Claire
+/// Martin)", newest first: shared by `relance status` and `/relance status`.
+pub fn duplicate_lines(duplicates: &[crate::store::DuplicateRow], lang: Language) -> Vec<String> {
+    use crate::store::OutboxStatus;
+    duplicates
+        .iter()
+        .rev()
+        .map(|d| {
+            let invoices: Vec<String> = d.invoices.iter().map(ToString::to_string).collect();
+            let state = match d.status {
+                OutboxStatus::Queued | OutboxStatus::Sending => t(lang, "à envoyer", "to send").to_string(),
+                OutboxStatus::Sent => t(lang, "envoyé", "sent").to_string(),
+                OutboxStatus::Failed | OutboxStatus::Cancelled => {
+                    let what = if d.status == OutboxStatus::Failed {
+                        t(lang, "échec", "failed")
+                    } else {
+                        t(lang, "non envoyé", "not sent")
+                    };
+                    format!("{what}{} {}", t(lang, " :", ":"), d.last_error.as_deref().unwrap_or("?"))
+                }
+            };
+            format!(
+                "{} · {} → {} · {state} ({} {})",
+                format::date(d.day, lang),
+                invoices.join(", "),
+                d.recipient,
+                t(lang, "demandé par", "asked by"),
+                d.requested_by
+            )
+        })
+        .collect()
 }
 
 /// "📄 outbox/letters/….pdf — postée le 17/03/2026 (Claire Martin)", or "à poster".

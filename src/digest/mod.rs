@@ -28,6 +28,6 @@ pub mod slack_calls;
 pub mod teams;
 pub mod teams_calls;
 
-pub use model::{CallEntry, DigestEntry, DigestHeader, Owner};
+pub use model::{CallEntry, CallNote, DigestEntry, DigestHeader, Owner};
 pub use slack::{slack_digest_pages, slack_escape};
 pub use teams::{teams_digest_cards, teams_inert, TeamsPage};

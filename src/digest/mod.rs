@@ -16,6 +16,7 @@
 //!   shortened, never the entry itself.
 
 pub mod build;
+pub mod call_buttons;
 pub mod call_lines;
 pub mod describe;
 pub mod discord;

@@ -377,7 +377,8 @@ async fn refresh_day(svc: &Services, day: NaiveDate, ids: &[ProposalId]) -> anyh
 }
 
 /// A page after the first that holds no entry is a page of calls, posted
-/// after the reminders: no click re-renders it yet (outcomes come later).
+/// after the reminders: a decision's click leaves it alone; a call outcome
+/// re-renders it (`publish_calls`).
 pub fn is_calls_page(message: &PostedMessage) -> bool {
     message.page > 0 && message.entries.is_empty()
 }

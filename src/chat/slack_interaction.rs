@@ -107,7 +107,7 @@ fn click(payload: Payload) -> Result<SlackInteraction, SlackInteractionError> {
     let name = first.action_id.split(':').next().unwrap_or_default();
     if name == CALL_OUTCOME_ACTION {
         let value = first.value.as_deref().ok_or(SlackInteractionError::Missing("actions[0].value"))?;
-        let button = CallButton::parse(value).ok_or_else(|| SlackInteractionError::UnknownAction(first.action_id))?;
+        let button = CallButton::parse(value).ok_or(SlackInteractionError::UnknownAction(first.action_id))?;
         return Ok(SlackInteraction::CallOutcome {
             user_id,
             button,

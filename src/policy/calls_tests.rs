@@ -34,6 +34,17 @@ fn called_on(accounts: &[Account], policy: &Policy, days: &[&str]) -> Vec<(Strin
         .collect()
 }
 
+/// An attempt on ACME's F-1 at the default J+10 step.
+fn attempt(on: &str, answered: bool) -> CallAttempt {
+    CallAttempt {
+        client_id: ClientId::parse("ACME").unwrap(),
+        invoices: vec![InvoiceNumber::parse("F-1").unwrap()],
+        offset_days: 10,
+        on: d(on),
+        answered,
+    }
+}
+
 fn expect(rows: &[(&str, &[&str])]) -> Vec<(String, Vec<String>)> {
     rows.iter().map(|(day, ids)| (day.to_string(), ids.iter().map(|s| s.to_string()).collect())).collect()
 }
@@ -111,13 +122,6 @@ fn no_call_for_a_client_paid_up_held_or_without_a_phone() {
 #[test]
 fn a_call_closes_once_answered_or_after_max_attempts_and_is_not_retried_the_same_day() {
     let accounts = one(client("ACME"), vec![invoice("F-1", "2026-03-05", dec!(100))]);
-    let attempt = |on: &str, answered: bool| CallAttempt {
-        client_id: ClientId::parse("ACME").unwrap(),
-        invoices: vec![InvoiceNumber::parse("F-1").unwrap()],
-        offset_days: 10,
-        on: d(on),
-        answered,
-    };
     let policy = Policy::default();
     let cases: Vec<(&str, Vec<CallAttempt>, Option<u32>)> = vec![
         ("no attempt", vec![], Some(1)),
@@ -144,13 +148,6 @@ fn the_days_page_keeps_a_call_tried_today_even_once_its_outcome_held_the_invoice
             invoice.hold.promise_date = Some(d("2026-03-25"));
         }
         one(client("ACME"), vec![invoice])
-    };
-    let attempt = |on: &str, answered: bool| CallAttempt {
-        client_id: ClientId::parse("ACME").unwrap(),
-        invoices: vec![InvoiceNumber::parse("F-1").unwrap()],
-        offset_days: 10,
-        on: d(on),
-        answered,
     };
     let policy = Policy::default();
     let today = d("2026-03-17");

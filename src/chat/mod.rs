@@ -34,6 +34,7 @@ pub mod discord_slash;
 pub mod links;
 pub mod settings;
 pub mod slack_api;
+pub mod slack_call_modal;
 pub mod slack_command;
 pub mod slack_interaction;
 pub mod slack_signature;

@@ -167,6 +167,11 @@ impl SlackApi {
         self.call("views.open", &request).await.map(drop)
     }
 
+    /// Opens a modal (`views.open`) with the click's trigger, valid 3 s.
+    pub async fn open_modal(&self, trigger_id: &str, view: &Value) -> anyhow::Result<()> {
+        self.call("views.open", &json!({ "trigger_id": trigger_id, "view": view })).await.map(drop)
+    }
+
     /// One Web API call through slack-morphism, retried on 429.
     async fn call(&self, method: &str, request: &Value) -> anyhow::Result<Value> {
         for attempt in 1..=MAX_TRIES {

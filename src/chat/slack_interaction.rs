@@ -17,6 +17,8 @@
 //! anyway"), and the actions block's `block_id` is `actions:{id}:{rev}`.
 
 use crate::decision::Action;
+use crate::digest::call_buttons::{CallButton, CALL_OUTCOME_ACTION};
+use crate::policy::call_outcome::OutcomeForm;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -26,6 +28,13 @@ pub const VETO_CALLBACK_ID: &str = "veto_reason";
 pub const REASON_BLOCK_ID: &str = "veto_reason";
 /// `action_id` of the modal's reason input.
 pub const REASON_ACTION_ID: &str = "reason";
+
+/// `callback_id` of a call outcome's modal.
+pub const CALL_OUTCOME_CALLBACK_ID: &str = "call_outcome";
+/// `block_id`s (and `action_id`s) of the call outcome modal's inputs.
+pub const OUTCOME_DATE_BLOCK_ID: &str = "outcome_date";
+pub const OUTCOME_REASON_BLOCK_ID: &str = "outcome_reason";
+pub const OUTCOME_DAYS_BLOCK_ID: &str = "outcome_days";
 
 /// What an interaction asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +46,10 @@ pub enum SlackInteraction {
     Command { user_id: String, text: String, response_url: Option<String> },
     /// The veto modal, submitted: the reason is optional.
     VetoReason { user_id: String, proposal_id: String, reason: Option<String> },
+    /// An outcome button of the "📞 À appeler" section.
+    CallOutcome { user_id: String, button: CallButton, trigger_id: Option<String>, response_url: Option<String> },
+    /// A call outcome's modal, submitted.
+    CallOutcomeForm { user_id: String, button: CallButton, form: OutcomeForm },
     /// Anything else (a modal closed, another app surface): acknowledged, ignored.
     Other,
 }
@@ -92,6 +105,16 @@ fn click(payload: Payload) -> Result<SlackInteraction, SlackInteractionError> {
     let user_id = user_id(&payload)?;
     let first = payload.actions.into_iter().next().ok_or(SlackInteractionError::Missing("actions"))?;
     let name = first.action_id.split(':').next().unwrap_or_default();
+    if name == CALL_OUTCOME_ACTION {
+        let value = first.value.as_deref().ok_or(SlackInteractionError::Missing("actions[0].value"))?;
+        let button = CallButton::parse(value).ok_or(SlackInteractionError::UnknownAction(first.action_id))?;
+        return Ok(SlackInteraction::CallOutcome {
+            user_id,
+            button,
+            trigger_id: payload.trigger_id,
+            response_url: payload.response_url,
+        });
+    }
     if name == crate::commands::slack::COMMAND_ACTION {
         let text = first.value.ok_or(SlackInteractionError::Missing("actions[0].value"))?;
         return Ok(SlackInteraction::Command { user_id, text, response_url: payload.response_url });
@@ -124,6 +147,9 @@ fn revision(block_id: &str) -> Option<u32> {
 fn view_submission(payload: Payload) -> Result<SlackInteraction, SlackInteractionError> {
     let user_id = user_id(&payload)?;
     let view = payload.view.ok_or(SlackInteractionError::Missing("view"))?;
+    if view.callback_id.as_deref() == Some(CALL_OUTCOME_CALLBACK_ID) {
+        return call_outcome_form(user_id, view);
+    }
     if view.callback_id.as_deref() != Some(VETO_CALLBACK_ID) {
         return Ok(SlackInteraction::Other);
     }
@@ -139,6 +165,26 @@ fn view_submission(payload: Payload) -> Result<SlackInteraction, SlackInteractio
         .map(|r| r.trim().to_string())
         .filter(|r| !r.is_empty());
     Ok(SlackInteraction::VetoReason { user_id, proposal_id, reason })
+}
+
+/// The call outcome modal: the button it came from (`private_metadata`) and
+/// what was typed. A date Slack's datepicker sent that is not a date is
+/// refused like a missing field.
+fn call_outcome_form(user_id: String, view: View) -> Result<SlackInteraction, SlackInteractionError> {
+    let button = view
+        .private_metadata
+        .as_deref()
+        .and_then(CallButton::parse)
+        .ok_or(SlackInteractionError::Missing("view.private_metadata"))?;
+    let mut values = view.state.map(|s| s.values).unwrap_or_default();
+    let mut input = |block: &str| values.remove(block).and_then(|mut b| b.remove(block));
+    let date = match input(OUTCOME_DATE_BLOCK_ID).and_then(|i| i.selected_date) {
+        Some(text) => Some(text.parse().map_err(|_| SlackInteractionError::Missing("a valid selected_date"))?),
+        None => None,
+    };
+    let reason = input(OUTCOME_REASON_BLOCK_ID).and_then(|i| i.value);
+    let days = input(OUTCOME_DAYS_BLOCK_ID).and_then(|i| i.value);
+    Ok(SlackInteraction::CallOutcomeForm { user_id, button, form: OutcomeForm { date, reason, days } })
 }
 
 fn user_id(payload: &Payload) -> Result<String, SlackInteractionError> {
@@ -210,7 +256,11 @@ struct ViewState {
 #[derive(Deserialize)]
 struct InputValue {
     /// `null` when the optional input was left empty.
+    #[serde(default)]
     value: Option<String>,
+    /// A datepicker's `YYYY-MM-DD`.
+    #[serde(default)]
+    selected_date: Option<String>,
 }
 
 #[cfg(test)]

@@ -163,3 +163,42 @@ fn a_command_button_runs_its_value() {
         })
     );
 }
+
+#[test]
+fn an_outcome_button_and_its_modal_read_back_the_call_and_what_was_typed() {
+    use crate::domain::ClientId;
+    use crate::policy::call_outcome::{OutcomeForm, OutcomeKind};
+    let value = "20260316-c-0a1b2c3d4e|internal_block|ACME";
+    let button = CallButton {
+        task_id: "20260316-c-0a1b2c3d4e".into(),
+        kind: OutcomeKind::InternalBlock,
+        client_id: ClientId::parse("ACME").unwrap(),
+    };
+    let body = form(&documented_click(
+        "call_outcome:20260316-c-0a1b2c3d4e:internal_block",
+        "call_actions:20260316-c-0a1b2c3d4e",
+        value,
+    ));
+    let SlackInteraction::CallOutcome { user_id, button: read, trigger_id, .. } =
+        parse_slack_interaction(&body).unwrap()
+    else {
+        panic!("an outcome click");
+    };
+    assert_eq!((user_id.as_str(), &read, trigger_id.is_some()), ("UA8RXUSPL", &button, true));
+    let forged = form(&documented_click("call_outcome:x:maybe", "call_actions:x", "x|maybe|ACME"));
+    assert!(matches!(parse_slack_interaction(&forged), Err(SlackInteractionError::UnknownAction(_))));
+
+    let submitted = serde_json::json!({
+        "type": "view_submission",
+        "user": {"id": "UA8RXUSPL"},
+        "view": {"callback_id": "call_outcome", "private_metadata": value, "state": {"values": {
+            "outcome_reason": {"outcome_reason": {"type": "plain_text_input", "value": "bon de commande"}},
+            "outcome_days": {"outcome_days": {"type": "plain_text_input", "value": "10"}},
+        }}}
+    });
+    let form_read = OutcomeForm { date: None, reason: Some("bon de commande".into()), days: Some("10".into()) };
+    assert_eq!(
+        parse_slack_interaction(&form(&submitted.to_string())),
+        Ok(SlackInteraction::CallOutcomeForm { user_id: "UA8RXUSPL".into(), button, form: form_read })
+    );
+}

@@ -9,8 +9,8 @@ use crate::domain::Language;
 use crate::policy::calls::{CallAttempt, CallPlanner, CallTask};
 use crate::policy::Policy;
 use crate::render::format::plain_spaces;
-use crate::store::Store;
-use chrono::NaiveDate;
+use crate::store::{CallOutcomeRecord, Store};
+use chrono::{Days, NaiveDate};
 
 pub async fn run(app: &App, json: bool) -> anyhow::Result<()> {
     let today = app.today();
@@ -44,13 +44,15 @@ pub fn calls_text(config: &Config, today: NaiveDate, tasks: &[CallTask]) -> Stri
     text
 }
 
-/// The day's call tasks, the ledger streamed page by page as for the plan.
-///
-/// No call attempt is stored yet: the outcomes (issue 6, second part) will
-/// read them here and pass them to the planner, which already closes a call
-/// once answered or after `max_call_attempts` tries.
+/// How far back the planner reads the calls' outcomes: a call step expires
+/// once the written escalation moves past it, well within a year.
+const ATTEMPTS_DAYS: u64 = 366;
+
+/// The call tasks left to make today, the ledger streamed page by page as
+/// for the plan: a call closes once answered or after `max_call_attempts`
+/// unanswered tries, and one tried today is not listed again.
 pub async fn calls_day(store: &dyn Store, policy: &Policy, today: NaiveDate) -> anyhow::Result<Vec<CallTask>> {
-    let attempts: Vec<CallAttempt> = Vec::new();
+    let (attempts, _) = stored_attempts(store, today).await?;
     let mut planner = CallPlanner::new(policy, &attempts, today);
     store
         .ledger_pages(today, &mut |accounts| {
@@ -59,4 +61,35 @@ pub async fn calls_day(store: &dyn Store, policy: &Policy, today: NaiveDate) -> 
         })
         .await?;
     Ok(planner.finish())
+}
+
+/// The day's "📞 À appeler" page: the calls due today, those already tried
+/// today included (`CallPlanner::for_the_day`), and today's outcomes to show
+/// under them. Also used by the digest's posting, which plans it in its own
+/// pass over the ledger from [`stored_attempts`].
+pub async fn calls_page(
+    store: &dyn Store,
+    policy: &Policy,
+    today: NaiveDate,
+) -> anyhow::Result<(Vec<CallTask>, Vec<CallOutcomeRecord>)> {
+    let (attempts, outcomes) = stored_attempts(store, today).await?;
+    let mut planner = CallPlanner::for_the_day(policy, &attempts, today);
+    store
+        .ledger_pages(today, &mut |accounts| {
+            planner.add(&accounts);
+            Ok(())
+        })
+        .await?;
+    Ok((planner.finish(), outcomes))
+}
+
+/// The attempts the planner counts, and today's outcomes.
+pub async fn stored_attempts(
+    store: &dyn Store,
+    today: NaiveDate,
+) -> anyhow::Result<(Vec<CallAttempt>, Vec<CallOutcomeRecord>)> {
+    let records = store.call_outcomes(today - Days::new(ATTEMPTS_DAYS), today).await?;
+    let attempts = records.iter().map(CallOutcomeRecord::attempt).collect();
+    let today_only = records.into_iter().filter(|r| r.call.day == today).collect();
+    Ok((attempts, today_only))
 }

@@ -18,7 +18,7 @@ mod send;
 mod status;
 
 pub use app::App;
-pub use calls::{calls_day, calls_text};
+pub use calls::{calls_day, calls_page, calls_text, stored_attempts};
 pub use plan::{plan_day, templates, terminal_digest, Day, DSO_PERIOD_DAYS};
 
 use chrono::NaiveDate;

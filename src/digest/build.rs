@@ -3,7 +3,7 @@
 //! changed since the previous digest) and one [`DigestEntry`] per stored
 //! entry. Pure: the caller passes the clock's reading and the configuration.
 
-use super::model::{CallEntry, DigestEntry, DigestHeader, Owner};
+use super::model::{CallEntry, CallNote, DigestEntry, DigestHeader, Owner};
 use crate::decision::{buttons, status_line, DecisionRules, EntryState};
 use crate::domain::{Currency, Language, Segment};
 use crate::people::People;
@@ -11,6 +11,7 @@ use crate::policy::aged::AgedBalance;
 use crate::policy::calls::{CallTask, Caller};
 use crate::policy::changes::{Changes, Tally};
 use crate::render::format::{date, date_long, money, number};
+use crate::store::CallOutcomeRecord;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
@@ -241,7 +242,12 @@ pub fn entry(
 /// The "📞 À appeler" section from the day's call tasks: each task with the
 /// owner `people:` knows when the owner is the one to call, so the platform
 /// can notify them.
-pub fn call_entries(tasks: Vec<CallTask>, people: &People<'_>) -> Vec<CallEntry> {
+pub fn call_entries(
+    tasks: Vec<CallTask>,
+    people: &People<'_>,
+    outcomes: &[CallOutcomeRecord],
+    tz: Tz,
+) -> Vec<CallEntry> {
     tasks
         .into_iter()
         .map(|task| {
@@ -250,7 +256,16 @@ pub fn call_entries(tasks: Vec<CallTask>, people: &People<'_>) -> Vec<CallEntry>
                 Caller::Finance => None,
             }
             .map(|p| Owner { name: p.name.clone(), slack: p.slack.clone(), discord: p.discord.clone() });
-            CallEntry { task, owner }
+            let notes = outcomes
+                .iter()
+                .filter(|r| r.call.task_id == task.id)
+                .map(|r| CallNote {
+                    outcome: r.outcome.clone(),
+                    by: r.actor.name.clone(),
+                    at: r.at.with_timezone(&tz).time(),
+                })
+                .collect();
+            CallEntry { task, owner, notes }
         })
         .collect()
 }

@@ -4,7 +4,7 @@
 //! client data sits inside a line, the renderer passes its escaping in.
 
 use super::describe::{days_late, more_invoices, tr};
-use super::model::CallEntry;
+use super::model::{CallEntry, CallNote};
 use crate::domain::Language;
 use crate::policy::calls::{CallTask, Caller};
 use crate::render::format::{date, date_long, money, plain_spaces, stage_label, truncate_chars};
@@ -18,6 +18,25 @@ pub const MAX_CALL_NAME_CHARS: usize = 150;
 /// "📞 À appeler — lundi 16 mars 2026".
 pub fn calls_title(day: NaiveDate, lang: Language) -> String {
     format!("📞 {} — {}", tr(lang, "À appeler", "To call"), date_long(day, lang))
+}
+
+/// Outcomes shown under a call, the latest ones (a voicemail or two, then
+/// the answer): the renderers reserve room for this many.
+pub const MAX_CALL_NOTES: usize = 3;
+
+/// "📞 Rappel : promesse au 20/03/2026 — Claire Martin 09:42": an outcome
+/// recorded, who and when. The reason inside is the caller's text: the
+/// renderer escapes the whole line.
+pub fn call_note_line(note: &CallNote, lang: Language) -> String {
+    let outcome = truncate_chars(&note.outcome.describe(lang), 200);
+    let who = truncate_chars(&note.by, MAX_CALL_NAME_CHARS);
+    let label = tr(lang, "Rappel :", "Call:");
+    format!("📞 {label} {outcome} — {who} {}", note.at.format("%H:%M"))
+}
+
+/// The notes to show: the last [`MAX_CALL_NOTES`].
+pub fn shown_notes(entry: &CallEntry) -> &[CallNote] {
+    &entry.notes[entry.notes.len().saturating_sub(MAX_CALL_NOTES)..]
 }
 
 /// "3 appels" / "1 call".

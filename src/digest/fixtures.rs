@@ -79,13 +79,14 @@ pub(crate) fn many_calls() -> Vec<super::model::CallEntry> {
         .map(|n| super::model::CallEntry {
             task: call_task(&format!("C{n:04}"), &format!("{long}{n}"), 1 + n % 14),
             owner: None,
+            notes: Vec::new(),
         })
         .collect()
 }
 
 /// [`call_task`] as the digest shows it, with no owner known to `people:`.
 pub(crate) fn call_entry(id: &str, name: &str, invoices: usize) -> super::model::CallEntry {
-    super::model::CallEntry { task: call_task(id, name, invoices), owner: None }
+    super::model::CallEntry { task: call_task(id, name, invoices), owner: None, notes: Vec::new() }
 }
 
 /// Monday 16 March 2026, the fixtures' day.

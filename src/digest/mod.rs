@@ -16,6 +16,7 @@
 //!   shortened, never the entry itself.
 
 pub mod build;
+pub mod call_buttons;
 pub mod call_lines;
 pub mod describe;
 pub mod discord;
@@ -28,6 +29,6 @@ pub mod slack_calls;
 pub mod teams;
 pub mod teams_calls;
 
-pub use model::{CallEntry, DigestEntry, DigestHeader, Owner};
+pub use model::{CallEntry, CallNote, DigestEntry, DigestHeader, Owner};
 pub use slack::{slack_digest_pages, slack_escape};
 pub use teams::{teams_digest_cards, teams_inert, TeamsPage};

@@ -74,14 +74,32 @@ impl DigestEntry {
     }
 }
 
-/// One call task as the digest's "📞 À appeler" section shows it.
-///
-/// The outcome buttons (will pay, not received, payment sent, dispute,
-/// internal block, cash difficulty, voicemail) will live here, next to the
-/// task, as `buttons` do on a [`DigestEntry`]; the renderers mark where.
+/// One call task as the digest's "📞 À appeler" section shows it, with
+/// what came of it today. Its outcome buttons (will pay, not received,
+/// payment sent, dispute, internal block, cash difficulty, voicemail) are
+/// offered until someone answered ([`CallEntry::answered`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CallEntry {
     pub task: CallTask,
     /// The owner to mention when the owner is the one to call.
     pub owner: Option<Owner>,
+    /// Today's outcomes, in the order recorded.
+    pub notes: Vec<CallNote>,
+}
+
+/// An outcome recorded, as shown under its call: "📞 Rappel : promesse au
+/// 20/03/2026 — Claire Martin 09:42".
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallNote {
+    pub outcome: crate::policy::call_outcome::Outcome,
+    pub by: String,
+    /// Local time.
+    pub at: chrono::NaiveTime,
+}
+
+impl CallEntry {
+    /// Someone answered: the call is done for the day, its buttons go.
+    pub fn answered(&self) -> bool {
+        self.notes.iter().any(|n| n.outcome.kind().answered())
+    }
 }

@@ -42,13 +42,29 @@ mod tests;
 pub struct CallRules {
     /// Unanswered attempts (voicemail, unreachable) after which a step closes.
     pub max_call_attempts: u32,
+    /// Days an *internal block* outcome (purchase order missing, validation
+    /// pending…) holds reminders unless the caller says otherwise.
+    pub internal_block_days: u32,
+    /// Days a *payment sent* outcome holds reminders, waiting for the
+    /// payment to be imported.
+    pub payment_sent_grace_days: u32,
+    /// Days an *invoice not received* outcome holds the next written
+    /// reminder, while the duplicate reaches the client.
+    pub duplicate_grace_days: u32,
     pub standard: SegmentCalls,
     pub strategic: SegmentCalls,
 }
 
 impl Default for CallRules {
     fn default() -> Self {
-        Self { max_call_attempts: 2, standard: SegmentCalls::default(), strategic: SegmentCalls::default() }
+        Self {
+            max_call_attempts: 2,
+            internal_block_days: 7,
+            payment_sent_grace_days: 3,
+            duplicate_grace_days: 5,
+            standard: SegmentCalls::default(),
+            strategic: SegmentCalls::default(),
+        }
     }
 }
 
@@ -97,6 +113,15 @@ impl CallRules {
     pub fn validate(&self) -> Result<(), String> {
         if self.max_call_attempts == 0 {
             return Err("policy.calls.max_call_attempts: must be at least 1".into());
+        }
+        for (name, days) in [
+            ("internal_block_days", self.internal_block_days),
+            ("payment_sent_grace_days", self.payment_sent_grace_days),
+            ("duplicate_grace_days", self.duplicate_grace_days),
+        ] {
+            if days == 0 {
+                return Err(format!("policy.calls.{name}: must be at least 1 day"));
+            }
         }
         for (name, calls) in [("standard", &self.standard), ("strategic", &self.strategic)] {
             if let Some(i) = calls.offset_days.iter().position(|o| *o < 0) {
@@ -211,6 +236,8 @@ pub struct CallPlanner<'p> {
     today: NaiveDate,
     business_day: bool,
     tallies: HashMap<(&'p ClientId, &'p InvoiceNumber, i64), Tally>,
+    /// The day's page, not the calls left to make: see [`CallPlanner::for_the_day`].
+    keep_today: bool,
     tasks: Vec<CallTask>,
 }
 
@@ -220,6 +247,9 @@ struct Tally {
     count: u32,
     answered: bool,
     tried_today: bool,
+    /// The same, before today.
+    count_before: u32,
+    answered_before: bool,
 }
 
 impl<'p> CallPlanner<'p> {
@@ -231,10 +261,23 @@ impl<'p> CallPlanner<'p> {
                 tally.count += 1;
                 tally.answered |= attempt.answered;
                 tally.tried_today |= attempt.on == today;
+                if attempt.on < today {
+                    tally.count_before += 1;
+                    tally.answered_before |= attempt.answered;
+                }
             }
         }
         let business_day = policy.calendar.is_business_day(today);
-        Self { policy, today, business_day, tallies, tasks: Vec::new() }
+        Self { policy, today, business_day, tallies, keep_today: false, tasks: Vec::new() }
+    }
+
+    /// The day's "📞 À appeler" page rather than the calls left to make:
+    /// a call tried today stays listed (its outcome is shown under it, and
+    /// the hold that outcome set on its invoices does not hide it), planned
+    /// from the attempts before today. So the page does not lose a call the
+    /// moment someone records what came of it.
+    pub fn for_the_day(policy: &'p Policy, attempts: &'p [CallAttempt], today: NaiveDate) -> Self {
+        Self { keep_today: true, ..Self::new(policy, attempts, today) }
     }
 
     pub fn add(&mut self, accounts: &[Account]) {
@@ -263,13 +306,19 @@ impl<'p> CallPlanner<'p> {
         }
         let offsets = &self.policy.calls.for_segment(client.segment).offset_days;
         let mut listed: Vec<(&InvoiceState, i64, u32)> = Vec::new();
-        for invoice in account.invoices.iter().filter(|i| i.is_open() && !hold_blocks(&i.hold, self.today)) {
+        for invoice in account.invoices.iter().filter(|i| i.is_open()) {
             let Some(offset) = self.due_step(invoice, offsets) else { continue };
             let tally = self.tallies.get(&(&client.id, &invoice.number, offset)).copied().unwrap_or_default();
-            if tally.answered || tally.tried_today || tally.count >= self.policy.calls.max_call_attempts {
+            let kept = self.keep_today && tally.tried_today;
+            if hold_blocks(&invoice.hold, self.today) && !kept {
                 continue;
             }
-            listed.push((invoice, offset, tally.count));
+            let (count, answered) =
+                if kept { (tally.count_before, tally.answered_before) } else { (tally.count, tally.answered) };
+            if answered || (tally.tried_today && !kept) || count >= self.policy.calls.max_call_attempts {
+                continue;
+            }
+            listed.push((invoice, offset, count));
         }
         if listed.is_empty() {
             return None;

@@ -34,6 +34,17 @@ fn called_on(accounts: &[Account], policy: &Policy, days: &[&str]) -> Vec<(Strin
         .collect()
 }
 
+/// An attempt on ACME's F-1 at the default J+10 step.
+fn attempt(on: &str, answered: bool) -> CallAttempt {
+    CallAttempt {
+        client_id: ClientId::parse("ACME").unwrap(),
+        invoices: vec![InvoiceNumber::parse("F-1").unwrap()],
+        offset_days: 10,
+        on: d(on),
+        answered,
+    }
+}
+
 fn expect(rows: &[(&str, &[&str])]) -> Vec<(String, Vec<String>)> {
     rows.iter().map(|(day, ids)| (day.to_string(), ids.iter().map(|s| s.to_string()).collect())).collect()
 }
@@ -111,13 +122,6 @@ fn no_call_for_a_client_paid_up_held_or_without_a_phone() {
 #[test]
 fn a_call_closes_once_answered_or_after_max_attempts_and_is_not_retried_the_same_day() {
     let accounts = one(client("ACME"), vec![invoice("F-1", "2026-03-05", dec!(100))]);
-    let attempt = |on: &str, answered: bool| CallAttempt {
-        client_id: ClientId::parse("ACME").unwrap(),
-        invoices: vec![InvoiceNumber::parse("F-1").unwrap()],
-        offset_days: 10,
-        on: d(on),
-        answered,
-    };
     let policy = Policy::default();
     let cases: Vec<(&str, Vec<CallAttempt>, Option<u32>)> = vec![
         ("no attempt", vec![], Some(1)),
@@ -134,6 +138,41 @@ fn a_call_closes_once_answered_or_after_max_attempts_and_is_not_retried_the_same
     three.calls.max_call_attempts = 3;
     let two = [attempt("2026-03-13", false), attempt("2026-03-16", false)];
     assert_eq!(tasks(&accounts, &three, &two, "2026-03-17")[0].attempt, 3);
+}
+
+#[test]
+fn the_days_page_keeps_a_call_tried_today_even_once_its_outcome_held_the_invoice() {
+    let promised = |hold: bool| {
+        let mut invoice = invoice("F-1", "2026-03-05", dec!(100));
+        if hold {
+            invoice.hold.promise_date = Some(d("2026-03-25"));
+        }
+        one(client("ACME"), vec![invoice])
+    };
+    let policy = Policy::default();
+    let today = d("2026-03-17");
+    // (case, ledger, attempts, on the day's page as attempt n, left to call)
+    type Case = (&'static str, Vec<Account>, Vec<CallAttempt>, Option<u32>, bool);
+    let cases: Vec<Case> = vec![
+        ("nothing yet", promised(false), vec![], Some(1), true),
+        ("promise recorded today", promised(true), vec![attempt("2026-03-17", true)], Some(1), false),
+        ("voicemail today", promised(false), vec![attempt("2026-03-17", false)], Some(1), false),
+        (
+            "second voicemail today",
+            promised(false),
+            vec![attempt("2026-03-16", false), attempt("2026-03-17", false)],
+            Some(2),
+            false,
+        ),
+        ("answered yesterday", promised(true), vec![attempt("2026-03-16", true)], None, false),
+        ("held, not called today", promised(true), vec![], None, false),
+    ];
+    for (name, accounts, attempts, on_page, left) in cases {
+        let mut page = CallPlanner::for_the_day(&policy, &attempts, today);
+        page.add(&accounts);
+        assert_eq!(page.finish().first().map(|t| t.attempt), on_page, "{name}");
+        assert_eq!(!call_tasks(&accounts, &policy, &attempts, today).is_empty(), left, "{name}");
+    }
 }
 
 #[test]

@@ -7,6 +7,7 @@
 
 pub mod aged;
 pub mod calendar;
+pub mod call_outcome;
 mod call_script;
 pub mod calls;
 pub mod changes;

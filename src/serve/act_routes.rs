@@ -211,8 +211,8 @@ pub async fn digest(State(svc): State<Arc<Services>>) -> Response {
         let now = unix_now();
         let link = |target: &str, action: Action| svc.links.url(target, action, now);
         // The calls are not stored: the page plans them again from the ledger.
-        let tasks = crate::cli::calls_day(svc.store.as_ref(), &svc.config().policy, day).await?;
-        let calls = crate::digest::build::call_entries(tasks, &svc.people());
+        let (tasks, outcomes) = crate::cli::calls_page(svc.store.as_ref(), &svc.config().policy, day).await?;
+        let calls = crate::digest::build::call_entries(tasks, &svc.people(), &outcomes, svc.clock.tz());
         anyhow::Ok(digest_page(&header, &entries, &calls, svc.lang(), &link))
     }
     .await;

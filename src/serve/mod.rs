@@ -8,6 +8,7 @@
 //! the results are written by the store and posted by the platform clients.
 
 mod act_routes;
+mod call_outcomes;
 mod clicks;
 pub mod client_index;
 pub mod command_runs;
@@ -16,6 +17,7 @@ mod discord_routes;
 pub mod engine;
 pub mod metrics;
 pub mod publish;
+mod publish_calls;
 mod refresher;
 mod routes;
 mod scheduler;

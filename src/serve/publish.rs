@@ -22,11 +22,11 @@ use crate::digest::{CallEntry, DigestEntry, DigestHeader};
 use crate::domain::ProposalId;
 use crate::people::Platform;
 use crate::policy::aged::Figures;
-use crate::policy::calls::{CallAttempt, CallPlanner, CallTask};
+use crate::policy::calls::{CallPlanner, CallTask};
 use crate::policy::changes::Changes;
 use crate::policy::planner::Planner;
 use crate::render::message::{preview, render_message};
-use crate::store::{Actor, OutboxRow, PostedMessage};
+use crate::store::{Actor, CallOutcomeRecord, OutboxRow, PostedMessage};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
@@ -51,12 +51,12 @@ pub async fn publish(svc: &Services) -> anyhow::Result<Option<Published>> {
         tracing::info!(%today, "not a business day: no digest");
         return Ok(None);
     }
-    let (header, states, calls) = compute(svc, today).await?;
+    let (header, states, calls, outcomes) = compute(svc, today).await?;
     let header_json = json!({ "lines": header.lines });
     let actor = Actor { name: "relance".into(), via: "digest".into() };
     let stored = svc.store.save_digest(today, &header_json, &states, &actor).await?;
     let (header, entries) = view(svc, today, &stored).await?;
-    let calls = build::call_entries(calls, &svc.people());
+    let calls = build::call_entries(calls, &svc.people(), &outcomes, svc.clock.tz());
     let mut pages = Vec::new();
     for platform in [Platform::Slack, Platform::Discord, Platform::Teams] {
         if let Some(count) = post(svc, platform, &header, &entries, &calls).await? {
@@ -66,15 +66,17 @@ pub async fn publish(svc: &Services) -> anyhow::Result<Option<Published>> {
     Ok(Some(Published { day: today, entries: entries.len(), pages }))
 }
 
+/// The day's reminders, its header, its calls and today's call outcomes.
+type Computed = (DigestHeader, Vec<EntryState>, Vec<CallTask>, Vec<CallOutcomeRecord>);
+
 /// Plans the day's reminders and calls and builds the header in one pass
 /// over the ledger.
-async fn compute(svc: &Services, today: NaiveDate) -> anyhow::Result<(DigestHeader, Vec<EntryState>, Vec<CallTask>)> {
+async fn compute(svc: &Services, today: NaiveDate) -> anyhow::Result<Computed> {
     let config = svc.config();
     let since = svc.store.previous_digest_day(today).await?;
     let mut planner = Planner::new(&config.policy, today);
-    // No call attempt is stored yet (outcomes come later): every due call is listed.
-    let attempts: Vec<CallAttempt> = Vec::new();
-    let mut calls = CallPlanner::new(&config.policy, &attempts, today);
+    let (attempts, outcomes) = crate::cli::stored_attempts(svc.store.as_ref(), today).await?;
+    let mut calls = CallPlanner::for_the_day(&config.policy, &attempts, today);
     let mut figures = Figures::new(today, crate::cli::DSO_PERIOD_DAYS);
     let mut changes = Changes::new(since.unwrap_or(today - Days::new(1)), today);
     let last_import_at = svc
@@ -109,7 +111,7 @@ async fn compute(svc: &Services, today: NaiveDate) -> anyhow::Result<(DigestHead
             EntryState::new(p, owner)
         })
         .collect();
-    Ok((header, states, calls.finish()))
+    Ok((header, states, calls.finish(), outcomes))
 }
 
 /// The digest as shown now: stored header lines, freshness re-read (a fresh
@@ -375,7 +377,8 @@ async fn refresh_day(svc: &Services, day: NaiveDate, ids: &[ProposalId]) -> anyh
 }
 
 /// A page after the first that holds no entry is a page of calls, posted
-/// after the reminders: no click re-renders it yet (outcomes come later).
+/// after the reminders: a decision's click leaves it alone; a call outcome
+/// re-renders it (`publish_calls`).
 pub fn is_calls_page(message: &PostedMessage) -> bool {
     message.page > 0 && message.entries.is_empty()
 }

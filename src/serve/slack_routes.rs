@@ -1,4 +1,5 @@
-//! `POST /slack/interactions`: button clicks and the veto-reason modal.
+//! `POST /slack/interactions`: button clicks, the veto-reason modal, and
+//! the call outcomes' buttons and modals (`call_outcomes.rs`).
 //!
 //! Slack wants its 200 within 3 s. The click is verified on the raw bytes,
 //! decided (a few milliseconds, in the engine's batch) and answered; the
@@ -29,6 +30,12 @@ pub async fn interactions(State(svc): State<Arc<Services>>, headers: HeaderMap, 
         }
         Ok(SlackInteraction::VetoReason { user_id, proposal_id, reason }) => {
             on_reason(svc, user_id, proposal_id, reason).await
+        }
+        Ok(SlackInteraction::CallOutcome { user_id, button, trigger_id, response_url }) => {
+            super::call_outcomes::on_click(svc, user_id, button, trigger_id, response_url).await
+        }
+        Ok(SlackInteraction::CallOutcomeForm { user_id, button, form }) => {
+            super::call_outcomes::on_submit(svc, user_id, button, form).await
         }
         Ok(SlackInteraction::Other) => StatusCode::OK.into_response(),
         Err(err) => {

@@ -85,6 +85,7 @@ pub trait Columns {
     fn date(&self, index: usize) -> Result<NaiveDate>;
     fn opt_date(&self, index: usize) -> Result<Option<NaiveDate>>;
     fn int(&self, index: usize) -> Result<i64>;
+    fn opt_int(&self, index: usize) -> Result<Option<i64>>;
     fn time(&self, index: usize) -> Result<DateTime<Utc>>;
     fn opt_time(&self, index: usize) -> Result<Option<DateTime<Utc>>>;
     fn opt_money(&self, index: usize) -> Result<Option<Decimal>>;
@@ -119,6 +120,9 @@ where
     fn int(&self, index: usize) -> Result<i64> {
         Ok(self.try_get(index)?)
     }
+    fn opt_int(&self, index: usize) -> Result<Option<i64>> {
+        Ok(self.try_get(index)?)
+    }
     fn time(&self, index: usize) -> Result<DateTime<Utc>> {
         Ok(self.try_get(index)?)
     }
@@ -138,6 +142,7 @@ pub trait Binds<'q>: Sized {
     fn date(self, value: NaiveDate) -> Self;
     fn opt_date(self, value: Option<NaiveDate>) -> Self;
     fn int(self, value: i64) -> Self;
+    fn opt_int(self, value: Option<i64>) -> Self;
     fn flag(self, value: bool) -> Self;
     fn time(self, value: DateTime<Utc>) -> Self;
     fn money(self, value: Decimal) -> Self;
@@ -153,6 +158,7 @@ where
     Option<NaiveDate>: Encode<'q, DB>,
     DateTime<Utc>: Encode<'q, DB> + Type<DB>,
     i64: Encode<'q, DB> + Type<DB>,
+    Option<i64>: Encode<'q, DB>,
     bool: Encode<'q, DB> + Type<DB>,
 {
     fn text(self, value: &'q str) -> Self {
@@ -171,6 +177,9 @@ where
         self.bind(value)
     }
     fn int(self, value: i64) -> Self {
+        self.bind(value)
+    }
+    fn opt_int(self, value: Option<i64>) -> Self {
         self.bind(value)
     }
     fn flag(self, value: bool) -> Self {

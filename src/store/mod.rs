@@ -8,6 +8,7 @@
 mod audit;
 mod backend;
 mod board;
+mod call_attempts;
 mod digest_state;
 mod duplicates;
 mod jobs;
@@ -19,6 +20,7 @@ mod sql;
 mod sqlite;
 mod writes;
 
+pub use call_attempts::{CallOutcomeRecord, CallRef};
 pub use digest_state::{
     Applied, Claimed, DecisionRecord, DigestRecord, Entries, LetterPosted, OutboxRow, OutboxStatus, PostedMessage,
     Settled,
@@ -319,6 +321,22 @@ pub trait Store: Send + Sync {
     /// it was seen already — a retry or a replay, not to be run again. Keys
     /// older than [`SEEN_REQUESTS_KEPT`] are forgotten.
     async fn first_seen(&self, key: &str, at: DateTime<Utc>) -> Result<bool>;
+
+    // ----- Calls (see `call_attempts`). -----
+
+    /// Records what came of a call, with its audit entry and the holds it
+    /// puts on the call's invoices (each audited), in one transaction.
+    /// Stamped now; returns the record as stored.
+    async fn record_call_outcome(
+        &self,
+        call: &CallRef,
+        outcome: &crate::policy::call_outcome::Outcome,
+        holds: &[(InvoiceNumber, Hold)],
+        actor: &Actor,
+    ) -> Result<CallOutcomeRecord>;
+    /// The outcomes recorded for the call tasks of the days `from..=to`, in
+    /// the order recorded.
+    async fn call_outcomes(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<CallOutcomeRecord>>;
 
     /// Appends to the audit log.
     async fn append_audit(&self, entry: &AuditEntry) -> Result<()>;

@@ -16,7 +16,7 @@ use super::audit;
 use super::backend::{Backend, Binds, Columns, Conn, Q};
 use super::rows::{self, BATCH_ROWS};
 use super::snapshot::{self, AccountsBuilder, Scope};
-use super::{Actor, AuditEntry, HoldTarget, ImportCounts, InvoiceBalance, ReminderRecord, Result, Store, StoreError};
+use super::{Actor, AuditEntry, HoldTarget, ImportCounts, InvoiceBalance, ReminderRecord, Result, Store};
 use super::{
     Claimed, DecideFn, DecisionRecord, DigestRecord, Entries, LetterPosted, OutboxRow, PostedMessage, Settled,
 };
@@ -347,27 +347,7 @@ where
     async fn set_hold(&self, target: &HoldTarget, hold: &Hold, actor: &Actor) -> Result<()> {
         let now = self.now();
         let mut tx = self.begin_write().await?;
-        let set = "SET paused_until = $1, dispute = $2, promise_date = $3";
-        let (client_id, subject, kind) = match target {
-            HoldTarget::Client(id) => {
-                let sql = format!("UPDATE clients {set}, updated_at = $4 WHERE client_id = $5");
-                let query = rows::bind_hold(sqlx::query::<DB>(&sql), hold).time(now).text(id.as_str());
-                if DB::rows_affected(&query.execute(&mut *tx).await?) == 0 {
-                    return Err(StoreError::NotFound(format!("client {id}")));
-                }
-                (id.clone(), id.to_string(), "client")
-            }
-            HoldTarget::Invoice(number) => {
-                let sql = format!("UPDATE invoices {set} WHERE number = $4 RETURNING client_id");
-                let query = rows::bind_hold(sqlx::query::<DB>(&sql), hold).text(number.as_str());
-                let Some(row) = query.fetch_optional(&mut *tx).await? else {
-                    return Err(StoreError::NotFound(format!("invoice {number}")));
-                };
-                (rows::client_id(row.text(0)?)?, number.to_string(), "invoice")
-            }
-        };
-        let entry = audit::hold_audit(kind, client_id, subject, hold, actor, now);
-        Self::insert_audit(&mut tx, &entry).await?;
+        Self::write_hold(&mut tx, target, hold, actor, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -552,6 +532,20 @@ where
 
     async fn first_seen(&self, key: &str, at: DateTime<Utc>) -> Result<bool> {
         self.jobs_first_seen(key, at).await
+    }
+
+    async fn record_call_outcome(
+        &self,
+        call: &super::CallRef,
+        outcome: &crate::policy::call_outcome::Outcome,
+        holds: &[(InvoiceNumber, Hold)],
+        actor: &Actor,
+    ) -> Result<super::CallOutcomeRecord> {
+        self.calls_record(call, outcome, holds, actor).await
+    }
+
+    async fn call_outcomes(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<super::CallOutcomeRecord>> {
+        self.calls_outcomes(from, to).await
     }
 
     async fn append_audit(&self, entry: &AuditEntry) -> Result<()> {

@@ -8,8 +8,9 @@ use super::audit;
 use super::backend::{Backend, Binds, Columns, Conn, Q};
 use super::rows::{self, BatchInsert, Settlement, BATCH_ROWS};
 use super::sql::SqlStore;
-use super::{Actor, AuditEntry, ImportCounts, ReminderRecord, Result, StoreError};
+use super::{Actor, AuditEntry, HoldTarget, ImportCounts, ReminderRecord, Result, StoreError};
 use crate::domain::Invoice;
+use crate::ledger::Hold;
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::TryStreamExt;
 use rust_decimal::Decimal;
@@ -82,6 +83,37 @@ where
             }
         }
         Ok(())
+    }
+
+    /// Sets (replaces) a client's or an invoice's hold, with its audit entry.
+    pub(super) async fn write_hold(
+        conn: &mut Conn<DB>,
+        target: &HoldTarget,
+        hold: &Hold,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let set = "SET paused_until = $1, dispute = $2, promise_date = $3";
+        let (client_id, subject, kind) = match target {
+            HoldTarget::Client(id) => {
+                let sql = format!("UPDATE clients {set}, updated_at = $4 WHERE client_id = $5");
+                let query = rows::bind_hold(sqlx::query::<DB>(&sql), hold).time(now).text(id.as_str());
+                if DB::rows_affected(&query.execute(&mut *conn).await?) == 0 {
+                    return Err(StoreError::NotFound(format!("client {id}")));
+                }
+                (id.clone(), id.to_string(), "client")
+            }
+            HoldTarget::Invoice(number) => {
+                let sql = format!("UPDATE invoices {set} WHERE number = $4 RETURNING client_id");
+                let query = rows::bind_hold(sqlx::query::<DB>(&sql), hold).text(number.as_str());
+                let Some(row) = query.fetch_optional(&mut *conn).await? else {
+                    return Err(StoreError::NotFound(format!("invoice {number}")));
+                };
+                (rows::client_id(row.text(0)?)?, number.to_string(), "invoice")
+            }
+        };
+        let entry = audit::hold_audit(kind, client_id, subject, hold, actor, now);
+        Self::insert_audit(conn, &entry).await
     }
 
     pub(super) async fn insert_audit(conn: &mut Conn<DB>, entry: &AuditEntry) -> Result<()> {

@@ -251,7 +251,7 @@ fn a_letter_to_post_links_to_a_confirmation_that_records_today() {
 #[test]
 fn the_digest_page_lists_the_calls_with_a_tel_link_and_escaped_names() {
     let task = crate::digest::fixtures::call_task("ACME", "<script>Durand & Fils", 1);
-    let calls = [CallEntry { task, owner: None }];
+    let calls = [CallEntry { task, owner: None, notes: Vec::new() }];
     let digest = digest_page(&DigestHeader::new(day(), vec![]), &[], &calls, Language::Fr, &link);
     assert_document(&digest, "fr");
     assert!(digest.contains("<h2>📞 À appeler — lundi 16 mars 2026</h2>"), "{digest}");

@@ -11,7 +11,7 @@
 
 mod decisions;
 mod merge;
-mod rows;
+pub(super) mod rows;
 mod sending;
 mod trail;
 

@@ -1,0 +1,228 @@
+//! What came of a call, from a verified Slack click or modal to the store
+//! and back to the "📞 À appeler" page.
+//!
+//! A click finds its call again by reading one account (the button names
+//! the client) and planning that client's call for today as the page does,
+//! so a button of an earlier day, or of a call since closed, records
+//! nothing. The roles are the holds' (`Person::may_hold`): an outcome puts
+//! holds on the call's invoices. A voicemail is recorded at the click; the
+//! other outcomes open a modal first (`call_outcome_modal`) and are recorded
+//! at its submission. The outcome, its holds and their audit entries go in
+//! one transaction (`Store::record_call_outcome`); then the call pages are
+//! re-rendered with the outcome in place and edited.
+
+use super::state::Services;
+use crate::chat::slack_call_modal::{call_outcome_modal, form_errors, notice};
+use crate::decision::{refusal_text, Refusal};
+use crate::digest::call_buttons::CallButton;
+use crate::domain::Language;
+use crate::ledger::{Account, Hold};
+use crate::people::{Person, Platform};
+use crate::policy::call_outcome::{consequence, held, read, Asks, Outcome, OutcomeForm};
+use crate::policy::calls::{CallPlanner, CallTask};
+use crate::store::{Actor, CallRef};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Json, Response};
+use std::sync::Arc;
+
+/// The call a button is about, as today's page plans it, and who may act.
+struct Found {
+    task: CallTask,
+    account: Account,
+    person: Person,
+}
+
+/// The person, the call, the role, and that nobody answered it already;
+/// else why nothing is recorded, told to the clicker only.
+async fn find(svc: &Services, user_id: &str, button: &CallButton) -> anyhow::Result<Result<Found, String>> {
+    let lang = svc.lang();
+    let Some(person) = svc.person(Platform::Slack, user_id) else {
+        return Ok(Err(refusal_text(&Refusal::Unknown, lang)));
+    };
+    let today = svc.clock.today();
+    let store = svc.store.as_ref();
+    let Some(account) = store.account(&button.client_id, today).await? else {
+        return Ok(Err(gone(lang)));
+    };
+    let (attempts, outcomes) = crate::cli::stored_attempts(store, today).await?;
+    let mut planner = CallPlanner::for_the_day(&svc.config().policy, &attempts, today);
+    planner.add(std::slice::from_ref(&account));
+    let Some(task) = planner.finish().into_iter().find(|t| t.id == button.task_id) else {
+        return Ok(Err(gone(lang)));
+    };
+    if !person.may_hold(account.client.owner.as_deref()) {
+        return Ok(Err(not_allowed(lang)));
+    }
+    let answered = outcomes.iter().find(|r| r.call.task_id == task.id && r.outcome.kind().answered());
+    if let Some(done) = answered {
+        return Ok(Err(already(&done.outcome, &done.actor.name, lang)));
+    }
+    Ok(Ok(Found { task, account, person }))
+}
+
+/// Stores the outcome with the holds it puts on the call's invoices.
+async fn record(svc: &Services, found: &Found, outcome: &Outcome) -> anyhow::Result<()> {
+    let today = svc.clock.today();
+    let rules = &svc.config().policy.calls;
+    let effect = consequence(outcome, rules, today);
+    let holds: Vec<_> = match &effect.hold {
+        None => Vec::new(),
+        Some(change) => found
+            .task
+            .invoices
+            .iter()
+            .map(|i| {
+                let current = found.account.invoices.iter().find(|s| s.number == i.number).map(|s| &s.hold);
+                (i.number.clone(), held(change, current.unwrap_or(&Hold::default())))
+            })
+            .collect(),
+    };
+    let call = CallRef {
+        task_id: found.task.id.clone(),
+        client_id: found.task.client_id.clone(),
+        invoices: found.task.invoices.iter().map(|i| i.number.clone()).collect(),
+        offset_days: found.task.offset_days,
+        day: today,
+    };
+    let actor = Actor { name: found.person.name.clone(), via: Platform::Slack.as_str().into() };
+    svc.store.record_call_outcome(&call, outcome, &holds, &actor).await?;
+    if effect.notify_owner {
+        // Delivering the notice to the owner is the next part; who it is, is known now.
+        tracing::info!(task = %call.task_id, owner = ?found.account.client.owner, "call outcome: owner to notify");
+    }
+    Ok(())
+}
+
+/// An outcome button, verified: a voicemail is recorded now, the others
+/// open their modal. Answered 200 at once; what follows runs in a task.
+pub async fn on_click(
+    svc: Arc<Services>,
+    user_id: String,
+    button: CallButton,
+    trigger_id: Option<String>,
+    response_url: Option<String>,
+) -> Response {
+    let found = match find(&svc, &user_id, &button).await {
+        Ok(found) => found,
+        Err(err) => return failed(&err),
+    };
+    let lang = svc.lang();
+    let answer: Result<Option<String>, String> = match found {
+        Err(text) => Err(text),
+        Ok(found) if button.kind.asks() == Asks::Nothing => match record(&svc, &found, &Outcome::Voicemail).await {
+            Ok(()) => Ok(Some(noted(&Outcome::Voicemail, lang))),
+            Err(err) => return failed(&err),
+        },
+        Ok(found) => {
+            let modal = call_outcome_modal(&button, &found.task.client_name, &svc.config().policy.calls, lang);
+            if let Some(trigger) = trigger_id.clone() {
+                let svc = svc.clone();
+                tokio::spawn(async move {
+                    let slack = svc.platforms.slack.as_ref().expect("slack is on");
+                    if let Err(err) = slack.api.open_modal(&trigger, &modal).await {
+                        tracing::warn!(error = %err, "slack: call outcome modal not opened");
+                    }
+                });
+            }
+            Ok(None)
+        }
+    };
+    tokio::spawn(async move {
+        let slack = svc.platforms.slack.as_ref().expect("slack is on");
+        let text = match &answer {
+            Ok(text) => text.clone(),
+            Err(text) => Some(text.clone()),
+        };
+        if let (Some(text), Some(url)) = (text, &response_url) {
+            if let Err(err) = slack.api.respond(url, &text, true).await {
+                tracing::warn!(error = %err, "slack: call outcome notice not delivered");
+            }
+        }
+        if matches!(answer, Ok(Some(_))) {
+            refresh_after(&svc).await;
+        }
+    });
+    StatusCode::OK.into_response()
+}
+
+/// A modal submitted: read, checked, recorded; an empty 200 closes it, a
+/// refused input keeps it open with the error under the input.
+pub async fn on_submit(svc: Arc<Services>, user_id: String, button: CallButton, form: OutcomeForm) -> Response {
+    let lang = svc.lang();
+    let found = match find(&svc, &user_id, &button).await {
+        Ok(Ok(found)) => found,
+        Ok(Err(text)) => return Json(notice("relance", &text, lang)).into_response(),
+        Err(err) => return failed(&err),
+    };
+    let outcome = match read(button.kind, &form, &svc.config().policy.calls, svc.clock.today()) {
+        Ok(outcome) => outcome,
+        Err(refused) => return Json(form_errors(&refused, lang)).into_response(),
+    };
+    if let Err(err) = record(&svc, &found, &outcome).await {
+        return failed(&err);
+    }
+    let follow = svc.clone();
+    tokio::spawn(async move { refresh_after(&follow).await });
+    match outcome {
+        Outcome::CashDifficulty => Json(notice(button.kind.label(lang), &instalments(lang), lang)).into_response(),
+        _ => StatusCode::OK.into_response(),
+    }
+}
+
+/// Re-renders and edits the day's call pages, logging a failure: the
+/// outcome is stored whatever becomes of the message.
+async fn refresh_after(svc: &Services) {
+    if let Err(err) = super::publish_calls::refresh_calls(svc, svc.clock.today()).await {
+        tracing::warn!(error = %err, "call pages not refreshed");
+    }
+}
+
+fn failed(err: &anyhow::Error) -> Response {
+    tracing::error!(error = %err, "call outcome not recorded");
+    (StatusCode::OK, "⚠️ relance could not record this call's outcome; please try again.").into_response()
+}
+
+fn gone(lang: Language) -> String {
+    match lang {
+        Language::Fr => "Cet appel n'est plus dans la liste du jour : rien n'a été enregistré.".into(),
+        Language::En => "This call is no longer on today's list: nothing was recorded.".into(),
+    }
+}
+
+fn not_allowed(lang: Language) -> String {
+    match lang {
+        Language::Fr => "Désolé, votre rôle ne permet pas d'enregistrer l'issue d'un appel à ce client : rien n'a changé. La finance le peut pour tout client, un commercial pour les siens.".into(),
+        Language::En => "Sorry, your role does not allow recording a call's outcome for this client: nothing changed. Finance may for every client, a sales rep for their own.".into(),
+    }
+}
+
+fn already(outcome: &Outcome, by: &str, lang: Language) -> String {
+    match lang {
+        Language::Fr => format!("Cet appel a déjà son issue ({}, par {by}) : rien n'a changé.", outcome.describe(lang)),
+        Language::En => {
+            format!("This call already has its outcome ({}, by {by}): nothing changed.", outcome.describe(lang))
+        }
+    }
+}
+
+fn noted(outcome: &Outcome, lang: Language) -> String {
+    match lang {
+        Language::Fr => format!("📞 Noté : {}.", outcome.describe(lang)),
+        Language::En => format!("📞 Noted: {}.", outcome.describe(lang)),
+    }
+}
+
+/// Cash difficulty: recorded; the instalment plan is the next step, not
+/// made here.
+fn instalments(lang: Language) -> String {
+    match lang {
+        Language::Fr => {
+            "📞 Noté : difficulté de trésorerie. Un échéancier peut être proposé au client avec `/relance echeancier`."
+                .into()
+        }
+        Language::En => {
+            "📞 Noted: cash difficulty. An instalment plan can be offered to the client with `/relance echeancier`."
+                .into()
+        }
+    }
+}

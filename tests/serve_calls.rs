@@ -248,3 +248,28 @@ async fn two_voicemails_on_two_days_close_the_call_and_nobody_else_changes_anyth
         bot.stop().await;
     }
 }
+
+#[tokio::test]
+async fn invoice_not_received_queues_a_copy_of_the_invoice_and_holds_the_next_reminder() {
+    for test_store in test_stores().await {
+        let fakes = Fakes::start().await;
+        let bot = Bot::start(test_store, Some(&fakes), Platforms::All, morning("2026-03-16")).await;
+        import(bot.store.as_ref()).await;
+        serve::publish(&bot.svc).await.unwrap().unwrap();
+
+        assert!(proposed(&bot, "2026-03-20").await.contains(&"C1".to_string()), "{}: due before", bot.name);
+        let not_received = button(&fakes, "Garage Martin", "not_received").await;
+        let submitted = post(&bot, &fakes, submission(CLAIRE_SLACK, &not_received, json!({}))).await;
+        assert_eq!(submitted.status(), 200, "{}", bot.name);
+        assert_eq!(outcomes(&bot).await, [Outcome::NotReceived], "{}", bot.name);
+
+        // A copy of F-1 is queued for the sender, once, to the ledger's address.
+        let copies = bot.store.duplicates(&relance::domain::ClientId::parse("C1").unwrap()).await.unwrap();
+        assert_eq!(copies.len(), 1, "{}: {copies:?}", bot.name);
+        assert_eq!(copies[0].invoices.iter().map(ToString::to_string).collect::<Vec<_>>(), ["F-1"]);
+        assert_eq!(copies[0].requested_by, "Claire Martin", "{}", bot.name);
+        // The next written reminder waits the grace (5 days by default).
+        assert!(!proposed(&bot, "2026-03-20").await.contains(&"C1".to_string()), "{}", bot.name);
+        bot.stop().await;
+    }
+}

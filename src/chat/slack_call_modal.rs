@@ -70,11 +70,11 @@ fn about(kind: OutcomeKind, name: &str, rules: &CallRules, lang: Language) -> St
         OutcomeKind::Promise if fr => format!("{name} paiera le… Aucune relance sur ces factures jusqu'à cette date."),
         OutcomeKind::Promise => format!("{name} will pay on… No reminder for these invoices until then."),
         OutcomeKind::NotReceived if fr => format!(
-            "{name} n'a pas reçu la facture. La prochaine relance écrite attendra {} jours.",
+            "{name} n'a pas reçu la facture. Une copie part aujourd'hui à son adresse e-mail ; la prochaine relance écrite attendra {} jours.",
             rules.duplicate_grace_days
         ),
         OutcomeKind::NotReceived => format!(
-            "{name} did not receive the invoice. The next written reminder will wait {} days.",
+            "{name} did not receive the invoice. A copy goes to its e-mail address today; the next written reminder will wait {} days.",
             rules.duplicate_grace_days
         ),
         OutcomeKind::PaymentSent if fr => format!(

@@ -86,11 +86,30 @@ async fn record(svc: &Services, found: &Found, outcome: &Outcome) -> anyhow::Res
     };
     let actor = Actor { name: found.person.name.clone(), via: Platform::Slack.as_str().into() };
     svc.store.record_call_outcome(&call, outcome, &holds, &actor).await?;
+    if *outcome == Outcome::NotReceived {
+        send_duplicate(svc, &call.invoices, &actor, today).await;
+    }
     if effect.notify_owner {
         // Delivering the notice to the owner is the next part; who it is, is known now.
         tracing::info!(task = %call.task_id, owner = ?found.account.client.owner, "call outcome: owner to notify");
     }
     Ok(())
+}
+
+/// "Invoice not received": a copy of the call's invoices is queued at once
+/// to the client's address in the ledger (`crate::duplicates`), sent by the
+/// sender once. A copy that cannot be queued (no address in the ledger, an
+/// invoice paid meanwhile) is logged: the outcome and its grace stand.
+async fn send_duplicate(
+    svc: &Services,
+    invoices: &[crate::domain::InvoiceNumber],
+    actor: &Actor,
+    today: chrono::NaiveDate,
+) {
+    match crate::duplicates::request(svc.store.as_ref(), invoices, None, actor, today).await {
+        Ok(queued) => tracing::info!(client = %queued.client, new = queued.new, "call outcome: invoice copy queued"),
+        Err(err) => tracing::warn!(error = %err, "call outcome: invoice copy not queued"),
+    }
 }
 
 /// An outcome button, verified: a voicemail is recorded now, the others

@@ -11,8 +11,10 @@
 //! The answers are plain JSON (Discord's interaction callback types): the
 //! server must send one within 3 s, with `Content-Type: application/json`.
 
+use super::discord_call_modal::TypedOutcome;
 use super::discord_slash::{parse_autocomplete, parse_command, parse_command_button, ClientTyped, SlashCommand};
 use crate::decision::Action;
+use crate::digest::call_buttons::CallButton;
 use crate::domain::{Language, ProposalId};
 use crate::render::format::truncate_chars;
 use serde::Deserialize;
@@ -41,6 +43,10 @@ pub enum DiscordInteraction {
     Click(DiscordClick),
     /// The veto modal, submitted.
     VetoReason { user_id: String, proposal_id: ProposalId, reason: Option<String>, message_id: Option<String> },
+    /// A call's outcome button (`custom_id` a [`CallButton`]).
+    CallOutcome { user_id: String, button: CallButton },
+    /// A call outcome's modal, submitted (`custom_id` the button's).
+    CallOutcomeForm { user_id: String, button: CallButton, typed: TypedOutcome },
     /// `/relance …` typed (see `discord_slash`).
     Command(SlashCommand),
     /// A reply's `cmd:` button: a command run for the clicker.
@@ -148,6 +154,9 @@ fn parse_click(wire: Wire) -> Result<DiscordInteraction, InteractionError> {
     let user_id = user_id(&wire).ok_or(InteractionError::Missing { kind, what: "user id" })?;
     let custom_id = wire.data.as_ref().and_then(|d| d.custom_id.as_deref());
     let custom_id = custom_id.ok_or(InteractionError::Missing { kind, what: "data.custom_id" })?;
+    if let Some(button) = CallButton::parse(custom_id) {
+        return Ok(DiscordInteraction::CallOutcome { user_id, button });
+    }
     let Some((action, proposal_id, rev)) = parse_custom_id(custom_id) else {
         return Ok(DiscordInteraction::Other);
     };
@@ -173,6 +182,10 @@ fn parse_modal(wire: Wire) -> Result<DiscordInteraction, InteractionError> {
     let user_id = user_id(&wire).ok_or(InteractionError::Missing { kind, what: "user id" })?;
     let data = wire.data.as_ref().ok_or(InteractionError::Missing { kind, what: "data" })?;
     let custom_id = data.custom_id.as_deref().ok_or(InteractionError::Missing { kind, what: "data.custom_id" })?;
+    if let Some(button) = CallButton::parse(custom_id) {
+        let typed = TypedOutcome::from_components(&data.components);
+        return Ok(DiscordInteraction::CallOutcomeForm { user_id, button, typed });
+    }
     let Some(proposal_id) = custom_id
         .strip_prefix(VETO_REASON_PREFIX)
         .and_then(|rest| rest.strip_prefix(':'))
@@ -213,7 +226,7 @@ pub fn parse_custom_id(custom_id: &str) -> Option<(Action, ProposalId, Option<u3
 /// The value of the text input `custom_id` among a modal's submitted
 /// components, wrapped in a Label (`component`, current) or an Action Row
 /// (`components`, deprecated but still sent by older clients).
-fn find_input<'a>(components: &'a [Value], custom_id: &str) -> Option<&'a str> {
+pub(super) fn find_input<'a>(components: &'a [Value], custom_id: &str) -> Option<&'a str> {
     components.iter().find_map(|c| {
         if c["custom_id"] == custom_id {
             return c["value"].as_str();

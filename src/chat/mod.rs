@@ -26,6 +26,7 @@
 //!   reveal how many bytes of a forged signature were right.
 
 pub mod discord_api;
+pub mod discord_call_modal;
 pub mod discord_commands;
 pub mod discord_interaction;
 pub mod discord_reply;

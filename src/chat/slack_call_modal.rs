@@ -63,8 +63,8 @@ pub fn call_outcome_modal(button: &CallButton, client_name: &str, rules: &CallRu
     })
 }
 
-/// What recording the outcome will do, in a sentence.
-fn about(kind: OutcomeKind, name: &str, rules: &CallRules, lang: Language) -> String {
+/// What recording the outcome will do, in a sentence (also Discord's modal).
+pub(crate) fn about(kind: OutcomeKind, name: &str, rules: &CallRules, lang: Language) -> String {
     let fr = lang == Language::Fr;
     match kind {
         OutcomeKind::Promise if fr => format!("{name} paiera le… Aucune relance sur ces factures jusqu'à cette date."),

@@ -1,16 +1,20 @@
 //! The "📞 À appeler" section in Discord: its own messages after the
-//! reminder pages, one embed per call, within the digest's limits
-//! (`discord.rs`): at most [`MAX_CALLS_PER_PAGE`] calls per message, so each
-//! can later get its row of outcome buttons (Discord allows 5 rows), and
-//! [`PAGE_EMBED_CHARS`] characters of embeds.
+//! reminder pages, one embed per call, the day's outcomes in it, and the
+//! outcome buttons under the embeds, within Discord's limits (`discord.rs`):
+//! seven buttons take two action rows and a message holds five, so at most
+//! [`MAX_CALLS_PER_PAGE`] calls per message; and [`PAGE_EMBED_CHARS`]
+//! characters of embeds, counted without the outcomes (their room is
+//! reserved), so a page re-rendered after a click holds the calls it held
+//! and is edited in place.
 //!
 //! Discord makes only `http(s)` links clickable, so the number is written
 //! out in bold and followed by its `tel:` link in Markdown, which some
 //! clients open and the others show as text.
 
+use super::call_buttons::CallButton;
 use super::call_lines::{
-    call_count, call_invoice_bullets, call_total_line, caller_line, calls_title, owner_name, reminders_line,
-    script_label, script_lines, MAX_CALL_INVOICES, MAX_CALL_NAME_CHARS,
+    call_count, call_invoice_bullets, call_note_line, call_total_line, caller_line, calls_title, owner_name,
+    reminders_line, script_label, script_lines, shown_notes, MAX_CALL_INVOICES, MAX_CALL_NAME_CHARS, MAX_CALL_NOTES,
 };
 use super::discord::{
     discord_escape, embed_chars, fit_embeds, is_snowflake, truncate_escaped, DISCORD_EMBED_CHARS, MAX_CONTENT_CHARS,
@@ -18,21 +22,30 @@ use super::discord::{
 };
 use super::model::CallEntry;
 use crate::domain::Language;
+use crate::policy::call_outcome::OutcomeKind;
 use crate::policy::calls::Caller;
 use crate::render::format::{one_line, truncate_chars};
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
-/// Calls per message: one action row each (for the outcome buttons to come).
-pub const MAX_CALLS_PER_PAGE: usize = 5;
-/// Room kept per call for its description to grow (an outcome line).
-const CALL_SLACK_CHARS: usize = 200;
+/// Discord's limits on components: buttons per action row, rows per message
+/// (legacy components), characters of a `custom_id`.
+const MAX_BUTTONS_PER_ROW: usize = 5;
+const MAX_ROWS: usize = 5;
+const MAX_CUSTOM_ID_CHARS: usize = 100;
+/// Rows one call's outcome buttons take.
+const ROWS_PER_CALL: usize = OutcomeKind::ALL.len().div_ceil(MAX_BUTTONS_PER_ROW);
+/// Calls per message: each with its rows of outcome buttons.
+pub const MAX_CALLS_PER_PAGE: usize = MAX_ROWS / ROWS_PER_CALL;
+/// Room kept per call for its description to grow: the outcome lines.
+const CALL_SLACK_CHARS: usize = 200 + MAX_CALL_NOTES * 300;
 /// Blue-green, apart from the stages' colours.
 const CALL_COLOUR: u32 = 0x1ABC9C;
 
 /// The section as "Create Message" bodies, in order; none on a day without
-/// calls. Every call appears on exactly one page.
-pub fn discord_call_pages(day: NaiveDate, calls: &[CallEntry], lang: Language) -> Vec<Value> {
+/// calls. Every call appears on exactly one page. `buttons`: the outcome
+/// buttons, for a bot that receives interactions (a webhook's cannot).
+pub fn discord_call_pages(day: NaiveDate, calls: &[CallEntry], lang: Language, buttons: bool) -> Vec<Value> {
     if calls.is_empty() {
         return Vec::new();
     }
@@ -40,7 +53,7 @@ pub fn discord_call_pages(day: NaiveDate, calls: &[CallEntry], lang: Language) -
     let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
     let (mut start, mut chars) = (0, embed_chars(&head));
     for (i, call) in calls.iter().enumerate() {
-        let weight = embed_chars(&call_embed(call, lang)) + CALL_SLACK_CHARS;
+        let weight = embed_chars(&call_embed(call, false, lang)) + CALL_SLACK_CHARS;
         if i > start && (i - start >= MAX_CALLS_PER_PAGE || chars + weight > PAGE_EMBED_CHARS) {
             ranges.push(start..i);
             (start, chars) = (i, 0);
@@ -55,27 +68,52 @@ pub fn discord_call_pages(day: NaiveDate, calls: &[CallEntry], lang: Language) -
         .map(|(i, range)| {
             let members = &calls[range];
             let mut embeds: Vec<Value> = if i == 0 { vec![head.clone()] } else { Vec::new() };
-            embeds.extend(members.iter().map(|c| call_embed(c, lang)));
+            embeds.extend(members.iter().map(|c| call_embed(c, true, lang)));
             fit_embeds(&mut embeds, DISCORD_EMBED_CHARS);
             let owners = owner_ids(members);
-            // The outcome buttons' rows (one per call) will go in `components`.
+            let rows: Vec<Value> =
+                if buttons { members.iter().flat_map(|c| outcome_rows(c, lang)).collect() } else { Vec::new() };
             json!({
                 "content": content(day, &owners, i + 1, pages, lang),
                 "embeds": embeds,
-                "components": [],
+                "components": rows,
                 "allowed_mentions": { "parse": [], "users": owners },
             })
         })
         .collect()
 }
 
+/// A call's outcome buttons until someone answered: [`ROWS_PER_CALL`] rows,
+/// `custom_id` what [`CallButton::parse`] reads back. None when the ids do
+/// not fit Discord's 100 characters (a client id too long to carry): the
+/// outcome is then recorded from Slack, or not at all, rather than posting
+/// a message Discord refuses.
+fn outcome_rows(call: &CallEntry, lang: Language) -> Vec<Value> {
+    if call.answered() {
+        return Vec::new();
+    }
+    let buttons: Vec<Value> = OutcomeKind::ALL
+        .iter()
+        .map(|&kind| {
+            let button = CallButton { task_id: call.task.id.clone(), kind, client_id: call.task.client_id.clone() };
+            let style = if kind == OutcomeKind::Promise { 1 } else { 2 };
+            json!({ "type": 2, "style": style, "label": kind.label(lang), "custom_id": button.encode() })
+        })
+        .collect();
+    if buttons.iter().any(|b| b["custom_id"].as_str().unwrap_or_default().chars().count() > MAX_CUSTOM_ID_CHARS) {
+        tracing::warn!(task = %call.task.id, "discord: call id too long for outcome buttons");
+        return Vec::new();
+    }
+    buttons.chunks(MAX_BUTTONS_PER_ROW).map(|row| json!({ "type": 1, "components": row })).collect()
+}
+
 fn head_embed(day: NaiveDate, count: usize, lang: Language) -> Value {
     json!({ "title": calls_title(day, lang), "description": call_count(count, lang), "color": CALL_COLOUR })
 }
 
-/// One call. Its outcome buttons will be an action row under the embeds,
-/// one per call, which [`MAX_CALLS_PER_PAGE`] already allows for.
-fn call_embed(call: &CallEntry, lang: Language) -> Value {
+/// One call, with the day's outcomes (`notes`) when asked: the page cut
+/// counts it without them.
+fn call_embed(call: &CallEntry, notes: bool, lang: Language) -> Value {
     let task = &call.task;
     let name = one_line(task.client_name.trim());
     let title = truncate_escaped(&discord_escape(&truncate_chars(&name, MAX_CALL_NAME_CHARS)), MAX_TITLE_CHARS);
@@ -83,6 +121,12 @@ fn call_embed(call: &CallEntry, lang: Language) -> Value {
         format!("📞 **{}** · [{}]({})", task.phone_display, task.tel, task.tel),
         caller_line(task, owner_tag(call), lang),
     ];
+    if notes {
+        // Before the invoices: a description cut at its limit loses the script, not the outcome.
+        lines.extend(
+            shown_notes(call).iter().map(|n| format!("> {}", discord_escape(&one_line(&call_note_line(n, lang))))),
+        );
+    }
     lines.extend(call_invoice_bullets(task, lang, MAX_CALL_INVOICES, discord_escape));
     lines.push(call_total_line(task, lang, "**"));
     lines.push(reminders_line(task, lang));
@@ -150,7 +194,7 @@ mod tests {
         let mut call = entry("ACME", "@everyone [payé](https://x.fr)", 1);
         call.task.caller = Caller::Owner { name: "julie".into() };
         call.owner = Some(Owner { name: "Julie".into(), slack: None, discord: Some("80351110224678912".into()) });
-        let pages = discord_call_pages(day(), &[call], Language::En);
+        let pages = discord_call_pages(day(), &[call], Language::En, true);
         let page = &pages[0];
         assert_eq!(page["allowed_mentions"], json!({ "parse": [], "users": ["80351110224678912"] }));
         assert_eq!(page["content"], "📞 To call — Monday 16 March 2026\nCalls for: <@80351110224678912>");
@@ -166,7 +210,7 @@ mod tests {
     #[test]
     fn a_day_with_many_calls_is_split_within_discord_limits_and_drops_none() {
         let calls = many_calls();
-        let pages = discord_call_pages(day(), &calls, Language::Fr);
+        let pages = discord_call_pages(day(), &calls, Language::Fr, true);
         let mut seen = Vec::new();
         for page in &pages {
             let embeds = page["embeds"].as_array().unwrap();
@@ -178,6 +222,6 @@ mod tests {
         }
         let expected: Vec<String> = calls.iter().map(|c| c.task.id.clone()).collect();
         assert_eq!(seen, expected, "every call once, in order");
-        assert!(discord_call_pages(day(), &[], Language::Fr).is_empty());
+        assert!(discord_call_pages(day(), &[], Language::Fr, true).is_empty());
     }
 }

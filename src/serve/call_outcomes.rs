@@ -1,5 +1,6 @@
 //! What came of a call, from a verified Slack click or modal to the store
-//! and back to the "📞 À appeler" page.
+//! and back to the "📞 À appeler" page. The finding and recording steps are
+//! the platforms' common part (`discord_call_outcomes` is Discord's shell).
 //!
 //! A click finds its call again by reading one account (the button names
 //! the client) and planning that client's call for today as the page does,
@@ -26,17 +27,24 @@ use axum::response::{IntoResponse, Json, Response};
 use std::sync::Arc;
 
 /// The call a button is about, as today's page plans it, and who may act.
-struct Found {
-    task: CallTask,
+pub(super) struct Found {
+    pub(super) task: CallTask,
     account: Account,
     person: Person,
+    /// Where the click came from: the audit's `via`.
+    platform: Platform,
 }
 
 /// The person, the call, the role, and that nobody answered it already;
 /// else why nothing is recorded, told to the clicker only.
-async fn find(svc: &Services, user_id: &str, button: &CallButton) -> anyhow::Result<Result<Found, String>> {
+pub(super) async fn find(
+    svc: &Services,
+    platform: Platform,
+    user_id: &str,
+    button: &CallButton,
+) -> anyhow::Result<Result<Found, String>> {
     let lang = svc.lang();
-    let Some(person) = svc.person(Platform::Slack, user_id) else {
+    let Some(person) = svc.person(platform, user_id) else {
         return Ok(Err(refusal_text(&Refusal::Unknown, lang)));
     };
     let today = svc.clock.today();
@@ -57,11 +65,11 @@ async fn find(svc: &Services, user_id: &str, button: &CallButton) -> anyhow::Res
     if let Some(done) = answered {
         return Ok(Err(already(&done.outcome, &done.actor.name, lang)));
     }
-    Ok(Ok(Found { task, account, person }))
+    Ok(Ok(Found { task, account, person, platform }))
 }
 
 /// Stores the outcome with the holds it puts on the call's invoices.
-async fn record(svc: &Services, found: &Found, outcome: &Outcome) -> anyhow::Result<()> {
+pub(super) async fn record(svc: &Services, found: &Found, outcome: &Outcome) -> anyhow::Result<()> {
     let today = svc.clock.today();
     let rules = &svc.config().policy.calls;
     let effect = consequence(outcome, rules, today);
@@ -84,7 +92,7 @@ async fn record(svc: &Services, found: &Found, outcome: &Outcome) -> anyhow::Res
         offset_days: found.task.offset_days,
         day: today,
     };
-    let actor = Actor { name: found.person.name.clone(), via: Platform::Slack.as_str().into() };
+    let actor = Actor { name: found.person.name.clone(), via: found.platform.as_str().into() };
     svc.store.record_call_outcome(&call, outcome, &holds, &actor).await?;
     if *outcome == Outcome::NotReceived {
         send_duplicate(svc, &call.invoices, &actor, today).await;
@@ -121,7 +129,7 @@ pub async fn on_click(
     trigger_id: Option<String>,
     response_url: Option<String>,
 ) -> Response {
-    let found = match find(&svc, &user_id, &button).await {
+    let found = match find(&svc, Platform::Slack, &user_id, &button).await {
         Ok(found) => found,
         Err(err) => return failed(&err),
     };
@@ -168,7 +176,7 @@ pub async fn on_click(
 /// refused input keeps it open with the error under the input.
 pub async fn on_submit(svc: Arc<Services>, user_id: String, button: CallButton, form: OutcomeForm) -> Response {
     let lang = svc.lang();
-    let found = match find(&svc, &user_id, &button).await {
+    let found = match find(&svc, Platform::Slack, &user_id, &button).await {
         Ok(Ok(found)) => found,
         Ok(Err(text)) => return Json(notice("relance", &text, lang)).into_response(),
         Err(err) => return failed(&err),
@@ -190,7 +198,7 @@ pub async fn on_submit(svc: Arc<Services>, user_id: String, button: CallButton, 
 
 /// Re-renders and edits the day's call pages, logging a failure: the
 /// outcome is stored whatever becomes of the message.
-async fn refresh_after(svc: &Services) {
+pub(super) async fn refresh_after(svc: &Services) {
     if let Err(err) = super::publish_calls::refresh_calls(svc, svc.clock.today()).await {
         tracing::warn!(error = %err, "call pages not refreshed");
     }
@@ -224,7 +232,7 @@ fn already(outcome: &Outcome, by: &str, lang: Language) -> String {
     }
 }
 
-fn noted(outcome: &Outcome, lang: Language) -> String {
+pub(super) fn noted(outcome: &Outcome, lang: Language) -> String {
     match lang {
         Language::Fr => format!("📞 Noté : {}.", outcome.describe(lang)),
         Language::En => format!("📞 Noted: {}.", outcome.describe(lang)),
@@ -233,7 +241,7 @@ fn noted(outcome: &Outcome, lang: Language) -> String {
 
 /// Cash difficulty: recorded; the instalment plan is the next step, not
 /// made here.
-fn instalments(lang: Language) -> String {
+pub(super) fn instalments(lang: Language) -> String {
     match lang {
         Language::Fr => {
             "📞 Noté : difficulté de trésorerie. Un échéancier peut être proposé au client avec `/relance echeancier`."

@@ -1,5 +1,6 @@
 //! `POST /discord/interactions`: PING, button clicks, the veto-reason modal,
-//! and `/relance` (handled in `discord_commands`).
+//! the call outcomes (`discord_call_outcomes`) and `/relance` (handled in
+//! `discord_commands`).
 //!
 //! Discord removes an endpoint that accepts a bad signature, so everything
 //! is verified on the raw bytes first (401 otherwise). A click is answered
@@ -9,7 +10,7 @@
 
 use super::publish::{render_page, DayState};
 use super::state::{unix_now, Services};
-use super::{clicks, discord_commands};
+use super::{clicks, discord_call_outcomes, discord_commands};
 use crate::chat::discord_interaction::{
     ephemeral, parse_interaction, pong, update_message, veto_modal, DiscordClick, DiscordInteraction,
 };
@@ -56,6 +57,12 @@ pub async fn interactions(State(svc): State<Arc<Services>>, headers: HeaderMap, 
                 channel_id: String::new(),
             };
             decide(svc, click, reason).await
+        }
+        Ok(DiscordInteraction::CallOutcome { user_id, button }) => {
+            discord_call_outcomes::on_click(svc, user_id, button).await
+        }
+        Ok(DiscordInteraction::CallOutcomeForm { user_id, button, typed }) => {
+            discord_call_outcomes::on_submit(svc, user_id, button, typed).await
         }
         Ok(DiscordInteraction::Command(command)) => discord_commands::on_command(svc, command),
         Ok(DiscordInteraction::CommandButton(command)) => discord_commands::on_button(svc, command).await,

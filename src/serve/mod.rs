@@ -12,6 +12,7 @@ mod call_outcomes;
 mod clicks;
 pub mod client_index;
 pub mod command_runs;
+mod discord_call_outcomes;
 mod discord_commands;
 mod discord_routes;
 pub mod engine;

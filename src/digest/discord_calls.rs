@@ -208,6 +208,34 @@ mod tests {
     }
 
     #[test]
+    fn outcome_buttons_until_answered_then_the_outcome_in_place_on_the_same_pages() {
+        let calls = many_calls();
+        let before = discord_call_pages(day(), &calls, Language::Fr, true);
+        let rows = before[0]["components"].as_array().unwrap();
+        assert_eq!(rows.len(), 2 * ROWS_PER_CALL.min(calls.len()));
+        let ids: Vec<&str> = rows[..ROWS_PER_CALL]
+            .iter()
+            .flat_map(|r| r["components"].as_array().unwrap())
+            .map(|b| b["custom_id"].as_str().unwrap())
+            .collect();
+        let kinds: Vec<OutcomeKind> = ids.iter().map(|id| CallButton::parse(id).unwrap().kind).collect();
+        assert_eq!(kinds, OutcomeKind::ALL);
+        assert!(ids.iter().all(|id| CallButton::parse(id).unwrap().task_id == calls[0].task.id));
+
+        let mut answered = calls.clone();
+        let promise = crate::policy::call_outcome::Outcome::Promise { by: "2026-03-25".parse().unwrap() };
+        let at = chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap();
+        answered[0].notes.push(super::super::model::CallNote { outcome: promise, by: "Claire [x](y)".into(), at });
+        let after = discord_call_pages(day(), &answered, Language::Fr, true);
+        assert_eq!(after.len(), before.len(), "cut the same: edited in place");
+        let text = after[0]["embeds"][1]["description"].as_str().unwrap();
+        assert!(text.contains("> 📞 Rappel : promesse au 25/03/2026 — Claire \\[x\\](y) 09:30"), "{text}");
+        assert_eq!(after[0]["components"].as_array().unwrap().len(), rows.len() - ROWS_PER_CALL);
+        // A webhook's messages cannot call back: no buttons.
+        assert_eq!(discord_call_pages(day(), &calls, Language::Fr, false)[0]["components"], json!([]));
+    }
+
+    #[test]
     fn a_day_with_many_calls_is_split_within_discord_limits_and_drops_none() {
         let calls = many_calls();
         let pages = discord_call_pages(day(), &calls, Language::Fr, true);
@@ -222,6 +250,15 @@ mod tests {
         }
         let expected: Vec<String> = calls.iter().map(|c| c.task.id.clone()).collect();
         assert_eq!(seen, expected, "every call once, in order");
+        for page in &pages {
+            let rows = page["components"].as_array().unwrap();
+            assert!(!rows.is_empty() && rows.len() <= MAX_ROWS, "{} rows", rows.len());
+            for row in rows {
+                let buttons = row["components"].as_array().unwrap();
+                assert!(buttons.len() <= MAX_BUTTONS_PER_ROW);
+                assert!(buttons.iter().all(|b| b["custom_id"].as_str().unwrap().len() <= MAX_CUSTOM_ID_CHARS));
+            }
+        }
         assert!(discord_call_pages(day(), &[], Language::Fr, true).is_empty());
     }
 }

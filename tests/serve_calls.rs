@@ -7,40 +7,13 @@
 
 mod common;
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use chrono_tz::Europe::Paris;
+use common::calls::*;
 use common::server::*;
-use common::{actor, client, invoice, test_stores};
-use relance::domain::{ClientId, PhoneE164};
+use common::test_stores;
+use relance::domain::ClientId;
 use relance::policy::call_outcome::Outcome;
 use relance::serve;
 use serde_json::{json, Value};
-
-fn day(text: &str) -> NaiveDate {
-    text.parse().unwrap()
-}
-
-/// 09:30 in Paris on `date`.
-fn morning(date: &str) -> DateTime<Utc> {
-    let d = day(date);
-    Paris.from_local_datetime(&d.and_hms_opt(9, 30, 0).unwrap()).unwrap().with_timezone(&Utc)
-}
-
-/// Garage Martin (C1, finance calls) and Menuiserie Roux (C4, Julie's), with
-/// a phone each and an invoice due Monday 2 March: J+10 falls on Thursday
-/// 12 March, so both are to be called on Monday 16 March.
-async fn import(store: &dyn relance::store::Store) {
-    let mut garage = client("C1");
-    garage.name = "Garage Martin".into();
-    garage.phone = Some(PhoneE164::parse("04 72 00 00 01").unwrap());
-    let mut hers = client("C4");
-    hers.name = "Menuiserie Roux".into();
-    hers.owner = Some("Julie Roux".into());
-    hers.phone = Some(PhoneE164::parse("04 72 00 00 04").unwrap());
-    store.import_clients(&[garage, hers], &actor(), "clients.csv").await.unwrap();
-    let invoices = [invoice("F-1", "C1", "2026-03-02", "1200.00"), invoice("F-4", "C4", "2026-03-02", "310.00")];
-    store.import_invoices(&invoices, &actor(), "invoices.csv").await.unwrap();
-}
 
 /// The value of the latest posted outcome button `outcome` for `client_name`'s call.
 async fn button(fakes: &Fakes, client_name: &str, outcome: &str) -> String {
@@ -101,24 +74,6 @@ async fn post(bot: &Bot, fakes: &Fakes, body: String) -> reqwest::Response {
     let body = body.replace("RESPOND", &format!("{}/respond", fakes.slack.uri()));
     let ts = now_unix();
     post_slack(bot, &body, ts, Some(&slack_sign(&body, ts))).await
-}
-
-async fn outcomes(bot: &Bot) -> Vec<Outcome> {
-    let all = bot.store.call_outcomes(day("2026-03-01"), day("2026-04-30")).await.unwrap();
-    all.into_iter().map(|r| r.outcome).collect()
-}
-
-/// The clients the written plan proposes on `date`.
-async fn proposed(bot: &Bot, date: &str) -> Vec<String> {
-    let ledger = bot.store.ledger(day(date)).await.unwrap();
-    let plan = relance::policy::plan(&ledger, &bot.svc.config().policy, day(date));
-    plan.into_iter().map(|p| p.client_id.as_str().to_string()).collect()
-}
-
-/// The clients left to call on `date`.
-async fn to_call(bot: &Bot, date: &str) -> Vec<String> {
-    let tasks = relance::cli::calls_day(bot.store.as_ref(), &bot.svc.config().policy, day(date)).await.unwrap();
-    tasks.into_iter().map(|t| t.client_id.as_str().to_string()).collect()
 }
 
 #[tokio::test]

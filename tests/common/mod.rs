@@ -10,6 +10,7 @@
 //! parallel test threads never drop each other's.
 #![allow(dead_code)] // each test crate uses its own subset of the helpers
 
+pub mod calls;
 pub mod sending;
 pub mod server;
 pub mod smtp;

@@ -26,6 +26,7 @@ pub const CLAIRE_SLACK: &str = "U01CLAIRE";
 pub const MARC_SLACK: &str = "U03MARC";
 pub const PAUL_SLACK: &str = "U09VIEWER";
 pub const CLAIRE_DISCORD: &str = "80351110224678912";
+pub const PAUL_DISCORD: &str = "80351110224678999";
 pub const DISCORD_CHANNEL: &str = "1100000000000000001";
 /// Claire's Microsoft Entra object id, as Teams sends it in `from.aadObjectId`.
 pub const CLAIRE_TEAMS: &str = "f5aa4e04-2f35-4a4d-97a6-7c0d1e5b1b0f";
@@ -118,7 +119,7 @@ pub fn config_text(fakes: Option<&Fakes>, platforms: Platforms) -> String {
          \x20 - { name: Claire Martin, role: finance, slack: U01CLAIRE, discord: \"80351110224678912\", teams: \"{CLAIRE_TEAMS}\", email: claire@atelier.fr, code: \"4821\" }\n\
          \x20 - { name: Marc Petit, role: finance, slack: U03MARC, email: marc@atelier.fr, code: \"7319\" }\n\
          \x20 - { name: Julie Roux, role: sales, slack: U02JULIE, email: julie@atelier.fr, code: \"5550\" }\n\
-         \x20 - { name: Paul Viewer, role: viewer, slack: U09VIEWER }\n\
+         \x20 - { name: Paul Viewer, role: viewer, slack: U09VIEWER, discord: \"80351110224678999\" }\n\
          server: { listen: \"127.0.0.1:0\", link_secret: \"a link secret for the tests, long\" }\n",
     )
     .replace("{CLAIRE_TEAMS}", CLAIRE_TEAMS);

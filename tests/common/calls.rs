@@ -52,4 +52,3 @@ pub async fn to_call(bot: &Bot, date: &str) -> Vec<String> {
     let tasks = relance::cli::calls_day(bot.store.as_ref(), &bot.svc.config().policy, day(date)).await.unwrap();
     tasks.into_iter().map(|t| t.client_id.as_str().to_string()).collect()
 }
-

@@ -12,7 +12,6 @@ use common::server::*;
 use common::test_stores;
 use relance::domain::ClientId;
 use relance::policy::call_outcome::Outcome;
-use relance::serve;
 use serde_json::{json, Value};
 
 /// The `custom_id` of the latest posted outcome button `outcome` for
@@ -76,10 +75,7 @@ fn private_text(answer: &Value) -> &str {
 #[tokio::test]
 async fn a_voicemail_click_is_recorded_via_discord_and_a_viewer_or_a_forger_changes_nothing() {
     for test_store in test_stores().await {
-        let fakes = Fakes::start().await;
-        let bot = Bot::start(test_store, Some(&fakes), Platforms::All, morning("2026-03-16")).await;
-        import(bot.store.as_ref()).await;
-        serve::publish(&bot.svc).await.unwrap().unwrap();
+        let (fakes, bot) = published_monday(test_store).await;
         let voicemail = button(&fakes, "Garage Martin", "voicemail").await;
 
         let body = click(CLAIRE_DISCORD, &voicemail);
@@ -109,10 +105,7 @@ async fn a_voicemail_click_is_recorded_via_discord_and_a_viewer_or_a_forger_chan
 #[tokio::test]
 async fn a_promise_through_the_modal_is_stored_with_its_hold_and_a_bad_date_records_nothing() {
     for test_store in test_stores().await {
-        let fakes = Fakes::start().await;
-        let bot = Bot::start(test_store, Some(&fakes), Platforms::All, morning("2026-03-16")).await;
-        import(bot.store.as_ref()).await;
-        serve::publish(&bot.svc).await.unwrap().unwrap();
+        let (fakes, bot) = published_monday(test_store).await;
         let promise = button(&fakes, "Garage Martin", "promise").await;
 
         // The click answers with the modal, carrying the button; nothing stored yet.

@@ -2,7 +2,8 @@
 //! `serve_discord_calls`): two clients to call on Monday 16 March 2026, and
 //! what the store and the planner say after an outcome.
 
-use super::server::Bot;
+use super::server::{Bot, Fakes, Platforms};
+use super::TestStore;
 use super::{actor, client, invoice};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
@@ -51,4 +52,14 @@ pub async fn proposed(bot: &Bot, date: &str) -> Vec<String> {
 pub async fn to_call(bot: &Bot, date: &str) -> Vec<String> {
     let tasks = relance::cli::calls_day(bot.store.as_ref(), &bot.svc.config().policy, day(date)).await.unwrap();
     tasks.into_iter().map(|t| t.client_id.as_str().to_string()).collect()
+}
+
+/// The server on Monday 16 March 09:30 with the two clients imported and
+/// the digest posted on every platform (fakes).
+pub async fn published_monday(test_store: TestStore) -> (Fakes, Bot) {
+    let fakes = Fakes::start().await;
+    let bot = Bot::start(test_store, Some(&fakes), Platforms::All, morning("2026-03-16")).await;
+    import(bot.store.as_ref()).await;
+    relance::serve::publish(&bot.svc).await.unwrap().unwrap();
+    (fakes, bot)
 }

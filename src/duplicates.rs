@@ -55,6 +55,22 @@ pub async fn request(
     actor: &Actor,
     today: NaiveDate,
 ) -> Result<Queued, RequestError> {
+    let dup = prepare(store, invoices, to, today).await?;
+    let queued = store.queue_duplicate(&dup, actor).await?;
+    let (client, to) = (dup.client_id, dup.recipient);
+    tracing::info!(client = %client, invoices = dup.invoices.len(), to = %masked(&to), new = queued.new, "duplicate queued");
+    Ok(Queued { client, invoices: dup.invoices, to, new: queued.new })
+}
+
+/// The duplicate [`request`] would queue, checked but not written: for a
+/// caller that writes it with something else, in one transaction (a call's
+/// "invoice not received").
+pub async fn prepare(
+    store: &dyn Store,
+    invoices: &[InvoiceNumber],
+    to: Option<&str>,
+    today: NaiveDate,
+) -> Result<NewDuplicate, RequestError> {
     let mut numbers = invoices.to_vec();
     numbers.sort();
     numbers.dedup();
@@ -77,11 +93,8 @@ pub async fn request(
     let account = store.account(&client, today).await?;
     let account = account.ok_or_else(|| RequestError::UnknownInvoice(first.clone()))?;
     check_open(&account, &numbers)?;
-    let to = recipient(&account, to)?;
-    let dup = NewDuplicate { day: today, client_id: client.clone(), invoices: numbers.clone(), recipient: to.clone() };
-    let queued = store.queue_duplicate(&dup, actor).await?;
-    tracing::info!(client = %client, invoices = numbers.len(), to = %masked(&to), new = queued.new, "duplicate queued");
-    Ok(Queued { client, invoices: numbers, to, new: queued.new })
+    let recipient = recipient(&account, to)?;
+    Ok(NewDuplicate { day: today, client_id: client, invoices: numbers, recipient })
 }
 
 /// Every invoice is in the account and still owed.

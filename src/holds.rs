@@ -107,20 +107,21 @@ pub async fn invoice_hold(store: &dyn Store, number: &InvoiceNumber, today: Naiv
     Ok(Some(Held { target: HoldTarget::Invoice(number.clone()), client_id, hold }))
 }
 
-/// Checks the change, then stores the changed hold with its audit entry.
-/// Returns the hold now in force, or why nothing was stored.
+/// Checks the change, then stores the changed hold with its audit entry
+/// (holding `reason`, when one was given), in one transaction. Returns the
+/// hold now in force, or why nothing was stored.
 pub async fn change(
     store: &dyn Store,
     held: &Held,
     change: &HoldChange,
-    actor: &Actor,
+    by: (&Actor, Option<&str>),
     today: NaiveDate,
 ) -> anyhow::Result<Result<Hold, HoldRefusal>> {
     if let Err(refusal) = change.check(today) {
         return Ok(Err(refusal));
     }
     let next = change.apply(&held.hold);
-    store.set_hold(&held.target, &next, actor).await?;
+    store.set_hold(&held.target, &next, by.0, by.1).await?;
     Ok(Ok(next))
 }
 

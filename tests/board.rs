@@ -246,7 +246,7 @@ async fn a_veto_cancels_the_queued_message_and_pauses_the_client_unless_paused_l
         let store = t.store.as_ref();
         seed(store).await;
         let longer = Hold { paused_until: Some(d("2026-04-30")), dispute: Some("prix".into()), promise_date: None };
-        store.set_hold(&HoldTarget::Client(cid("C2")), &longer, &actor()).await.unwrap();
+        store.set_hold(&HoldTarget::Client(cid("C2")), &longer, &actor(), None).await.unwrap();
         let saved = post(store, &[entry("C1", Stage::First, "100"), entry("C2", Stage::First, "200")]).await;
         click(store, &saved[0].proposal.id, "Claire", Action::Approve, true).await;
         click(store, &saved[0].proposal.id, "Claire", Action::Veto, true).await;

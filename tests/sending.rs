@@ -85,7 +85,10 @@ async fn nothing_leaves_for_a_reminder_paid_disputed_or_vetoed_after_its_approva
         // After the approval: C1 pays, C2's invoice is disputed, C3 is vetoed.
         store.import_payments(&[payment("F-C1", "1200", DAY)], &actor(), "bank.csv").await.unwrap();
         let dispute = Hold { dispute: Some("livraison incomplète".into()), ..Hold::default() };
-        store.set_hold(&HoldTarget::Invoice(InvoiceNumber::parse("F-C2").unwrap()), &dispute, &actor()).await.unwrap();
+        store
+            .set_hold(&HoldTarget::Invoice(InvoiceNumber::parse("F-C2").unwrap()), &dispute, &actor(), None)
+            .await
+            .unwrap();
         decide_all(store, &ids[2..3], Action::Veto, at(9, 30)).await;
 
         let pass = worker(&ts, at(10, 0), &url, None, dir.path()).await.run_pass().await.unwrap();

@@ -287,7 +287,11 @@ async fn finance_and_the_owner_change_holds_others_are_refused_and_nothing_chang
         assert_eq!(bot.hold("C1").await.paused_until, Some(d("2026-12-15")), "{}", bot.name);
         let audit = bot.audit_actions("C1").await;
         let by_claire = |action: &str| (action.to_string(), "Claire Martin".to_string(), "slack".to_string());
-        assert!(audit.contains(&by_claire("hold.pause")) && audit.contains(&by_claire("hold.note")), "{audit:?}");
+        assert!(audit.contains(&by_claire("hold.pause")), "{audit:?}");
+        // The reason is in the hold's own audit entry, written with it.
+        let log = bot.store.audit_log(Some(&ClientId::parse("C1").unwrap()), 10).await.unwrap();
+        let pause = log.iter().find(|e| e.action == "hold.pause").expect("the pause is audited");
+        assert_eq!(pause.detail["reason"], "attend un virement", "{pause:?}");
         // `relance status` shows it.
         let report =
             relance::status::gather(bot.store.as_ref(), &client("C1"), &bot.svc.config().policy, bot.svc.clock.today())

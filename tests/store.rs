@@ -364,8 +364,8 @@ async fn holds_are_set_lifted_and_survive_reimports() {
         seed(store).await;
         let dispute = Hold { dispute: Some("prix contesté".into()), ..Hold::default() };
         let promise = Hold { promise_date: Some(d("2026-03-10")), paused_until: Some(d("2026-03-05")), dispute: None };
-        store.set_hold(&HoldTarget::Client(cid("C1")), &promise, &actor()).await.unwrap();
-        store.set_hold(&HoldTarget::Invoice(num("F2")), &dispute, &actor()).await.unwrap();
+        store.set_hold(&HoldTarget::Client(cid("C1")), &promise, &actor(), None).await.unwrap();
+        store.set_hold(&HoldTarget::Invoice(num("F2")), &dispute, &actor(), None).await.unwrap();
 
         let mut renamed = client("C1");
         renamed.name = "Renamed".into();
@@ -380,12 +380,12 @@ async fn holds_are_set_lifted_and_survive_reimports() {
         assert_eq!(c1.invoices[1].amount, dec("999"), "{}", t.name);
         assert_eq!(c1.invoices[0].hold, Hold::default(), "{}", t.name);
 
-        store.set_hold(&HoldTarget::Invoice(num("F2")), &Hold::default(), &actor()).await.unwrap();
+        store.set_hold(&HoldTarget::Invoice(num("F2")), &Hold::default(), &actor(), None).await.unwrap();
         assert_eq!(account(store, "C1", d("2026-03-01")).await.invoices[1].hold, Hold::default(), "{}", t.name);
 
-        let missing = store.set_hold(&HoldTarget::Invoice(num("F404")), &dispute, &actor()).await;
+        let missing = store.set_hold(&HoldTarget::Invoice(num("F404")), &dispute, &actor(), None).await;
         assert!(matches!(missing, Err(StoreError::NotFound(ref what)) if what == "invoice F404"), "{}", t.name);
-        let missing = store.set_hold(&HoldTarget::Client(cid("C404")), &dispute, &actor()).await;
+        let missing = store.set_hold(&HoldTarget::Client(cid("C404")), &dispute, &actor(), None).await;
         assert!(matches!(missing, Err(StoreError::NotFound(ref what)) if what == "client C404"), "{}", t.name);
     }
 }
@@ -449,7 +449,7 @@ async fn every_change_leaves_an_audit_entry_newest_first() {
         seed(store).await;
         store.import_payments(&[payment("F3", "80", "2026-02-12")], &actor(), "bank.csv").await.unwrap();
         let hold = Hold { dispute: Some("livraison incomplète".into()), ..Hold::default() };
-        store.set_hold(&HoldTarget::Invoice(num("F1")), &hold, &actor()).await.unwrap();
+        store.set_hold(&HoldTarget::Invoice(num("F1")), &hold, &actor(), None).await.unwrap();
         store
             .record_reminder(&reminder("C1", "2026-02-06", Stage::First, &[("F2", "300.50")]), &actor())
             .await

@@ -5,10 +5,10 @@
 mod common;
 
 use common::{actor, client, d, invoice, test_stores};
-use relance::domain::{ClientId, InvoiceNumber};
+use relance::domain::{ClientId, EmailAddress, InvoiceNumber};
 use relance::ledger::Hold;
 use relance::policy::call_outcome::Outcome;
-use relance::store::{CallRef, Store};
+use relance::store::{CallRef, NewDuplicate, Store};
 
 fn num(number: &str) -> InvoiceNumber {
     InvoiceNumber::parse(number).unwrap()
@@ -38,11 +38,16 @@ async fn an_outcome_is_stored_with_its_holds_and_audit_entries_and_read_back_by_
         let promise = Outcome::Promise { by: d("2026-03-20") };
         let held = Hold { promise_date: Some(d("2026-03-20")), ..Hold::default() };
         let holds = [(num("F1"), held.clone()), (num("F2"), held.clone())];
-        let stored =
-            store.record_call_outcome(&call("2026-03-16", &["F1", "F2"]), &promise, &holds, &actor()).await.unwrap();
+        let stored = store
+            .record_call_outcome(&call("2026-03-16", &["F1", "F2"]), &promise, &holds, None, &actor())
+            .await
+            .unwrap();
         let block = Outcome::InternalBlock { reason: "bon de commande".into(), days: 7 };
-        store.record_call_outcome(&call("2026-03-17", &["F1"]), &block, &[], &actor()).await.unwrap();
-        store.record_call_outcome(&call("2026-03-18", &["F1"]), &Outcome::Voicemail, &[], &actor()).await.unwrap();
+        store.record_call_outcome(&call("2026-03-17", &["F1"]), &block, &[], None, &actor()).await.unwrap();
+        store
+            .record_call_outcome(&call("2026-03-18", &["F1"]), &Outcome::Voicemail, &[], None, &actor())
+            .await
+            .unwrap();
 
         let all = store.call_outcomes(d("2026-03-01"), d("2026-03-31")).await.unwrap();
         let outcomes: Vec<&Outcome> = all.iter().map(|r| &r.outcome).collect();
@@ -77,7 +82,8 @@ async fn a_hold_that_cannot_be_set_leaves_no_outcome_behind() {
         let dispute = Outcome::Dispute { reason: "prix".into() };
         let hold = Hold { dispute: Some("prix".into()), ..Hold::default() };
         let holds = [(num("F1"), hold.clone()), (num("F404"), hold)];
-        let failed = store.record_call_outcome(&call("2026-03-16", &["F1", "F404"]), &dispute, &holds, &actor()).await;
+        let failed =
+            store.record_call_outcome(&call("2026-03-16", &["F1", "F404"]), &dispute, &holds, None, &actor()).await;
         assert!(failed.is_err(), "{}", t.name);
         assert!(store.call_outcomes(d("2026-03-01"), d("2026-03-31")).await.unwrap().is_empty(), "{}", t.name);
         let account = store.account(&ClientId::parse("C1").unwrap(), d("2026-03-16")).await.unwrap().unwrap();
@@ -86,11 +92,66 @@ async fn a_hold_that_cannot_be_set_leaves_no_outcome_behind() {
 }
 
 #[tokio::test]
+async fn invoice_not_received_queues_its_copy_with_the_outcome_or_not_at_all() {
+    for t in test_stores().await {
+        let store = t.store.as_ref();
+        seed(store).await;
+        let grace = Hold { paused_until: Some(d("2026-03-21")), ..Hold::default() };
+        let copy = |invoices: &[&str]| NewDuplicate {
+            day: d("2026-03-16"),
+            client_id: ClientId::parse("C1").unwrap(),
+            invoices: invoices.iter().map(|n| num(n)).collect(),
+            recipient: EmailAddress::parse("compta@c1.example").unwrap(),
+        };
+        // A hold that cannot be set (unknown invoice): neither the outcome nor its copy.
+        let holds = [(num("F1"), grace.clone()), (num("F404"), grace.clone())];
+        let dup = copy(&["F1", "F404"]);
+        let failed = store
+            .record_call_outcome(
+                &call("2026-03-16", &["F1", "F404"]),
+                &Outcome::NotReceived,
+                &holds,
+                Some(&dup),
+                &actor(),
+            )
+            .await;
+        assert!(failed.is_err(), "{}", t.name);
+        let client_id = ClientId::parse("C1").unwrap();
+        assert!(store.duplicates(&client_id).await.unwrap().is_empty(), "{}: no copy without its outcome", t.name);
+        // Recorded: the outcome, its grace and the copy, audited together.
+        let holds = [(num("F1"), grace.clone())];
+        let dup = copy(&["F1"]);
+        store
+            .record_call_outcome(&call("2026-03-16", &["F1"]), &Outcome::NotReceived, &holds, Some(&dup), &actor())
+            .await
+            .unwrap();
+        let copies = store.duplicates(&client_id).await.unwrap();
+        assert_eq!(copies.len(), 1, "{}", t.name);
+        assert_eq!(
+            (copies[0].recipient.as_str(), copies[0].invoices.clone()),
+            ("compta@c1.example", vec![num("F1")]),
+            "{}",
+            t.name
+        );
+        let log = store.audit_log(Some(&client_id), 10).await.unwrap();
+        let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+        assert!(
+            actions.contains(&"duplicate.requested") && actions.iter().any(|a| a.starts_with("call.")),
+            "{}: {actions:?}",
+            t.name
+        );
+    }
+}
+
+#[tokio::test]
 async fn recorded_outcomes_cannot_be_rewritten() {
     for t in test_stores().await {
         let store = t.store.as_ref();
         seed(store).await;
-        store.record_call_outcome(&call("2026-03-16", &["F1"]), &Outcome::PaymentSent, &[], &actor()).await.unwrap();
+        store
+            .record_call_outcome(&call("2026-03-16", &["F1"]), &Outcome::PaymentSent, &[], None, &actor())
+            .await
+            .unwrap();
         let update = t.raw_execute("UPDATE call_attempts SET outcome = 'voicemail'").await.unwrap_err();
         assert!(update.to_string().contains("call_attempts is append-only"), "{}: {update}", t.name);
         let delete = t.raw_execute("DELETE FROM call_attempts").await.unwrap_err();

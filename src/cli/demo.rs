@@ -47,7 +47,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
     }
     replay_history(store.as_ref(), &config.policy, today, &actor).await?;
     for (target, hold) in &demo.holds {
-        store.set_hold(target, hold, &actor).await?;
+        store.set_hold(target, hold, &actor, None).await?;
     }
     let day = plan_day(store.as_ref(), &config.policy, today).await?;
     let lang = config.digest.language;

@@ -66,7 +66,7 @@ async fn change(app: &App, args: &TargetArgs, change: HoldChange) -> anyhow::Res
     let today = app.today();
     let lang = app.loaded.config.digest.language;
     let (held, label) = current(app, args, today).await?;
-    let hold = holds::change(app.store.as_ref(), &held, &change, &app.actor(), today)
+    let hold = holds::change(app.store.as_ref(), &held, &change, (&app.actor(), None), today)
         .await?
         .map_err(|refusal| UserError(refusal.text(lang)))?;
     println!("{label}: {}", holds::describe(&hold, lang));

@@ -10,7 +10,7 @@ use crate::holds::{self, Held, HoldChange};
 use crate::lookup::Found;
 use crate::people::{Person, Platform, Role};
 use crate::serve::Services;
-use crate::store::{Actor, AuditEntry};
+use crate::store::Actor;
 
 pub(super) async fn run(
     svc: &Services,
@@ -188,8 +188,8 @@ impl Asked<'_> {
         })
     }
 
-    /// Stores the change with its audit entry (and the reason given, in an
-    /// audit note), and says what now holds.
+    /// Stores the change with its audit entry (holding the reason given),
+    /// and says what now holds.
     async fn change(
         &self,
         client: &Client,
@@ -199,22 +199,10 @@ impl Asked<'_> {
     ) -> anyhow::Result<Reply> {
         let (store, today) = (self.svc.store.as_ref(), self.svc.clock.today());
         let actor = Actor { name: self.person.name.clone(), via: self.platform.as_str().to_string() };
-        let hold = match holds::change(store, held, change, &actor, today).await? {
+        let hold = match holds::change(store, held, change, (&actor, reason.as_deref()), today).await? {
             Ok(hold) => hold,
             Err(refusal) => return Ok(Reply::said(refusal.text(self.lang))),
         };
-        if let Some(reason) = reason {
-            store
-                .append_audit(&AuditEntry {
-                    at: self.svc.clock.now(),
-                    actor: actor.clone(),
-                    action: "hold.note".into(),
-                    client_id: Some(client.id.clone()),
-                    subject: client.id.to_string(),
-                    detail: serde_json::json!({ "reason": reason }),
-                })
-                .await?;
-        }
         tracing::info!(by = %actor.name, via = %actor.via, client = %client.id, ?change, "hold changed by command");
         self.refresh_todays_digest().await;
         let what = match &held.target {

@@ -8,9 +8,10 @@
 //! nothing. The roles are the holds' (`Person::may_hold`): an outcome puts
 //! holds on the call's invoices. A voicemail is recorded at the click; the
 //! other outcomes open a modal first (`call_outcome_modal`) and are recorded
-//! at its submission. The outcome, its holds and their audit entries go in
-//! one transaction (`Store::record_call_outcome`); then the call pages are
-//! re-rendered with the outcome in place and edited.
+//! at its submission. The outcome, its holds, the copy of the invoices it
+//! asks for and their audit entries go in one transaction
+//! (`Store::record_call_outcome`); then the call pages are re-rendered with
+//! the outcome in place and edited.
 
 use super::state::Services;
 use crate::chat::slack_call_modal::{call_outcome_modal, form_errors, notice};
@@ -93,10 +94,11 @@ pub(super) async fn record(svc: &Services, found: &Found, outcome: &Outcome) -> 
         day: today,
     };
     let actor = Actor { name: found.person.name.clone(), via: found.platform.as_str().into() };
-    svc.store.record_call_outcome(&call, outcome, &holds, &actor).await?;
-    if *outcome == Outcome::NotReceived {
-        send_duplicate(svc, &call.invoices, &actor, today).await;
-    }
+    let duplicate = match outcome {
+        Outcome::NotReceived => duplicate_of(svc, &call.invoices, today).await,
+        _ => None,
+    };
+    svc.store.record_call_outcome(&call, outcome, &holds, duplicate.as_ref(), &actor).await?;
     if effect.notify_owner {
         // Delivering the notice to the owner is the next part; who it is, is known now.
         tracing::info!(task = %call.task_id, owner = ?found.account.client.owner, "call outcome: owner to notify");
@@ -104,19 +106,22 @@ pub(super) async fn record(svc: &Services, found: &Found, outcome: &Outcome) -> 
     Ok(())
 }
 
-/// "Invoice not received": a copy of the call's invoices is queued at once
-/// to the client's address in the ledger (`crate::duplicates`), sent by the
-/// sender once. A copy that cannot be queued (no address in the ledger, an
-/// invoice paid meanwhile) is logged: the outcome and its grace stand.
-async fn send_duplicate(
+/// "Invoice not received": a copy of the call's invoices, queued with the
+/// outcome (one transaction) to the client's address in the ledger
+/// (`crate::duplicates`), and sent by the sender once. A copy that cannot be
+/// queued (no address in the ledger, an invoice paid meanwhile) is logged:
+/// the outcome and its grace stand.
+async fn duplicate_of(
     svc: &Services,
     invoices: &[crate::domain::InvoiceNumber],
-    actor: &Actor,
     today: chrono::NaiveDate,
-) {
-    match crate::duplicates::request(svc.store.as_ref(), invoices, None, actor, today).await {
-        Ok(queued) => tracing::info!(client = %queued.client, new = queued.new, "call outcome: invoice copy queued"),
-        Err(err) => tracing::warn!(error = %err, "call outcome: invoice copy not queued"),
+) -> Option<crate::store::NewDuplicate> {
+    match crate::duplicates::prepare(svc.store.as_ref(), invoices, None, today).await {
+        Ok(dup) => Some(dup),
+        Err(err) => {
+            tracing::warn!(error = %err, "call outcome: invoice copy not queued");
+            None
+        }
     }
 }
 

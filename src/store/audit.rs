@@ -85,22 +85,33 @@ pub fn hold_audit(
     client_id: ClientId,
     subject: String,
     hold: &Hold,
-    actor: &Actor,
+    by: &HoldBy<'_>,
     at: DateTime<Utc>,
 ) -> AuditEntry {
+    let mut detail = serde_json::json!({
+        "target": target,
+        "paused_until": hold.paused_until,
+        "dispute": hold.dispute,
+        "promise_date": hold.promise_date,
+    });
+    if let Some(reason) = by.reason {
+        detail["reason"] = reason.into();
+    }
     AuditEntry {
         at,
-        actor: actor.clone(),
+        actor: by.actor.clone(),
         action: hold_action(hold).into(),
         client_id: Some(client_id),
         subject,
-        detail: serde_json::json!({
-            "target": target,
-            "paused_until": hold.paused_until,
-            "dispute": hold.dispute,
-            "promise_date": hold.promise_date,
-        }),
+        detail,
     }
+}
+
+/// Who changed a hold, and the reason they gave (a pause's: "attend un
+/// virement"), written in the hold's own audit entry.
+pub struct HoldBy<'a> {
+    pub actor: &'a Actor,
+    pub reason: Option<&'a str>,
 }
 
 /// The audit entry of an import: the file and what changed.

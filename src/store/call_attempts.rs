@@ -3,11 +3,12 @@
 //! audit entries in one transaction, so an outcome never stands without its
 //! consequence, nor a hold without the call that set it.
 
+use super::audit::HoldBy;
 use super::backend::{Backend, Binds, Columns, Q};
 use super::board::rows::{from_json, to_json};
 use super::rows::{self, corrupt};
 use super::sql::SqlStore;
-use super::{Actor, AuditEntry, HoldTarget, Result};
+use super::{Actor, AuditEntry, HoldTarget, NewDuplicate, Result};
 use crate::domain::{ClientId, InvoiceNumber};
 use crate::ledger::Hold;
 use crate::policy::call_outcome::{Outcome, OutcomeKind};
@@ -101,6 +102,7 @@ where
         call: &CallRef,
         outcome: &Outcome,
         holds: &[(InvoiceNumber, Hold)],
+        duplicate: Option<&NewDuplicate>,
         actor: &Actor,
     ) -> Result<CallOutcomeRecord> {
         let record =
@@ -128,7 +130,11 @@ where
             .await?;
         Self::insert_audit(&mut tx, &audit(&record)).await?;
         for (number, hold) in holds {
-            Self::write_hold(&mut tx, &HoldTarget::Invoice(number.clone()), hold, actor, record.at).await?;
+            let by = HoldBy { actor, reason: None };
+            Self::write_hold(&mut tx, &HoldTarget::Invoice(number.clone()), hold, &by, record.at).await?;
+        }
+        if let Some(dup) = duplicate {
+            Self::write_duplicate(&mut tx, dup, actor, record.at).await?;
         }
         tx.commit().await?;
         Ok(record)

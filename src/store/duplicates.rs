@@ -6,7 +6,7 @@
 //! read: the invoice was sent again on that day, so the next written
 //! reminder waits.
 
-use super::backend::{Backend, Binds, Columns, Q};
+use super::backend::{Backend, Binds, Columns, Conn, Q};
 use super::sql::SqlStore;
 use super::{Actor, AuditEntry, OutboxStatus, Result, Settled, StoreError};
 use crate::domain::{ClientId, EmailAddress, InvoiceNumber};
@@ -84,7 +84,20 @@ where
     for<'q> Q<'q, DB>: Binds<'q>,
 {
     pub(super) async fn dup_queue(&self, dup: &NewDuplicate, actor: &Actor) -> Result<QueuedDuplicate> {
-        let now = self.now();
+        let mut tx = self.begin_write().await?;
+        let queued = Self::write_duplicate(&mut tx, dup, actor, self.now()).await?;
+        tx.commit().await?;
+        Ok(queued)
+    }
+
+    /// Queues a duplicate with its audit entry in the open transaction,
+    /// unless the same one was asked for today (then nothing is written).
+    pub(super) async fn write_duplicate(
+        conn: &mut Conn<DB>,
+        dup: &NewDuplicate,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<QueuedDuplicate> {
         let key = dup.key();
         let numbers = serde_json::to_string(&dup.invoices).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let sql = format!(
@@ -93,7 +106,6 @@ where
              ON CONFLICT (dup_key) DO NOTHING RETURNING id",
             DB::json_param(4)
         );
-        let mut tx = self.begin_write().await?;
         let inserted = sqlx::query::<DB>(&sql)
             .text(&key)
             .date(dup.day)
@@ -102,11 +114,11 @@ where
             .text(dup.recipient.as_str())
             .text(&actor.name)
             .time(now)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *conn)
             .await?;
         let Some(row) = inserted else {
             let sql = "SELECT id FROM duplicates WHERE dup_key = $1";
-            let id = sqlx::query::<DB>(sql).text(&key).fetch_one(&mut *tx).await?.int(0)?;
+            let id = sqlx::query::<DB>(sql).text(&key).fetch_one(&mut *conn).await?.int(0)?;
             return Ok(QueuedDuplicate { id, new: false });
         };
         let entry = AuditEntry {
@@ -117,8 +129,7 @@ where
             subject: key.clone(),
             detail: serde_json::json!({ "invoices": dup.invoices, "to": dup.recipient.as_str() }),
         };
-        Self::insert_audit(&mut tx, &entry).await?;
-        tx.commit().await?;
+        Self::insert_audit(conn, &entry).await?;
         Ok(QueuedDuplicate { id: row.int(0)?, new: true })
     }
 

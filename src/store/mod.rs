@@ -187,7 +187,7 @@ pub trait Store: Send + Sync {
     async fn last_import_at(&self) -> Result<Option<DateTime<Utc>>>;
 
     /// Sets (replaces) the hold on a client or an invoice; `Hold::default()` lifts it.
-    async fn set_hold(&self, target: &HoldTarget, hold: &Hold, actor: &Actor) -> Result<()>;
+    async fn set_hold(&self, target: &HoldTarget, hold: &Hold, actor: &Actor, reason: Option<&str>) -> Result<()>;
 
     /// The snapshot the planner reads: every client, its open invoices and
     /// those issued or settled within the year before `today`.
@@ -324,14 +324,16 @@ pub trait Store: Send + Sync {
 
     // ----- Calls (see `call_attempts`). -----
 
-    /// Records what came of a call, with its audit entry and the holds it
-    /// puts on the call's invoices (each audited), in one transaction.
-    /// Stamped now; returns the record as stored.
+    /// Records what came of a call, with its audit entry, the holds it puts
+    /// on the call's invoices (each audited) and the duplicate it asks for
+    /// ("invoice not received", as [`Store::queue_duplicate`]), in one
+    /// transaction. Stamped now; returns the record as stored.
     async fn record_call_outcome(
         &self,
         call: &CallRef,
         outcome: &crate::policy::call_outcome::Outcome,
         holds: &[(InvoiceNumber, Hold)],
+        duplicate: Option<&NewDuplicate>,
         actor: &Actor,
     ) -> Result<CallOutcomeRecord>;
     /// The outcomes recorded for the call tasks of the days `from..=to`, in

@@ -12,7 +12,7 @@
 //! payments a payments file needs, by IN lists of [`BATCH_ROWS`] invoice
 //! numbers (never the whole ledger for a file of fifty payments).
 
-use super::audit;
+use super::audit::{self, HoldBy};
 use super::backend::{Backend, Binds, Columns, Conn, Q};
 use super::rows::{self, BATCH_ROWS};
 use super::snapshot::{self, AccountsBuilder, Scope};
@@ -344,10 +344,10 @@ where
         Self::last_import(&mut conn).await
     }
 
-    async fn set_hold(&self, target: &HoldTarget, hold: &Hold, actor: &Actor) -> Result<()> {
+    async fn set_hold(&self, target: &HoldTarget, hold: &Hold, actor: &Actor, reason: Option<&str>) -> Result<()> {
         let now = self.now();
         let mut tx = self.begin_write().await?;
-        Self::write_hold(&mut tx, target, hold, actor, now).await?;
+        Self::write_hold(&mut tx, target, hold, &HoldBy { actor, reason }, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -539,9 +539,10 @@ where
         call: &super::CallRef,
         outcome: &crate::policy::call_outcome::Outcome,
         holds: &[(InvoiceNumber, Hold)],
+        duplicate: Option<&NewDuplicate>,
         actor: &Actor,
     ) -> Result<super::CallOutcomeRecord> {
-        self.calls_record(call, outcome, holds, actor).await
+        self.calls_record(call, outcome, holds, duplicate, actor).await
     }
 
     async fn call_outcomes(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<super::CallOutcomeRecord>> {

@@ -4,7 +4,7 @@
 //! transaction that also appends its audit entry; the helpers here take a
 //! connection, and their callers pass the open transaction.
 
-use super::audit;
+use super::audit::{self, HoldBy};
 use super::backend::{Backend, Binds, Columns, Conn, Q};
 use super::rows::{self, BatchInsert, Settlement, BATCH_ROWS};
 use super::sql::SqlStore;
@@ -85,12 +85,13 @@ where
         Ok(())
     }
 
-    /// Sets (replaces) a client's or an invoice's hold, with its audit entry.
+    /// Sets (replaces) a client's or an invoice's hold, with its audit entry
+    /// (who, and the reason they gave).
     pub(super) async fn write_hold(
         conn: &mut Conn<DB>,
         target: &HoldTarget,
         hold: &Hold,
-        actor: &Actor,
+        by: &HoldBy<'_>,
         now: DateTime<Utc>,
     ) -> Result<()> {
         let set = "SET paused_until = $1, dispute = $2, promise_date = $3";
@@ -112,7 +113,7 @@ where
                 (rows::client_id(row.text(0)?)?, number.to_string(), "invoice")
             }
         };
-        let entry = audit::hold_audit(kind, client_id, subject, hold, actor, now);
+        let entry = audit::hold_audit(kind, client_id, subject, hold, by, now);
         Self::insert_audit(conn, &entry).await
     }
 

@@ -6,7 +6,7 @@
 //! `policy::plan_progress`; this module only reads the ledger, checks, and
 //! writes through the store (each write audited there).
 
-use crate::domain::{ClientId, InvoiceNumber};
+use crate::domain::{ClientId, InvoiceNumber, Language};
 use crate::ledger::Account;
 use crate::policy::instalments::{plan_instalments, Frequency, InstalmentError};
 use crate::policy::plan_progress::{paid_towards, progress, Standing};
@@ -113,35 +113,57 @@ pub async fn decide(store: &dyn Store, id: i64, approve: bool, actor: &Actor) ->
     }
 }
 
+/// A plan in force found ended on a day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ended {
+    pub client: ClientId,
+    pub plan: i64,
+    pub end: PlanEnd,
+}
+
 /// The plans of this account that ended by `today`: completed, or broken by
 /// a missed instalment.
-pub fn ended(account: &Account, policy: &Policy, today: NaiveDate) -> Vec<(i64, PlanEnd)> {
+pub fn ended(account: &Account, policy: &Policy, today: NaiveDate) -> Vec<Ended> {
     account
         .plans
         .iter()
         .filter_map(|plan| {
             let paid = paid_towards(plan, &account.invoices);
-            match progress(plan, paid, &policy.instalments, &policy.calendar, today).standing {
-                Standing::Completed => Some((plan.id, PlanEnd::Completed)),
-                Standing::Broken { missed, .. } => Some((plan.id, PlanEnd::Broken { missed: missed.number })),
-                Standing::InForce { .. } => None,
-            }
+            let end = match progress(plan, paid, &policy.instalments, &policy.calendar, today).standing {
+                Standing::Completed => PlanEnd::Completed,
+                Standing::Broken { missed, .. } => PlanEnd::Broken { missed: missed.number },
+                Standing::InForce { .. } => return None,
+            };
+            Some(Ended { client: account.client.id.clone(), plan: plan.id, end })
         })
         .collect()
 }
 
 /// Records the ends found by [`ended`] (each `plan.completed` or
-/// `plan.broken` in the audit log, once). Returns those recorded now.
-pub async fn record_ends(
-    store: &dyn Store,
-    ends: &[(i64, PlanEnd)],
-    actor: &Actor,
-) -> Result<Vec<(i64, PlanEnd)>, StoreError> {
+/// `plan.broken` in the audit log, once). Returns those recorded now: a
+/// second posting the same day finds them recorded already.
+pub async fn record_ends(store: &dyn Store, ends: Vec<Ended>, actor: &Actor) -> Result<Vec<Ended>, StoreError> {
     let mut recorded = Vec::new();
-    for (id, end) in ends {
-        if store.close_plan(*id, *end, actor).await? {
-            recorded.push((*id, *end));
+    for ended in ends {
+        if store.close_plan(ended.plan, ended.end, actor).await? {
+            recorded.push(ended);
         }
     }
     Ok(recorded)
+}
+
+/// The digest header's line for a plan that ended, in the team's language:
+/// a broken plan first and loud, since its reminders resume today.
+pub fn end_line(ended: &Ended, language: Language) -> String {
+    let (client, plan) = (&ended.client, ended.plan);
+    match (ended.end, language) {
+        (PlanEnd::Broken { missed }, Language::Fr) => {
+            format!("⚠️ Échéancier n° {plan} de {client} rompu : échéance {missed} impayée, les relances reprennent.")
+        }
+        (PlanEnd::Broken { missed }, Language::En) => {
+            format!("⚠️ Instalment plan {plan} of {client} broken: instalment {missed} unpaid, reminders resume.")
+        }
+        (PlanEnd::Completed, Language::Fr) => format!("✅ Échéancier n° {plan} de {client} soldé."),
+        (PlanEnd::Completed, Language::En) => format!("✅ Instalment plan {plan} of {client} paid in full."),
+    }
 }

@@ -75,7 +75,7 @@ pub fn schedule_text(plan: &PlanRow) -> String {
     let currency = plan.schedule.currency;
     let invoices: Vec<&str> = plan.invoices.iter().map(InvoiceNumber::as_str).collect();
     let mut text = format!(
-        "instalment plan {} ({}) for client {}, invoices {}: {} {currency} in {} instalments\n",
+        "instalment plan {} ({}) for client {}, invoices {}: {:.2} {currency} in {} instalments\n",
         plan.id,
         plan.status.as_str(),
         plan.client_id,
@@ -85,7 +85,7 @@ pub fn schedule_text(plan: &PlanRow) -> String {
     );
     for instalment in &plan.schedule.instalments {
         text.push_str(&format!(
-            "  {:>2}. {}  {} {currency}\n",
+            "  {:>2}. {}  {:.2} {currency}\n",
             instalment.number, instalment.due_date, instalment.amount
         ));
     }

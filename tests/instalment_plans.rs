@@ -125,6 +125,9 @@ async fn a_plan_sums_to_the_amount_due_holds_reminders_and_a_missed_instalment_r
         // …missed on Tuesday 28: the plan is broken and the policy's stage is proposed again.
         assert!(proposed(url, "2026-04-28").contains(&sge_first("800.01")), "{}: escalation resumes", backend.name);
         stdout(relance(url, "2026-04-28").arg("digest"));
+        let digest = backend.store.digest(common::d("2026-04-28")).await.unwrap().unwrap();
+        let first_line = digest.header["lines"][0].as_str().unwrap_or_default().to_string();
+        assert!(first_line.contains(&format!("Échéancier n° {id} de SGE rompu : échéance 2 impayée")), "{first_line}");
         let plan = &status(url, "2026-04-28")["plans"][0]["plan"];
         assert_eq!((plan["status"].as_str(), plan["missed_number"].as_i64()), (Some("broken"), Some(2)), "{}", backend.name);
         let text = stdout(relance(url, "2026-04-28").args(["status", "SGE"]));

@@ -11,7 +11,7 @@ use crate::ledger::Account;
 use crate::policy::instalments::{plan_instalments, Frequency, InstalmentError};
 use crate::policy::plan_progress::{paid_towards, progress, Standing};
 use crate::policy::Policy;
-use crate::store::{Actor, NewPlan, PlanEnd, PlanRow, Store, StoreError};
+use crate::store::{Actor, NewPlan, PlanDecision, PlanEnd, PlanRow, Store, StoreError};
 use chrono::NaiveDate;
 
 /// What a plan covers: one invoice, or every open invoice of a client.
@@ -103,9 +103,23 @@ fn refuse_overlap(plans: &[PlanRow], invoices: &[InvoiceNumber]) -> Result<(), P
     Ok(())
 }
 
-/// Finance approves or rejects a proposed plan.
-pub async fn decide(store: &dyn Store, id: i64, approve: bool, actor: &Actor) -> Result<PlanRow, PlanError> {
-    match store.decide_plan(id, approve, actor).await {
+/// Finance approves or rejects a proposed plan. An approval queues the
+/// confirmation to the client's address in the ledger, sent once by the sender.
+pub async fn decide(
+    store: &dyn Store,
+    id: i64,
+    approve: bool,
+    actor: &Actor,
+    today: NaiveDate,
+) -> Result<PlanRow, PlanError> {
+    let plan = store.plan(id).await?.ok_or(PlanError::UnknownPlan(id))?;
+    let decision = if approve {
+        let client = store.account(&plan.client_id, today).await?.map(|a| a.client);
+        PlanDecision::Approve { confirm_to: client.and_then(|c| c.email), day: today }
+    } else {
+        PlanDecision::Reject
+    };
+    match store.decide_plan(id, &decision, actor).await {
         Ok(plan) => Ok(plan),
         Err(StoreError::NotFound(_)) => Err(PlanError::UnknownPlan(id)),
         Err(StoreError::Conflict(why)) => Err(PlanError::AlreadyDecided(id, why)),

@@ -29,3 +29,6 @@ CREATE TABLE instalments (
     amount   NUMERIC(18, 4) NOT NULL,
     PRIMARY KEY (plan_id, number)
 );
+
+-- The plan's confirmation e-mail, queued in `duplicates` (see the SQLite twin).
+ALTER TABLE duplicates ADD COLUMN plan_id BIGINT REFERENCES instalment_plans (id);

@@ -43,3 +43,10 @@ CREATE TABLE instalments (
     amount   TEXT NOT NULL,
     PRIMARY KEY (plan_id, number)
 ) STRICT;
+
+-- The confirmation e-mailed to the client when finance approves a plan is
+-- queued in `duplicates` (claimed, leased, retried, settled by the same
+-- sender): a row with a `plan_id` is that plan's confirmation, keyed
+-- `plan:<id>` so an approval queues it once. `duplicates` is thus the queue
+-- of client e-mails that are not reminders.
+ALTER TABLE duplicates ADD COLUMN plan_id INTEGER REFERENCES instalment_plans (id);

@@ -58,7 +58,9 @@ async fn invoice(app: &App, target: &str) -> anyhow::Result<Option<InvoiceNumber
 
 async fn decide(app: &App, approve: bool, id: &str) -> anyhow::Result<()> {
     let id: i64 = id.parse().map_err(|_| UserError(format!("{id:?} is not a plan id")))?;
-    let plan = instalment_plans::decide(app.store.as_ref(), id, approve, &app.actor()).await.map_err(user_error)?;
+    let plan = instalment_plans::decide(app.store.as_ref(), id, approve, &app.actor(), app.today())
+        .await
+        .map_err(user_error)?;
     println!("instalment plan {} {}", plan.id, plan.status.as_str());
     Ok(())
 }

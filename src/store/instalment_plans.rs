@@ -9,10 +9,10 @@ use super::board::rows::{from_json, to_json};
 use super::rows::{self, corrupt};
 use super::sql::SqlStore;
 use super::{Actor, AuditEntry, Result, StoreError};
-use crate::domain::{ClientId, Currency, InvoiceNumber, Language};
+use crate::domain::{ClientId, Currency, EmailAddress, InvoiceNumber, Language};
 use crate::ledger::PlanInForce;
 use crate::policy::instalments::{Frequency, Instalment, InstalmentPlan};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::Executor;
 use std::collections::HashMap;
@@ -100,6 +100,18 @@ impl PlanRow {
 pub struct Stamped {
     pub actor: Actor,
     pub at: DateTime<Utc>,
+}
+
+/// Finance's decision on a proposed plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanDecision {
+    /// Approved: the confirmation is queued to `confirm_to` (none when the
+    /// client has no address: finance then tells it another way), on `day`.
+    Approve {
+        confirm_to: Option<EmailAddress>,
+        day: NaiveDate,
+    },
+    Reject,
 }
 
 /// How a plan in force ended.
@@ -212,10 +224,14 @@ where
         Ok(stored)
     }
 
-    /// Approves (`approve`) or rejects a proposed plan.
-    pub(super) async fn plans_decide(&self, id: i64, approve: bool, actor: &Actor) -> Result<PlanRow> {
+    /// Approves or rejects a proposed plan; an approval queues the
+    /// confirmation in the same transaction.
+    pub(super) async fn plans_decide(&self, id: i64, decision: &PlanDecision, actor: &Actor) -> Result<PlanRow> {
         let now = self.now();
-        let (status, action) = if approve { ("approved", "plan.approved") } else { ("rejected", "plan.rejected") };
+        let (status, action) = match decision {
+            PlanDecision::Approve { .. } => ("approved", "plan.approved"),
+            PlanDecision::Reject => ("rejected", "plan.rejected"),
+        };
         let sql = "UPDATE instalment_plans SET status = $2, decided_by = $3, decided_via = $4, decided_at = $5 \
                    WHERE id = $1 AND status = 'proposed'";
         let mut tx = self.begin_write().await?;
@@ -225,9 +241,43 @@ where
         if !changed {
             return Err(StoreError::Conflict(format!("plan {id} is already {}", stored.status.as_str())));
         }
-        Self::insert_audit(&mut tx, &audit(action, &stored, actor, now)).await?;
+        let mut entry = audit(action, &stored, actor, now);
+        if let PlanDecision::Approve { confirm_to: Some(to), day } = decision {
+            Self::queue_confirmation(&mut tx, &stored, to, *day, actor, now).await?;
+            entry.detail["confirmation_to"] = to.as_str().into();
+        }
+        Self::insert_audit(&mut tx, &entry).await?;
         tx.commit().await?;
         Ok(stored)
+    }
+
+    /// The plan's confirmation, queued with the duplicates (`plan:<id>`: once).
+    async fn queue_confirmation(
+        conn: &mut Conn<DB>,
+        plan: &PlanRow,
+        to: &EmailAddress,
+        day: NaiveDate,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO duplicates (dup_key, day, client_id, invoices, recipient, requested_by, status, \
+             created_at, updated_at, plan_id) VALUES ($1, $2, $3, {}, $5, $6, 'queued', $7, $7, $8) \
+             ON CONFLICT (dup_key) DO NOTHING",
+            DB::json_param(4)
+        );
+        sqlx::query::<DB>(&sql)
+            .string(format!("plan:{}", plan.id))
+            .date(day)
+            .text(plan.client_id.as_str())
+            .string(to_json(&plan.invoices)?)
+            .text(to.as_str())
+            .text(&actor.name)
+            .time(now)
+            .int(plan.id)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
     }
 
     /// Closes an approved plan; false when it was not approved any more (closed already).

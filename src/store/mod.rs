@@ -27,7 +27,7 @@ pub use digest_state::{
     Settled,
 };
 pub use duplicates::{ClaimedDuplicate, DuplicateRow, NewDuplicate, QueuedDuplicate};
-pub use instalment_plans::{NewPlan, PlanEnd, PlanRow, PlanStatus, Stamped};
+pub use instalment_plans::{NewPlan, PlanDecision, PlanEnd, PlanRow, PlanStatus, Stamped};
 pub use postgres::PgStore;
 pub use sql::SqlStore;
 pub use sqlite::SqliteStore;
@@ -329,10 +329,11 @@ pub trait Store: Send + Sync {
     /// Stores a proposed plan with its instalments and its `plan.proposed`
     /// audit entry, in one transaction. Returns it as stored.
     async fn propose_plan(&self, plan: &NewPlan, actor: &Actor) -> Result<PlanRow>;
-    /// Approves (`approve`) or rejects a proposed plan, audited
-    /// (`plan.approved`, `plan.rejected`). A plan no longer proposed is a
-    /// `Conflict` saying what it is; an unknown one `NotFound`.
-    async fn decide_plan(&self, id: i64, approve: bool, actor: &Actor) -> Result<PlanRow>;
+    /// Approves or rejects a proposed plan, audited (`plan.approved`,
+    /// `plan.rejected`); an approval queues the client's confirmation (sent
+    /// by the sender with the duplicates) in the same transaction. A plan no
+    /// longer proposed is a `Conflict` saying what it is; an unknown one `NotFound`.
+    async fn decide_plan(&self, id: i64, decision: &PlanDecision, actor: &Actor) -> Result<PlanRow>;
     /// Marks an approved plan completed or broken, audited (`plan.completed`,
     /// `plan.broken`); false when it was no longer approved (nothing written).
     async fn close_plan(&self, id: i64, end: PlanEnd, actor: &Actor) -> Result<bool>;

@@ -545,8 +545,8 @@ where
         self.plans_propose(plan, actor).await
     }
 
-    async fn decide_plan(&self, id: i64, approve: bool, actor: &Actor) -> Result<super::PlanRow> {
-        self.plans_decide(id, approve, actor).await
+    async fn decide_plan(&self, id: i64, decision: &super::PlanDecision, actor: &Actor) -> Result<super::PlanRow> {
+        self.plans_decide(id, decision, actor).await
     }
 
     async fn close_plan(&self, id: i64, end: super::PlanEnd, actor: &Actor) -> Result<bool> {

@@ -200,7 +200,7 @@ async fn an_approved_plan_is_confirmed_to_the_client_once_by_e_mail() {
         assert!(received[0].to.contains(&"compta@c1.example.fr".to_string()), "{:?}", received[0].to);
         let m = received[0].parsed();
         assert_eq!(m.subject(), Some("Échéancier de paiement – factures F-1 et F-2"));
-        let text = m.body_text(0).unwrap().replace('\u{202f}', " ").replace('\u{a0}', " ");
+        let text = m.body_text(0).unwrap().replace(['\u{202f}', '\u{a0}'], " ");
         for expected in [
             "échéance 1 : 333,34 € au plus tard le 31/03/2026",
             "échéance 2 : 333,34 € au plus tard le 30/04/2026",

@@ -36,9 +36,9 @@ pub fn help(lang: Language, public: bool) -> Reply {
     let mut lines: Vec<String> = usages(lang).into_iter().map(|(_, usage)| format!("/relance {usage}")).collect();
     lines.push(
         if fr {
-            "Ajoutez --public pour que la réponse soit visible de tout le canal. status et help : toute l'équipe ; pause, resume, promise, dispute, resolve : la finance et le commercial du client ; digest : la finance."
+            "Ajoutez --public pour que la réponse soit visible de tout le canal. status et help : toute l'équipe ; pause, resume, promise, dispute, resolve, echeancier : la finance et le commercial du client ; digest et décision d'un échéancier : la finance."
         } else {
-            "Add --public to show the answer to the whole channel. status and help: the whole team; pause, resume, promise, dispute, resolve: finance and the client's sales rep; digest: finance."
+            "Add --public to show the answer to the whole channel. status and help: the whole team; pause, resume, promise, dispute, resolve, echeancier: finance and the client's sales rep; digest and deciding a plan: finance."
         }
         .to_string(),
     );

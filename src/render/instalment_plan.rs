@@ -93,3 +93,86 @@ fn subject(numbers: &str, single: bool, lang: Language) -> String {
         (Language::En, false) => format!("Payment plan – invoices {numbers}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ClientId, Currency, InvoiceNumber};
+    use crate::ledger::Hold;
+    use crate::policy::instalments::{Frequency, Instalment, InstalmentPlan};
+    use crate::store::{Actor, PlanStatus, Stamped};
+    use rust_decimal_macros::dec;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn an_english_confirmation_lists_the_instalments_the_invoice_and_what_a_miss_does() {
+        let number = InvoiceNumber::parse("F-7").unwrap();
+        let invoice = InvoiceState {
+            number: number.clone(),
+            issue_date: day("2026-02-01"),
+            due_date: day("2026-03-01"),
+            amount: dec!(250),
+            currency: Currency::EUR,
+            paid_at_import: dec!(0),
+            payments: vec![],
+            hold: Hold::default(),
+            last_stage: None,
+            description: "Maintenance".into(),
+        };
+        let instalment = |n, date: &str, amount| Instalment { number: n, due_date: day(date), amount };
+        let plan = PlanRow {
+            id: 4,
+            client_id: ClientId::parse("C1").unwrap(),
+            invoices: vec![number],
+            frequency: Frequency::Weekly,
+            language: Language::En,
+            schedule: InstalmentPlan {
+                currency: Currency::EUR,
+                total: dec!(250),
+                instalments: vec![instalment(1, "2026-04-06", dec!(125)), instalment(2, "2026-04-13", dec!(125))],
+            },
+            status: PlanStatus::Approved,
+            proposed: Stamped { actor: Actor { name: "Julie".into(), via: "slack".into() }, at: chrono::Utc::now() },
+            decided: None,
+            closed_at: None,
+            missed_number: None,
+        };
+        let mut client = Client::new(ClientId::parse("C1").unwrap(), "Dupont Ltd");
+        client.language = Language::En;
+        let company = Company {
+            name: "Acme".into(),
+            iban: Some("FR7630006000011234567890189".into()),
+            contact_name: "Claire Martin".into(),
+            contact_email: "claire@acme.fr".into(),
+            ..Company::default()
+        };
+        let text = render_plan_confirmation(
+            &client,
+            &plan,
+            &[&invoice],
+            2,
+            day("2026-03-30"),
+            &company,
+            &Templates::builtin(),
+        )
+        .unwrap();
+        assert_eq!(text.subject, "Payment plan – invoice F-7");
+        let body = text.body.replace(['\u{a0}', '\u{202f}'], " ");
+        for expected in [
+            "the payment plan granted for the following invoice",
+            "F-7",
+            "Maintenance",
+            "in 2 instalments",
+            "- instalment 1: €125.00 by 6 Apr 2026",
+            "- instalment 2: €125.00 by 13 Apr 2026",
+            "unpaid 2 business days after its date would end this plan",
+            "IBAN FR76",
+            "Claire Martin",
+        ] {
+            assert!(body.contains(expected), "{expected:?} missing from:\n{body}");
+        }
+    }
+}

@@ -28,12 +28,16 @@ pub struct Account {
     pub reminders: Vec<SentReminder>,
     /// Open invoices, and invoices settled in the last 12 months (for the score).
     pub invoices: Vec<InvoiceState>,
+    /// Approved instalment plans on some of these invoices (`policy::plan_progress`
+    /// says whether each still holds them).
+    #[serde(default)]
+    pub plans: Vec<PlanInForce>,
 }
 
 impl Account {
     /// A client with these invoices, no hold and no reminder yet.
     pub fn new(client: Client, invoices: Vec<InvoiceState>) -> Self {
-        Self { client, hold: Hold::default(), reminders: Vec::new(), invoices }
+        Self { client, hold: Hold::default(), reminders: Vec::new(), invoices, plans: Vec::new() }
     }
 }
 
@@ -46,6 +50,17 @@ pub struct Hold {
     pub dispute: Option<String>,
     /// The client promised to pay by this date: no reminder until it has passed.
     pub promise_date: Option<NaiveDate>,
+}
+
+/// An approved instalment plan (échéancier): while it is kept, its invoices
+/// are chased on the instalments' dates instead of their own due dates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanInForce {
+    pub id: i64,
+    pub invoices: Vec<InvoiceNumber>,
+    /// What the invoices owed when the plan was made; the instalments sum to it.
+    pub total: Decimal,
+    pub instalments: Vec<crate::policy::instalments::Instalment>,
 }
 
 /// One reminder sent to a client (all the invoices it listed share it).

@@ -153,7 +153,8 @@ async fn a_dispute_stops_reminders_and_cash_difficulty_points_to_instalments() {
         let cash = button(&fakes, "Menuiserie Roux", "cash_difficulty").await;
         let answer: Value = post(&bot, &fakes, submission("U02JULIE", &cash, json!({}))).await.json().await.unwrap();
         assert_eq!(answer["response_action"], "update", "{}", bot.name);
-        assert!(answer["view"]["blocks"][0]["text"]["text"].as_str().unwrap().contains("/relance echeancier"));
+        let told = answer["view"]["blocks"][0]["text"]["text"].as_str().unwrap();
+        assert!(told.contains("/relance echeancier C4 3"), "{told}");
         assert_eq!(outcomes(&bot).await.last(), Some(&Outcome::CashDifficulty), "{}", bot.name);
         assert!(to_call(&bot, "2026-03-16").await.is_empty(), "{}", bot.name);
         bot.stop().await;

@@ -463,3 +463,65 @@ async fn a_pause_from_the_chat_withdraws_todays_entry_and_a_resume_brings_it_bac
         bot.running.stop().await.unwrap();
     }
 }
+
+/// Clicks a reply's button (`status:<n>`, its `value` the command it runs) as `user`;
+/// the answer that reaches `response_url`.
+async fn click_command(bot: &Bot, user: &str, value: &str) -> Value {
+    let before = bot.responses().await.len();
+    let payload = json!({
+        "type": "block_actions",
+        "user": {"id": user, "username": "someone", "team_id": "T0001"},
+        "container": {"type": "message", "message_ts": "1.2", "channel_id": "C0FINANCE", "is_ephemeral": true},
+        "response_url": bot.respond_url(),
+        "actions": [{"action_id": "status:0", "block_id": "choices", "value": value, "type": "button"}]
+    });
+    let body = serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap();
+    let ts = Utc::now().timestamp();
+    assert_eq!(bot.post("/slack/interactions", &body, ts, Some(&sign(&body, ts))).await.status(), 200);
+    for _ in 0..100 {
+        if let Some(answer) = bot.responses().await.get(before) {
+            return answer.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{}: no answer to the click on {value:?}", bot.name);
+}
+
+#[tokio::test]
+async fn the_owner_proposes_an_instalment_plan_and_only_finance_approves_it_with_the_button() {
+    for test_store in test_stores().await {
+        let bot = Bot::start(test_store, monday()).await;
+        import_ledger(bot.store.as_ref()).await;
+        let before = bot.store.audit_log(None, 1000).await.unwrap().len();
+        let refused = texts(&bot.command(PAUL, "echeancier F-2026-004 2").await);
+        assert!(refused.contains("rien n'a changé"), "{refused}");
+        let bad = texts(&bot.command(JULIE, "échéancier F-2026-004 30").await);
+        assert!(bad.contains("maximum of 24"), "{bad}");
+        assert_eq!(bot.store.audit_log(None, 1000).await.unwrap().len(), before, "{}: nothing written", bot.name);
+
+        // Julie owns C4: she proposes two instalments from 30 March.
+        let answer = bot.command(JULIE, "échéancier F-2026-004 2 30/03").await;
+        let text = texts(&answer);
+        assert!(text.contains("Échéancier n° 1 proposé — Menuiserie Roux (C4) : 310,00 €"), "{text}");
+        assert!(text.contains("1. 30/03/2026 · 155,00 €") && text.contains("2. 30/04/2026 · 155,00 €"), "{text}");
+        let actions = answer["blocks"].as_array().unwrap().iter().find(|b| b["type"] == "actions").cloned();
+        let buttons = actions.expect("Approve / Reject")["elements"].as_array().unwrap().clone();
+        let values: Vec<&str> = buttons.iter().map(|b| b["value"].as_str().unwrap()).collect();
+        assert_eq!(values, ["echeancier approve 1", "echeancier reject 1"], "{}", bot.name);
+
+        // Julie may not approve it; Claire (finance) does, once.
+        let refused = texts(&click_command(&bot, JULIE, "echeancier approve 1").await);
+        assert!(refused.contains("seule la finance peut approuver"), "{refused}");
+        let approved = texts(&click_command(&bot, CLAIRE, "echeancier approve 1").await);
+        assert!(approved.contains("Échéancier n° 1 approuvé"), "{approved}");
+        let again = texts(&click_command(&bot, CLAIRE, "echeancier reject 1").await);
+        assert!(again.contains("already approved"), "{again}");
+        let plan = bot.store.plan(1).await.unwrap().unwrap();
+        assert_eq!(plan.status, relance::store::PlanStatus::Approved, "{}", bot.name);
+        let audit = bot.audit_actions("C4").await;
+        let by = |action: &str, who: &str| (action.to_string(), who.to_string(), "slack".to_string());
+        assert!(audit.contains(&by("plan.proposed", "Julie Roux")), "{audit:?}");
+        assert!(audit.contains(&by("plan.approved", "Claire Martin")), "{audit:?}");
+        bot.running.stop().await.unwrap();
+    }
+}

@@ -129,6 +129,31 @@ pub const SUB_COMMANDS: &[SubCommand] = &[
         fr: "Publier de nouveau le digest du jour (finance)",
         options: &[],
     },
+    SubCommand {
+        name: "echeancier",
+        en: "Propose an instalment plan for an invoice or a client (finance approves it)",
+        fr: "Proposer un échéancier pour une facture ou un client (la finance l'approuve)",
+        options: &[
+            OptionSpec {
+                name: "invoice-or-client",
+                en: "Invoice number, or client id, SIREN or name",
+                fr: "Numéro de facture, ou identifiant, SIREN ou nom du client",
+                required: true,
+            },
+            OptionSpec {
+                name: "instalments",
+                en: "Number of monthly instalments (1 to 24)",
+                fr: "Nombre de mensualités (1 à 24)",
+                required: true,
+            },
+            OptionSpec {
+                name: "first-date",
+                en: "First instalment's date (default: in a week)",
+                fr: "Date de la première échéance (par défaut : dans une semaine)",
+                required: false,
+            },
+        ],
+    },
     SubCommand { name: "help", en: "How to use /relance", fr: "Utiliser /relance", options: &[] },
 ];
 
@@ -232,7 +257,10 @@ mod tests {
         let subs = relance["options"].as_array().unwrap();
         assert!(subs.len() <= 25);
         let names: Vec<&str> = subs.iter().map(|s| s["name"].as_str().unwrap()).collect();
-        assert_eq!(names, ["status", "pause", "resume", "promise", "dispute", "resolve", "digest", "help"]);
+        assert_eq!(
+            names,
+            ["status", "pause", "resume", "promise", "dispute", "resolve", "digest", "echeancier", "help"]
+        );
         for sub in subs {
             let path = format!("relance {}", sub["name"]);
             check_described(sub, &path);
@@ -272,6 +300,13 @@ mod tests {
         let status = sub_command("status").unwrap();
         assert_eq!(command_text(status, &[("client".into(), "ACME".into())], true), "status ACME --public");
         assert_eq!(command_text(sub_command("help").unwrap(), &[("other".into(), "x".into())], false), "help");
+        let plan = sub_command("echeancier").unwrap();
+        let typed = [
+            ("first-date".into(), "15/04".into()),
+            ("instalments".into(), "3".into()),
+            ("invoice-or-client".into(), "Garage Martin".into()),
+        ];
+        assert_eq!(command_text(plan, &typed, false), "echeancier Garage Martin 3 15/04");
         assert!(sub_command("delete").is_none());
     }
 }

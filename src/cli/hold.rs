@@ -81,14 +81,16 @@ async fn current(app: &App, args: &TargetArgs, today: NaiveDate) -> anyhow::Resu
             .ok_or_else(|| UserError(format!("no invoice {number}")))?;
         return Ok((held, format!("invoice {number}")));
     }
-    let query = args.client.as_deref().unwrap_or_default();
-    let clients = ClientIndex::new(app.store.clients().await?);
-    let id: ClientId = match clients.find(query) {
-        Found::One(client) => client.id.clone(),
-        Found::Several(c) => {
-            return Err(UserError(format!("{query:?} matches {} clients: be more precise", c.len())).into())
-        }
-        Found::None(_) => return Err(UserError(format!("no client matches {query:?}")).into()),
-    };
+    let id = find_client(app, args.client.as_deref().unwrap_or_default()).await?;
     Ok((holds::client_hold(app.store.as_ref(), &id, today).await?, format!("client {id}")))
+}
+
+/// The one client `query` names (id, SIREN or name), or a user error.
+pub(super) async fn find_client(app: &App, query: &str) -> anyhow::Result<ClientId> {
+    let clients = ClientIndex::new(app.store.clients().await?);
+    match clients.find(query) {
+        Found::One(client) => Ok(client.id.clone()),
+        Found::Several(c) => Err(UserError(format!("{query:?} matches {} clients: be more precise", c.len())).into()),
+        Found::None(_) => Err(UserError(format!("no client matches {query:?}")).into()),
+    }
 }

@@ -10,6 +10,7 @@ mod config_check;
 mod demo;
 mod discord;
 mod duplicate;
+mod echeancier;
 mod hold;
 mod letter;
 mod plan;
@@ -88,6 +89,10 @@ pub enum Command {
     Resolve(hold::TargetArgs),
     /// E-mail a client a duplicate of invoices it did not receive (PDF attached, or their details).
     Duplicate(duplicate::DuplicateArgs),
+    /// Instalment plans (échéancier): `echeancier <invoice|client> <n>` proposes
+    /// one, `echeancier approve|reject <plan-id>` decides it (finance).
+    #[command(name = "echeancier", visible_alias = "plan-instalments")]
+    Echeancier(echeancier::EcheancierArgs),
     /// Run the bot: HTTP server (clicks, decision links, /digest, /healthz,
     /// /metrics), the morning digest on schedule, the decision engine.
     Serve,
@@ -156,6 +161,7 @@ pub async fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<()>
                 Command::Promise(args) => hold::promise(&app, args).await,
                 Command::Resolve(args) => hold::resolve(&app, args).await,
                 Command::Duplicate(args) => duplicate::run(&app, args).await,
+                Command::Echeancier(args) => echeancier::run(&app, args).await,
                 Command::Serve => crate::serve::run(app).await,
                 Command::Digest => digest(app).await,
                 Command::Send => send::run(app).await,

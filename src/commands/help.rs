@@ -13,6 +13,7 @@ fn usages(lang: Language) -> Vec<(&'static str, &'static str)> {
             ("promise", "promise <facture> <date> — promesse de paiement : pas de relance avant la date ; signalée dans le digest si elle n'est pas tenue"),
             ("dispute", "dispute <facture> <motif> — litige : plus de relance sur la facture, signalé dans le digest jusqu'à sa résolution"),
             ("resolve", "resolve <facture> — litige réglé (lève aussi promesse et pause de la facture)"),
+            ("echeancier", "echeancier <facture|client> <n> [première date] — propose un échéancier de n mensualités (finance ou commercial du client) ; echeancier approve|reject <n°> : la finance décide"),
             ("digest", "digest — publie à nouveau le digest du jour (finance)"),
             ("help", "help — cette aide"),
         ],
@@ -23,6 +24,7 @@ fn usages(lang: Language) -> Vec<(&'static str, &'static str)> {
             ("promise", "promise <invoice> <date> — a promise to pay: no reminder before the date; flagged in the digest if broken"),
             ("dispute", "dispute <invoice> <reason> — a dispute: no reminder on the invoice, listed in the digest until resolved"),
             ("resolve", "resolve <invoice> — the dispute is settled (also lifts the invoice's promise and pause)"),
+            ("echeancier", "echeancier <invoice|client> <n> [first date] — proposes a plan of n monthly instalments (finance or the client's sales rep); echeancier approve|reject <id>: finance decides"),
             ("digest", "digest — posts today's digest again (finance)"),
             ("help", "help — this help"),
         ],
@@ -34,9 +36,9 @@ pub fn help(lang: Language, public: bool) -> Reply {
     let mut lines: Vec<String> = usages(lang).into_iter().map(|(_, usage)| format!("/relance {usage}")).collect();
     lines.push(
         if fr {
-            "Ajoutez --public pour que la réponse soit visible de tout le canal. status et help : toute l'équipe ; pause, resume, promise, dispute, resolve : la finance et le commercial du client ; digest : la finance."
+            "Ajoutez --public pour que la réponse soit visible de tout le canal. status et help : toute l'équipe ; pause, resume, promise, dispute, resolve, echeancier : la finance et le commercial du client ; digest et décision d'un échéancier : la finance."
         } else {
-            "Add --public to show the answer to the whole channel. status and help: the whole team; pause, resume, promise, dispute, resolve: finance and the client's sales rep; digest: finance."
+            "Add --public to show the answer to the whole channel. status and help: the whole team; pause, resume, promise, dispute, resolve, echeancier: finance and the client's sales rep; digest and deciding a plan: finance."
         }
         .to_string(),
     );

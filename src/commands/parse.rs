@@ -19,12 +19,39 @@ const MAX_DAYS: u32 = 365;
 /// A sub-command and its arguments, as typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    Status { client: String },
-    Pause { client: String, until: When, reason: Option<String> },
-    Resume { client: String },
-    Promise { invoice: String, by: When },
-    Dispute { invoice: String, reason: String },
-    Resolve { invoice: String },
+    Status {
+        client: String,
+    },
+    Pause {
+        client: String,
+        until: When,
+        reason: Option<String>,
+    },
+    Resume {
+        client: String,
+    },
+    Promise {
+        invoice: String,
+        by: When,
+    },
+    Dispute {
+        invoice: String,
+        reason: String,
+    },
+    Resolve {
+        invoice: String,
+    },
+    /// An instalment plan for an invoice or a client: `count` instalments from `first`.
+    Echeancier {
+        target: String,
+        count: u32,
+        first: Option<When>,
+    },
+    /// Finance approves or rejects a proposed plan.
+    DecidePlan {
+        plan: i64,
+        approve: bool,
+    },
     Digest,
     Help,
 }
@@ -87,6 +114,10 @@ pub enum Missing {
     DaysOrDate,
     Date,
     Reason,
+    /// The number of instalments (1 to 24).
+    Count,
+    /// A plan's number.
+    Plan,
 }
 
 impl UsageError {
@@ -115,6 +146,10 @@ impl UsageError {
                     (Missing::Date, false) => "the date (2026-12-15, 15/12/2026 or 15/12)",
                     (Missing::Reason, true) => "le motif",
                     (Missing::Reason, false) => "the reason",
+                    (Missing::Count, true) => "le nombre d'échéances (1 à 24)",
+                    (Missing::Count, false) => "the number of instalments (1 to 24)",
+                    (Missing::Plan, true) => "le numéro de l'échéancier",
+                    (Missing::Plan, false) => "the plan's number",
                 };
                 if fr {
                     format!("« {command} » : il manque {what}.")
@@ -164,6 +199,7 @@ pub fn parse(text: &str) -> Result<Parsed, UsageError> {
             let invoice = one("resolve", args, Missing::Invoice)?;
             Command::Resolve { invoice }
         }
+        "echeancier" | "plan" => echeancier(args)?,
         "digest" => none("digest", args, Command::Digest)?,
         "help" | "aide" => Command::Help,
         _ => return Err(UsageError::Unknown(first.to_string())),
@@ -222,6 +258,38 @@ fn promise(args: &[&str]) -> Result<Command, UsageError> {
         [invoice, when] => Ok(Command::Promise { invoice: invoice.to_string(), by: date(when)? }),
         [_, _, extra @ ..] => Err(UsageError::Extra { command: "promise", words: extra.join(" ") }),
     }
+}
+
+/// `echeancier <invoice|client…> <n> [first date]`, or
+/// `echeancier approve|reject <plan>` (`approuver`, `refuser`).
+fn echeancier(args: &[&str]) -> Result<Command, UsageError> {
+    const NAME: &str = "echeancier";
+    if let Some((verb, rest)) = args.split_first() {
+        let approve = match crate::lookup::fold(verb).as_str() {
+            "approve" | "approuver" => Some(true),
+            "reject" | "refuser" => Some(false),
+            _ => None,
+        };
+        if let Some(approve) = approve {
+            let plan = one(NAME, rest, Missing::Plan)?;
+            let plan = plan.trim_start_matches(['n', '°', '#']).parse().map_err(|_| missing(NAME, Missing::Plan))?;
+            return Ok(Command::DecidePlan { plan, approve });
+        }
+    }
+    let (first, args) = match args.split_last() {
+        Some((last, before))
+            if last.contains(['/', '-']) && last.chars().next().is_some_and(|c| c.is_ascii_digit()) =>
+        {
+            (Some(date(last)?), before)
+        }
+        _ => (None, args),
+    };
+    let Some((count, target)) = args.split_last() else { return Err(missing(NAME, Missing::Client)) };
+    let Ok(count) = count.parse::<u32>() else { return Err(missing(NAME, Missing::Count)) };
+    if target.is_empty() {
+        return Err(missing(NAME, Missing::Client));
+    }
+    Ok(Command::Echeancier { target: target.join(" "), count, first })
 }
 
 /// A number of days, 1 to [`MAX_DAYS`] (an optional `j`/`d` after it: `7j`).

@@ -99,3 +99,23 @@ fn days_and_dates_without_a_year_are_read_from_today() {
     assert_eq!(When::DayMonth { day: 16, month: 3 }.resolve(today), today);
     assert_eq!(When::DayMonth { day: 29, month: 2 }.resolve(today), d("2028-02-29"));
 }
+
+#[test]
+fn an_instalment_plan_is_asked_for_an_invoice_or_a_client_and_decided_by_number() {
+    let plan = |target: &str, count, first| Command::Echeancier { target: target.into(), count, first };
+    let cases = [
+        ("echeancier F-2026-001 3", Ok(plan("F-2026-001", 3, None))),
+        ("échéancier Garage Martin 4 15/12", Ok(plan("Garage Martin", 4, Some(When::DayMonth { day: 15, month: 12 })))),
+        ("plan ACME 2 2026-04-05", Ok(plan("ACME", 2, Some(When::Date(NaiveDate::from_ymd_opt(2026, 4, 5).unwrap()))))),
+        ("echeancier approve 7", Ok(Command::DecidePlan { plan: 7, approve: true })),
+        ("échéancier refuser n°7", Ok(Command::DecidePlan { plan: 7, approve: false })),
+        ("echeancier", Err(UsageError::Missing { command: "echeancier", what: Missing::Client })),
+        ("echeancier ACME", Err(UsageError::Missing { command: "echeancier", what: Missing::Count })),
+        ("echeancier 3", Err(UsageError::Missing { command: "echeancier", what: Missing::Client })),
+        ("echeancier approve", Err(UsageError::Missing { command: "echeancier", what: Missing::Plan })),
+        ("echeancier ACME 3 32/13", Err(UsageError::BadDate("32/13".into()))),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(parse(text).map(|p| p.command), expected, "{text}");
+    }
+}

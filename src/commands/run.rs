@@ -3,7 +3,7 @@
 
 use super::help::help;
 use super::status_reply::{status_reply, StatusView};
-use super::{Choice, Command, Parsed, Reply, Section};
+use super::{Choice, Command, Parsed, Reply, Section, When};
 use crate::decision::{refusal_text, Refusal};
 use crate::domain::{Client, InvoiceNumber, Language};
 use crate::holds::{self, Held, HoldChange};
@@ -41,9 +41,14 @@ pub(super) async fn run(
         }
         Command::Dispute { invoice, reason } => asked.on_invoice(&invoice, HoldChange::Dispute { reason }).await,
         Command::Resolve { invoice } => asked.on_invoice(&invoice, HoldChange::Resolve).await,
+        Command::Echeancier { target, count, first } => asked.propose_plan(&target, count, first).await,
+        Command::DecidePlan { plan, approve } => asked.decide_plan(plan, approve).await,
         Command::Digest => asked.digest().await,
     }
 }
+
+#[path = "plans.rs"]
+mod plans;
 
 /// A command being answered: who asked, where, how the answer is shown.
 struct Asked<'a> {

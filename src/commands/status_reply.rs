@@ -42,6 +42,7 @@ pub fn status_reply(view: &StatusView<'_>, public: bool) -> Reply {
         sections: [who(view), invoices(view), totals(view), reminders(view)]
             .into_iter()
             .chain(duplicates(view))
+            .chain(plans(view))
             .chain([decisions(view), today(view)])
             .filter(|s| !s.lines.is_empty())
             .collect(),
@@ -205,6 +206,16 @@ fn duplicates(view: &StatusView<'_>) -> Option<Section> {
     let mut lines = crate::status::text::duplicate_lines(&r.duplicates, lang);
     lines.truncate(MAX_HISTORY);
     Some(section(format!("{} ({})", t(lang, "Duplicatas", "Invoice copies"), r.duplicates.len()), lines))
+}
+
+/// The instalment plans, when there are any.
+fn plans(view: &StatusView<'_>) -> Option<Section> {
+    let (r, lang) = (view.report, view.lang);
+    if r.plans.is_empty() {
+        return None;
+    }
+    let lines = crate::status::text::plan_lines(&r.plans, lang);
+    Some(section(format!("{} ({})", t(lang, "Échéanciers", "Instalment plans"), r.plans.len()), lines))
 }
 
 /// The latest decisions taken on the client's proposals.

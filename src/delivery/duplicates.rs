@@ -4,10 +4,12 @@
 //! the same retries as a reminder's e-mail.
 
 use super::worker::{log_settled, Pass, Worker};
+use crate::domain::Language;
 use crate::duplicates::{still_owed, DuplicateCancel};
 use crate::mail::compose_duplicate;
-use crate::render::duplicate::render_duplicate;
-use crate::store::{ClaimedDuplicate, Settled};
+use crate::render::duplicate::{render_duplicate, DuplicateText};
+use crate::render::instalment_plan::render_plan_confirmation;
+use crate::store::{ClaimedDuplicate, PlanStatus, Settled};
 use tracing::Instrument;
 
 impl Worker {
@@ -42,12 +44,20 @@ impl Worker {
             Err(reason) => return Ok(Settled::Cancelled { reason: reason.text(self.lang) }),
         };
         let client = &account.client;
-        let numbers: Vec<_> = owed.iter().map(|i| i.number.clone()).collect();
-        let attachments = self.invoice_attachments(&numbers).await;
-        let text = match render_duplicate(client, &owed, !attachments.is_empty(), today, &self.company, &self.templates)
-        {
-            Ok(text) => text,
-            Err(err) => return Ok(Settled::Failed { error: err.to_string() }),
+        let (text, attachments) = match claimed.plan_id {
+            Some(id) => match self.plan_confirmation(id, client, &owed).await? {
+                Ok(text) => (text, Vec::new()),
+                Err(settled) => return Ok(settled),
+            },
+            None => {
+                let numbers: Vec<_> = owed.iter().map(|i| i.number.clone()).collect();
+                let attachments = self.invoice_attachments(&numbers).await;
+                let attached = !attachments.is_empty();
+                match render_duplicate(client, &owed, attached, today, &self.company, &self.templates) {
+                    Ok(text) => (text, attachments),
+                    Err(err) => return Ok(Settled::Failed { error: err.to_string() }),
+                }
+            }
         };
         let key = &claimed.key;
         match compose_duplicate(&text, &client.name, &claimed.recipient, &self.sender, key, attachments, now) {
@@ -59,5 +69,26 @@ impl Worker {
             }
             Err(err) => Ok(Settled::Failed { error: err.to_string() }),
         }
+    }
+
+    /// The text of plan `id`'s confirmation, or how the attempt ends: a
+    /// plan no longer approved (broken or paid off before the window
+    /// opened) is not confirmed.
+    async fn plan_confirmation(
+        &self,
+        id: i64,
+        client: &crate::domain::Client,
+        owed: &[&crate::ledger::InvoiceState],
+    ) -> anyhow::Result<Result<DuplicateText, Settled>> {
+        let Some(plan) = self.store.plan(id).await?.filter(|p| p.status == PlanStatus::Approved) else {
+            let reason = match self.lang {
+                Language::Fr => "échéancier plus en cours",
+                Language::En => "instalment plan no longer in force",
+            };
+            return Ok(Err(Settled::Cancelled { reason: reason.into() }));
+        };
+        let (grace, today) = (self.instalments.grace_days, self.clock.today());
+        Ok(render_plan_confirmation(client, &plan, owed, grace, today, &self.company, &self.templates)
+            .map_err(|err| Settled::Failed { error: err.to_string() }))
     }
 }

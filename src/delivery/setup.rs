@@ -34,6 +34,7 @@ pub fn worker(loaded: &Loaded, store: Arc<dyn Store>, clock: Clock, templates: T
         store,
         clock,
         calendar: config.policy.calendar.clone(),
+        instalments: config.policy.instalments,
         company: config.company.clone(),
         templates,
         sender: sender(loaded),

@@ -32,6 +32,8 @@ pub struct Worker {
     pub store: Arc<dyn Store>,
     pub clock: Clock,
     pub calendar: Calendar,
+    /// `policy.instalments`: the grace a plan's confirmation states.
+    pub instalments: crate::policy::plan_progress::InstalmentRules,
     pub settings: SendingConfig,
     pub company: Company,
     pub templates: Templates,

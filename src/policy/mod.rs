@@ -13,6 +13,7 @@ pub mod calls;
 pub mod changes;
 pub mod instalments;
 pub mod penalties;
+pub mod plan_progress;
 pub mod planner;
 mod proposal;
 pub mod score;
@@ -45,6 +46,8 @@ pub struct Policy {
     pub calendar: Calendar,
     /// Phone calls between the written reminders (`calls.rs`).
     pub calls: CallRules,
+    /// Instalment plans: the note before each instalment, the grace after it (`plan_progress.rs`).
+    pub instalments: plan_progress::InstalmentRules,
     /// The finance team's language, for the one-line reasons. Set from `digest.language`.
     #[serde(skip)]
     pub language: Language,
@@ -125,6 +128,7 @@ impl Default for Policy {
             min_amount: dec!(0),
             strategic: StrategicRule::default(),
             bad_payers: BadPayerRule::default(),
+            instalments: plan_progress::InstalmentRules::default(),
             penalties: PenaltyRules::default(),
             calendar: Calendar::default(),
             calls: CallRules::default(),

@@ -18,6 +18,7 @@
 //! proposal (the `score` field) or whose bad-payer status decides a stage.
 
 use super::penalties::{indemnity, late_penalties};
+use super::plan_progress::{held_invoices, paid_towards, progress, Standing};
 use super::score::payment_score;
 use super::{Policy, Proposal, ProposedInvoice, StageRule};
 use crate::domain::{Channel, ClientId, ClientKind, Currency, InvoiceNumber, Language, ProposalId, Segment, Stage};
@@ -57,6 +58,8 @@ pub enum Blocked {
     Cooldown { last: NaiveDate, resumes_on: NaiveDate },
     /// What is due in this currency is below `policy.min_amount`.
     BelowMinAmount { currency: Currency, total_due: Decimal, min_amount: Decimal },
+    /// An instalment plan in force: its invoices wait for instalment `number`, due on `date`.
+    InstalmentPlan { plan: i64, number: u32, date: NaiveDate, amount: Decimal },
 }
 
 const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -158,7 +161,9 @@ pub fn next_step(account: &Account, policy: &Policy, today: NaiveDate) -> Option
     let mut score = LazyScore::new(account, today);
     let client_floor = resume_date(&account.hold, today);
     let mut candidates: Vec<(NaiveDate, Stage, &InvoiceNumber)> = Vec::new();
-    for invoice in account.invoices.iter().filter(|inv| inv.is_open() && inv.hold.dispute.is_none()) {
+    let in_plan = plan_held(account, policy, today);
+    let chased = |inv: &&InvoiceState| inv.is_open() && inv.hold.dispute.is_none() && !in_plan.contains(&&inv.number);
+    for invoice in account.invoices.iter().filter(chased) {
         let floor = client_floor.max(resume_date(&invoice.hold, today)).max(cooldown_resumes_on(
             &account.reminders,
             invoice.currency,
@@ -192,6 +197,7 @@ pub fn blocked_reasons(account: &Account, policy: &Policy, today: NaiveDate) -> 
         reasons.push(Blocked::NonBusinessDay);
     }
     push_hold_reasons(&account.hold, None, today, &mut reasons);
+    push_plan_reasons(account, policy, today, &mut reasons);
     for invoice in account.invoices.iter().filter(|inv| inv.is_open()) {
         push_hold_reasons(&invoice.hold, Some(&invoice.number), today, &mut reasons);
     }
@@ -210,6 +216,19 @@ pub fn blocked_reasons(account: &Account, policy: &Policy, today: NaiveDate) -> 
         }
     }
     reasons
+}
+
+/// A [`Blocked::InstalmentPlan`] per plan in force.
+fn push_plan_reasons(account: &Account, policy: &Policy, today: NaiveDate, reasons: &mut Vec<Blocked>) {
+    for plan in &account.plans {
+        let paid = paid_towards(plan, &account.invoices);
+        if let Standing::InForce { next, .. } =
+            progress(plan, paid, &policy.instalments, &policy.calendar, today).standing
+        {
+            let (number, date, amount) = (next.number, next.due_date, next.amount);
+            reasons.push(Blocked::InstalmentPlan { plan: plan.id, number, date, amount });
+        }
+    }
 }
 
 impl Blocked {
@@ -248,6 +267,12 @@ impl Blocked {
             }
             (Blocked::BelowMinAmount { currency, total_due, min_amount }, false) => {
                 format!("amount due {total_due} {currency} is below the minimum of {min_amount} {currency}")
+            }
+            (Blocked::InstalmentPlan { plan, number, date, amount }, true) => {
+                format!("échéancier n° {plan} en cours : échéance {number} de {amount} le {}", day(date))
+            }
+            (Blocked::InstalmentPlan { plan, number, date, amount }, false) => {
+                format!("instalment plan {plan} in force: instalment {number} of {amount} on {}", day(date))
             }
         }
     }
@@ -430,9 +455,10 @@ fn mixes_pre_due_with_overdue(group: &[Due]) -> bool {
 /// Fills `due` (cleared first) with the open, unheld invoices whose next stage is due today.
 fn collect_due(account: &Account, ladder: &Ladder, today: NaiveDate, score: &mut LazyScore, due: &mut Vec<Due>) {
     due.clear();
+    let in_plan = plan_held(account, ladder.policy, today);
     for (index, invoice) in account.invoices.iter().enumerate() {
         let amount_due = invoice.amount_due();
-        if amount_due <= Decimal::ZERO || hold_blocks(&invoice.hold, today) {
+        if amount_due <= Decimal::ZERO || hold_blocks(&invoice.hold, today) || in_plan.contains(&&invoice.number) {
             continue;
         }
         let Some(rule) = ladder.candidate(invoice, today) else { continue };
@@ -449,6 +475,15 @@ fn by_currency<'d>(account: &Account, due: &'d mut [Due]) -> impl Iterator<Item 
         a.currency.cmp(&b.currency).then(x.due_date.cmp(&y.due_date)).then_with(|| x.number.cmp(&y.number))
     });
     due.chunk_by(|a, b| a.currency == b.currency)
+}
+
+/// The invoices an instalment plan in force holds today (none, without
+/// allocating, for the many accounts without a plan).
+fn plan_held<'a>(account: &'a Account, policy: &Policy, today: NaiveDate) -> Vec<&'a InvoiceNumber> {
+    if account.plans.is_empty() {
+        return Vec::new();
+    }
+    held_invoices(&account.plans, &account.invoices, &policy.instalments, &policy.calendar, today)
 }
 
 /// A dispute stops reminders; a promise or a pause delays them until the day after its date.

@@ -76,7 +76,7 @@ fn subject(numbers: &str, single: bool, lang: Language) -> String {
     }
 }
 
-fn invoice_view(i: &InvoiceState, lang: Language, today: NaiveDate) -> InvoiceView {
+pub(super) fn invoice_view(i: &InvoiceState, lang: Language, today: NaiveDate) -> InvoiceView {
     InvoiceView {
         number: i.number.to_string(),
         issue_date: date(i.issue_date, lang),
@@ -90,7 +90,7 @@ fn invoice_view(i: &InvoiceState, lang: Language, today: NaiveDate) -> InvoiceVi
 
 /// The total per currency, in the order the currencies first appear: one
 /// client may owe in two currencies, and they do not add up.
-fn total_due(invoices: &[&InvoiceState], lang: Language) -> String {
+pub(super) fn total_due(invoices: &[&InvoiceState], lang: Language) -> String {
     let mut totals: Vec<(Currency, Decimal)> = Vec::new();
     for i in invoices {
         match totals.iter_mut().find(|(c, _)| *c == i.currency) {

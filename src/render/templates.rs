@@ -61,6 +61,7 @@ builtin_templates!(
     "_signature.txt.j2",
     "email.html.j2",
     "duplicate.txt.j2",
+    "instalment_plan.txt.j2",
 );
 
 /// A compiled set of templates, ready to render.

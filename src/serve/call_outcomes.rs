@@ -196,7 +196,9 @@ pub async fn on_submit(svc: Arc<Services>, user_id: String, button: CallButton, 
     let follow = svc.clone();
     tokio::spawn(async move { refresh_after(&follow).await });
     match outcome {
-        Outcome::CashDifficulty => Json(notice(button.kind.label(lang), &instalments(lang), lang)).into_response(),
+        Outcome::CashDifficulty => {
+            Json(notice(button.kind.label(lang), &instalments(&button.client_id, lang), lang)).into_response()
+        }
         _ => StatusCode::OK.into_response(),
     }
 }
@@ -245,16 +247,17 @@ pub(super) fn noted(outcome: &Outcome, lang: Language) -> String {
 }
 
 /// Cash difficulty: recorded; the instalment plan is the next step, not
-/// made here.
-pub(super) fn instalments(lang: Language) -> String {
+/// made here: the answer gives the command, pre-filled with the client and
+/// three instalments, to adjust and type.
+pub(super) fn instalments(client: &crate::domain::ClientId, lang: Language) -> String {
     match lang {
-        Language::Fr => {
-            "📞 Noté : difficulté de trésorerie. Un échéancier peut être proposé au client avec `/relance echeancier`."
-                .into()
-        }
-        Language::En => {
-            "📞 Noted: cash difficulty. An instalment plan can be offered to the client with `/relance echeancier`."
-                .into()
-        }
+        Language::Fr => format!(
+            "📞 Noté : difficulté de trésorerie. Proposez un échéancier au client avec `/relance echeancier {client} 3` \
+             (nombre d'échéances, puis la première date si besoin : `/relance echeancier {client} 3 15/04`)."
+        ),
+        Language::En => format!(
+            "📞 Noted: cash difficulty. Offer the client an instalment plan with `/relance echeancier {client} 3` \
+             (the number of instalments, then the first date if needed: `/relance echeancier {client} 3 15/04`)."
+        ),
     }
 }

@@ -58,7 +58,7 @@ async fn recorded(svc: Arc<Services>, found: &super::call_outcomes::Found, outco
     }
     let lang = svc.lang();
     let text = match outcome {
-        Outcome::CashDifficulty => instalments(lang),
+        Outcome::CashDifficulty => instalments(&found.task.client_id, lang),
         _ => noted(&outcome, lang),
     };
     tokio::spawn(async move { refresh_after(&svc).await });

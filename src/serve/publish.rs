@@ -20,6 +20,7 @@ use crate::digest::teams::teams_digest_cards;
 use crate::digest::teams_calls::teams_call_cards;
 use crate::digest::{CallEntry, DigestEntry, DigestHeader};
 use crate::domain::ProposalId;
+use crate::instalment_plans;
 use crate::people::Platform;
 use crate::policy::aged::Figures;
 use crate::policy::calls::{CallPlanner, CallTask};
@@ -79,9 +80,11 @@ async fn compute(svc: &Services, today: NaiveDate) -> anyhow::Result<Computed> {
     let mut calls = CallPlanner::for_the_day(&config.policy, &attempts, today);
     let mut figures = Figures::new(today, crate::cli::DSO_PERIOD_DAYS);
     let mut changes = Changes::new(since.unwrap_or(today - Days::new(1)), today);
+    let mut ended_plans = Vec::new();
     let last_import_at = svc
         .store
         .ledger_pages(today, &mut |accounts| {
+            ended_plans.extend(accounts.iter().flat_map(|a| instalment_plans::ended(a, &config.policy, today)));
             planner.add(&accounts);
             calls.add(&accounts);
             figures.add(&accounts);
@@ -91,7 +94,9 @@ async fn compute(svc: &Services, today: NaiveDate) -> anyhow::Result<Computed> {
         .await?;
     let proposals = planner.finish();
     let (aged, dso) = (figures.aged(), figures.dso());
-    let header = build::header(&HeaderInput {
+    let actor = Actor { name: "relance".into(), via: "digest".into() };
+    let ended_plans = instalment_plans::record_ends(svc.store.as_ref(), ended_plans, &actor).await?;
+    let mut header = build::header(&HeaderInput {
         today,
         now: svc.clock.now(),
         tz: svc.clock.tz(),
@@ -104,6 +109,8 @@ async fn compute(svc: &Services, today: NaiveDate) -> anyhow::Result<Computed> {
         max_ledger_age_hours: config.digest.max_ledger_age_hours,
         proposals: proposals.len(),
     });
+    let plan_lines = ended_plans.iter().map(|e| instalment_plans::end_line(e, svc.lang()));
+    header.lines.splice(0..0, plan_lines);
     let states = proposals
         .into_iter()
         .map(|p| {

@@ -9,10 +9,11 @@ pub mod text;
 use crate::domain::{Channel, Client, Currency, ProposalId, Stage};
 use crate::ledger::{Account, Hold, InvoiceState, Ledger};
 use crate::policy::aged::{aged_balance, AgedBalance};
+use crate::policy::plan_progress::{paid_towards, progress, Progress};
 use crate::policy::planner::next_step;
 use crate::policy::score::{payment_score, PaymentScore};
 use crate::policy::{plan, Policy, Proposal};
-use crate::store::{DuplicateRow, ReminderRecord, Store};
+use crate::store::{DuplicateRow, PlanRow, PlanStatus, ReminderRecord, Store};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -33,6 +34,8 @@ pub struct StatusReport {
     pub letters: Vec<LetterView>,
     /// Copies of invoices asked for (the client said it never received them).
     pub duplicates: Vec<DuplicateRow>,
+    /// Instalment plans, oldest first, with where the approved ones stand today.
+    pub plans: Vec<PlanView>,
     pub pending_proposal: Option<Proposal>,
     pub next_step: Option<NextStepView>,
 }
@@ -51,6 +54,13 @@ pub struct OpenInvoice {
     /// The last stage this invoice received, and when.
     pub last_stage: Option<(Stage, NaiveDate)>,
     pub hold: Hold,
+}
+
+/// A stored instalment plan and, while approved, where it stands today.
+#[derive(Debug, Serialize)]
+pub struct PlanView {
+    pub plan: PlanRow,
+    pub progress: Option<Progress>,
 }
 
 /// A formal notice letter the sender wrote, and when a person posted it.
@@ -83,8 +93,10 @@ pub async fn gather(
     };
     let reminders = store.reminders(&client.id).await?;
     let letters = letters(store, &reminders).await?;
+    let account_invoices = account.invoices.clone();
     let mut report = build(account, reminders, letters, policy, today);
     report.duplicates = store.duplicates(&client.id).await?;
+    report.plans = plan_views(store.plans(&client.id).await?, &account_invoices, policy, today);
     Ok(Some(report))
 }
 
@@ -114,9 +126,25 @@ pub fn build(
         reminders,
         letters,
         duplicates: Vec::new(),
+        plans: Vec::new(),
         pending_proposal,
         next_step,
     }
+}
+
+/// Each plan, with its progress when it is approved (the others have none).
+fn plan_views(plans: Vec<PlanRow>, invoices: &[InvoiceState], policy: &Policy, today: NaiveDate) -> Vec<PlanView> {
+    plans
+        .into_iter()
+        .map(|plan| {
+            let progress = (plan.status == PlanStatus::Approved).then(|| {
+                let in_force = plan.in_force();
+                let paid = paid_towards(&in_force, invoices);
+                progress(&in_force, paid, &policy.instalments, &policy.calendar, today)
+            });
+            PlanView { plan, progress }
+        })
+        .collect()
 }
 
 /// The letters of the reminders sent by registered letter, from their

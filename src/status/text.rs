@@ -61,6 +61,7 @@ pub fn render(r: &StatusReport, lang: Language) -> String {
     write_aged(&mut out, &r.aged, lang);
     write_reminders(&mut out, r, lang);
     write_duplicates(&mut out, r, lang);
+    write_plans(&mut out, r, lang);
     write_next(&mut out, r, lang);
     out
 }
@@ -155,6 +156,59 @@ fn write_duplicates(out: &mut String, r: &StatusReport, lang: Language) {
     for line in duplicate_lines(&r.duplicates, lang) {
         let _ = writeln!(out, "  {line}");
     }
+}
+
+/// The instalment plans, each with its schedule.
+fn write_plans(out: &mut String, r: &StatusReport, lang: Language) {
+    if r.plans.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{} ({})", t(lang, "Échéanciers", "Instalment plans"), r.plans.len());
+    for line in plan_lines(&r.plans, lang) {
+        let _ = writeln!(out, "  {line}");
+    }
+}
+
+/// A plan's heading line, then one line per instalment (paid, next, or
+/// to come), newest plan first: shared by `relance status` and `/relance status`.
+pub fn plan_lines(plans: &[super::PlanView], lang: Language) -> Vec<String> {
+    use crate::policy::plan_progress::Standing;
+    use crate::store::PlanStatus;
+    let mut lines = Vec::new();
+    for view in plans.iter().rev() {
+        let (plan, currency) = (&view.plan, view.plan.schedule.currency);
+        let status = match plan.status {
+            PlanStatus::Proposed => t(lang, "proposé, à approuver", "proposed, to approve"),
+            PlanStatus::Approved => t(lang, "en cours", "in force"),
+            PlanStatus::Rejected => t(lang, "refusé", "rejected"),
+            PlanStatus::Completed => t(lang, "soldé", "paid in full"),
+            PlanStatus::Broken => t(lang, "rompu", "broken"),
+        };
+        let invoices: Vec<String> = plan.invoices.iter().map(ToString::to_string).collect();
+        lines.push(format!(
+            "n° {} · {} · {} · {status}",
+            plan.id,
+            invoices.join(", "),
+            format::money(plan.schedule.total, currency, lang),
+        ));
+        let paid_count = view.progress.as_ref().map_or(0, |p| p.paid_count);
+        let next = match view.progress.as_ref().map(|p| &p.standing) {
+            Some(Standing::InForce { next, .. }) => Some(next.number),
+            _ => None,
+        };
+        for i in &plan.schedule.instalments {
+            let mark = if i.number <= paid_count {
+                t(lang, " · payée", " · paid")
+            } else if Some(i.number) == next {
+                t(lang, " · prochaine", " · next")
+            } else {
+                ""
+            };
+            let (date, amount) = (format::date(i.due_date, lang), format::money(i.amount, currency, lang));
+            lines.push(format!("  {}. {date} · {amount}{mark}", i.number));
+        }
+    }
+    lines
 }
 
 /// "30/11/2026 · F-2026-001 → compta@client.fr · envoyé (demandé par Claire

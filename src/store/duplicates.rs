@@ -52,6 +52,8 @@ pub struct ClaimedDuplicate {
     pub recipient: String,
     /// Attempts including this one.
     pub attempts: u32,
+    /// Set when this is an instalment plan's confirmation rather than a duplicate.
+    pub plan_id: Option<i64>,
 }
 
 /// One stored duplicate, for `relance status` and the tests.
@@ -144,7 +146,7 @@ where
             "UPDATE duplicates SET status = 'sending', lease_owner = $2, lease_until = $3, \
              attempts = attempts + 1, updated_at = $1 \
              WHERE id IN (SELECT id FROM duplicates WHERE {DUE} ORDER BY id LIMIT $4{}) \
-             RETURNING id, dup_key, client_id, CAST(invoices AS TEXT), recipient, CAST(attempts AS BIGINT)",
+             RETURNING id, dup_key, client_id, CAST(invoices AS TEXT), recipient, CAST(attempts AS BIGINT), plan_id",
             DB::SKIP_LOCKED
         );
         let mut tx = self.begin_write().await?;
@@ -193,7 +195,7 @@ where
     pub(super) async fn dup_list(&self, client: &ClientId) -> Result<Vec<DuplicateRow>> {
         let sql = "SELECT dup_key, day, client_id, CAST(invoices AS TEXT), recipient, requested_by, status, \
                    CAST(attempts AS BIGINT), message_id, sent_at, last_error \
-                   FROM duplicates WHERE client_id = $1 ORDER BY id";
+                   FROM duplicates WHERE client_id = $1 AND plan_id IS NULL ORDER BY id";
         let mut conn = self.pool().acquire().await?;
         let rows = sqlx::query::<DB>(sql).text(client.as_str()).fetch_all(&mut *conn).await?;
         rows.iter().map(duplicate_row).collect()
@@ -221,6 +223,7 @@ fn claimed(row: &impl Columns) -> Result<ClaimedDuplicate> {
         invoices: numbers(row.text(3)?)?,
         recipient: row.text(4)?.to_string(),
         attempts: attempts(row.int(5)?)?,
+        plan_id: row.opt_int(6)?,
     })
 }
 
@@ -241,7 +244,8 @@ fn duplicate_row(row: &impl Columns) -> Result<DuplicateRow> {
     })
 }
 
-/// `duplicate.sent`, `duplicate.retry`, `duplicate.failed` or `duplicate.cancelled`.
+/// `duplicate.sent`, `duplicate.retry`, `duplicate.failed` or `duplicate.cancelled`
+/// (`plan.confirmation_sent`, … for a plan's confirmation).
 fn settled_audit(claimed: &ClaimedDuplicate, settled: &Settled, actor: &Actor, now: DateTime<Utc>) -> AuditEntry {
     let mut detail = serde_json::json!({ "invoices": claimed.invoices, "attempt": claimed.attempts });
     let action = match settled {
@@ -264,10 +268,14 @@ fn settled_audit(claimed: &ClaimedDuplicate, settled: &Settled, actor: &Actor, n
             "duplicate.cancelled"
         }
     };
+    let action = match claimed.plan_id {
+        Some(_) => action.replace("duplicate.", "plan.confirmation_"),
+        None => action.to_string(),
+    };
     AuditEntry {
         at: now,
         actor: actor.clone(),
-        action: action.into(),
+        action,
         client_id: Some(claimed.client_id.clone()),
         subject: claimed.key.clone(),
         detail,

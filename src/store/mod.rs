@@ -11,6 +11,7 @@ mod board;
 mod call_attempts;
 mod digest_state;
 mod duplicates;
+mod instalment_plans;
 mod jobs;
 mod packed;
 mod postgres;
@@ -26,6 +27,7 @@ pub use digest_state::{
     Settled,
 };
 pub use duplicates::{ClaimedDuplicate, DuplicateRow, NewDuplicate, QueuedDuplicate};
+pub use instalment_plans::{NewPlan, PlanDecision, PlanEnd, PlanRow, PlanStatus, Stamped};
 pub use postgres::PgStore;
 pub use sql::SqlStore;
 pub use sqlite::SqliteStore;
@@ -321,6 +323,24 @@ pub trait Store: Send + Sync {
     /// it was seen already — a retry or a replay, not to be run again. Keys
     /// older than [`SEEN_REQUESTS_KEPT`] are forgotten.
     async fn first_seen(&self, key: &str, at: DateTime<Utc>) -> Result<bool>;
+
+    // ----- Instalment plans (see `instalment_plans`). -----
+
+    /// Stores a proposed plan with its instalments and its `plan.proposed`
+    /// audit entry, in one transaction. Returns it as stored.
+    async fn propose_plan(&self, plan: &NewPlan, actor: &Actor) -> Result<PlanRow>;
+    /// Approves or rejects a proposed plan, audited (`plan.approved`,
+    /// `plan.rejected`); an approval queues the client's confirmation (sent
+    /// by the sender with the duplicates) in the same transaction. A plan no
+    /// longer proposed is a `Conflict` saying what it is; an unknown one `NotFound`.
+    async fn decide_plan(&self, id: i64, decision: &PlanDecision, actor: &Actor) -> Result<PlanRow>;
+    /// Marks an approved plan completed or broken, audited (`plan.completed`,
+    /// `plan.broken`); false when it was no longer approved (nothing written).
+    async fn close_plan(&self, id: i64, end: PlanEnd, actor: &Actor) -> Result<bool>;
+    /// One plan.
+    async fn plan(&self, id: i64) -> Result<Option<PlanRow>>;
+    /// A client's plans, oldest first.
+    async fn plans(&self, client: &ClientId) -> Result<Vec<PlanRow>>;
 
     // ----- Calls (see `call_attempts`). -----
 

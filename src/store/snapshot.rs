@@ -232,7 +232,7 @@ impl AccountsBuilder {
         let mut rows = Cursor::new(list);
         while rows.next_record()? {
             let (client, hold) = client(&mut rows)?;
-            self.accounts.push(Account { client, hold, reminders: Vec::new(), invoices: Vec::new() });
+            self.accounts.push(Account { hold, ..Account::new(client, Vec::new()) });
         }
         Ok(())
     }

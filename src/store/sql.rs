@@ -144,9 +144,16 @@ where
         let sql = snapshot::accounts_page_sql(scope);
         let cutoff = Some(rows::history_cutoff(today));
         let mut builder = AccountsBuilder::default();
+        let mut plans = Self::plans_in_force(&mut tx, client).await?;
         Self::for_each_page(&mut tx, &sql, cutoff, start, scope, |row| {
             builder.add_page(snapshot::accounts_page(row)?)?;
-            sink(builder.take())
+            let mut accounts = builder.take();
+            if !plans.is_empty() {
+                for account in &mut accounts {
+                    account.plans = plans.remove(&account.client.id).unwrap_or_default();
+                }
+            }
+            sink(accounts)
         })
         .await?;
         let last_import = Self::last_import(&mut tx).await?;
@@ -532,6 +539,26 @@ where
 
     async fn first_seen(&self, key: &str, at: DateTime<Utc>) -> Result<bool> {
         self.jobs_first_seen(key, at).await
+    }
+
+    async fn propose_plan(&self, plan: &super::NewPlan, actor: &Actor) -> Result<super::PlanRow> {
+        self.plans_propose(plan, actor).await
+    }
+
+    async fn decide_plan(&self, id: i64, decision: &super::PlanDecision, actor: &Actor) -> Result<super::PlanRow> {
+        self.plans_decide(id, decision, actor).await
+    }
+
+    async fn close_plan(&self, id: i64, end: super::PlanEnd, actor: &Actor) -> Result<bool> {
+        self.plans_close(id, end, actor).await
+    }
+
+    async fn plan(&self, id: i64) -> Result<Option<super::PlanRow>> {
+        self.plans_get(id).await
+    }
+
+    async fn plans(&self, client: &ClientId) -> Result<Vec<super::PlanRow>> {
+        self.plans_of(client).await
     }
 
     async fn record_call_outcome(

@@ -1,0 +1,121 @@
+//! `/relance echeancier …`: an instalment plan proposed from the chat (by
+//! finance or the client's owner, like a hold), answered with its schedule
+//! and Approve / Reject buttons, which run `echeancier approve|reject <id>`
+//! (finance only). The checks and writes are `crate::instalment_plans`,
+//! shared with the CLI.
+
+use super::{Asked, Choice, Reply};
+use crate::domain::{Client, InvoiceNumber, Language};
+use crate::instalment_plans::{self, Covered, PlanError, PlanRequest};
+use crate::people::Role;
+use crate::policy::instalments::Frequency;
+use crate::render::format::{date, money};
+use crate::store::{Actor, PlanRow};
+
+impl Asked<'_> {
+    fn actor(&self) -> Actor {
+        Actor { name: self.person.name.clone(), via: self.platform.as_str().to_string() }
+    }
+
+    /// Proposes the plan and shows its schedule with finance's buttons.
+    pub(super) async fn propose_plan(
+        &self,
+        typed: &str,
+        count: u32,
+        first: Option<super::When>,
+    ) -> anyhow::Result<Reply> {
+        let (store, today) = (self.svc.store.as_ref(), self.svc.clock.today());
+        let invoice = match InvoiceNumber::parse(typed) {
+            Ok(number) => store.invoice_client(&number).await?.map(|client| (number, client)),
+            Err(_) => None,
+        };
+        let (covered, client) = match invoice {
+            Some((number, client_id)) => {
+                let index = self.svc.clients.get(store).await?;
+                let Some(client) = index.get(&client_id).cloned() else {
+                    return Ok(Reply::said(self.t("Ce client vient de disparaître.", "This client just disappeared.")));
+                };
+                (Covered::Invoice(number), client)
+            }
+            None => {
+                let first_text = first.map(|w| format!(" {}", w.resolve(today))).unwrap_or_default();
+                match self.client(typed, &format!("echeancier {{}} {count}{first_text}")).await? {
+                    Ok(client) => (Covered::Client(client.id.clone()), client),
+                    Err(reply) => return Ok(reply),
+                }
+            }
+        };
+        if !self.person.may_hold(client.owner.as_deref()) {
+            return Ok(self.not_allowed(&client));
+        }
+        let first = first.map(|w| w.resolve(today));
+        let request = PlanRequest { covered, count, first, frequency: Frequency::Monthly };
+        let plan = match instalment_plans::propose(store, &request, &self.actor(), today).await {
+            Ok(plan) => plan,
+            Err(PlanError::Store(err)) => return Err(err.into()),
+            Err(err) => return Ok(Reply::said(format!("⚠️ {err}"))),
+        };
+        tracing::info!(by = %self.person.name, client = %client.id, plan = plan.id, "instalment plan proposed by command");
+        let mut reply = self.reply(self.plan_title(&plan, &client), schedule_lines(&plan, self.lang));
+        reply.choices = vec![
+            Choice { label: self.t("Approuver", "Approve"), command: format!("echeancier approve {}", plan.id) },
+            Choice { label: self.t("Refuser", "Reject"), command: format!("echeancier reject {}", plan.id) },
+        ];
+        Ok(reply)
+    }
+
+    /// Finance approves (the confirmation is queued) or rejects a plan.
+    pub(super) async fn decide_plan(&self, id: i64, approve: bool) -> anyhow::Result<Reply> {
+        if self.person.role != Role::Finance {
+            return Ok(Reply::said(self.t(
+                "Désolé, seule la finance peut approuver ou refuser un échéancier : rien n'a changé.",
+                "Sorry, only finance may approve or reject an instalment plan: nothing changed.",
+            )));
+        }
+        let (store, today) = (self.svc.store.as_ref(), self.svc.clock.today());
+        let plan = match instalment_plans::decide(store, id, approve, &self.actor(), today).await {
+            Ok(plan) => plan,
+            Err(PlanError::Store(err)) => return Err(err.into()),
+            Err(err) => return Ok(Reply::said(format!("⚠️ {err}"))),
+        };
+        tracing::info!(by = %self.person.name, plan = plan.id, approve, "instalment plan decided by command");
+        let title = match (approve, self.lang) {
+            (true, Language::Fr) => format!("✅ Échéancier n° {} approuvé : la confirmation part au client", plan.id),
+            (true, Language::En) => {
+                format!("✅ Instalment plan {} approved: the confirmation goes to the client", plan.id)
+            }
+            (false, Language::Fr) => format!("Échéancier n° {} refusé", plan.id),
+            (false, Language::En) => format!("Instalment plan {} rejected", plan.id),
+        };
+        let mut lines = schedule_lines(&plan, self.lang);
+        lines.push(match self.lang {
+            Language::Fr => format!("Décidé par {} ({}).", self.person.name, self.platform.as_str()),
+            Language::En => format!("Decided by {} ({}).", self.person.name, self.platform.as_str()),
+        });
+        Ok(self.reply(title, lines))
+    }
+
+    fn plan_title(&self, plan: &PlanRow, client: &Client) -> String {
+        let total = money(plan.schedule.total, plan.schedule.currency, self.lang);
+        match self.lang {
+            Language::Fr => format!("Échéancier n° {} proposé — {} ({}) : {total}", plan.id, client.name, client.id),
+            Language::En => format!("Instalment plan {} proposed — {} ({}): {total}", plan.id, client.name, client.id),
+        }
+    }
+}
+
+/// The invoices, then one line per instalment.
+fn schedule_lines(plan: &PlanRow, lang: Language) -> Vec<String> {
+    let invoices: Vec<&str> = plan.invoices.iter().map(InvoiceNumber::as_str).collect();
+    let heading = match lang {
+        Language::Fr => format!("Factures : {}", invoices.join(", ")),
+        Language::En => format!("Invoices: {}", invoices.join(", ")),
+    };
+    let currency = plan.schedule.currency;
+    let instalments = plan
+        .schedule
+        .instalments
+        .iter()
+        .map(|i| format!("{}. {} · {}", i.number, date(i.due_date, lang), money(i.amount, currency, lang)));
+    std::iter::once(heading).chain(instalments).collect()
+}

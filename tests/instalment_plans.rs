@@ -1,0 +1,220 @@
+//! Instalment plans (échéancier) through the `relance` binary on simulated
+//! days (`RELANCE_NOW`), on SQLite and (with RELANCE_TEST_POSTGRES_URL)
+//! PostgreSQL: the schedule sums to what is due, bad requests write nothing,
+//! an approved plan holds the invoices' reminders, an imported payment pays
+//! an instalment, and a missed one breaks the plan and brings the policy's
+//! stage back.
+
+mod common;
+
+use assert_cmd::Command;
+use rust_decimal::Decimal;
+use serde_json::Value;
+use std::path::Path;
+
+const CLIENTS: &str = "client_id;name;email;phone;segment;owner;language;kind;siren\n\
+    SGE;Société Générale d'Équipement;ap@sge.fr;;standard;Marc;fr;b2b;\n\
+    DUP;M. Jean Dupont;jean@dupont.fr;;standard;;fr;b2c;\n";
+
+const INVOICES: &str = "number;client_id;issue_date;due_date;amount;currency;paid;description\n\
+    F-2;SGE;06/02/2026;06/03/2026;1 000,00;EUR;;Audit\n\
+    F-5;SGE;06/02/2026;06/03/2026;200,01;EUR;;Fournitures\n\
+    F-3;DUP;01/02/2026;13/02/2026;500,00;EUR;;Réparation\n";
+
+/// The binary on a simulated day, with the shipped configuration.
+fn relance(url: &str, day: &str) -> Command {
+    let mut cmd = Command::cargo_bin("relance").unwrap();
+    cmd.env("DATABASE_URL", url)
+        .env("RELANCE_CONFIG", concat!(env!("CARGO_MANIFEST_DIR"), "/bot-config.yaml"))
+        .env("RELANCE_NOW", day);
+    cmd
+}
+
+fn import(url: &str, dir: &Path, kind: &str, text: &str, day: &str) {
+    let path = dir.join(format!("{kind}.csv"));
+    std::fs::write(&path, text).unwrap();
+    relance(url, day).args(["import", kind, &path.display().to_string()]).assert().success();
+}
+
+fn stdout(cmd: &mut Command) -> String {
+    let output = cmd.output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn refused(cmd: &mut Command) -> String {
+    let output = cmd.output().unwrap();
+    assert!(!output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+    String::from_utf8(output.stderr).unwrap()
+}
+
+/// The clients `relance plan` proposes a reminder to on `day`, with the stage and total.
+fn proposed(url: &str, day: &str) -> Vec<(String, String, String)> {
+    let plan: Value = serde_json::from_str(&stdout(relance(url, day).args(["plan", "--json"]))).unwrap();
+    let field = |p: &Value, k: &str| p[k].as_str().unwrap().to_string();
+    plan.as_array().unwrap().iter().map(|p| (field(p, "client_id"), field(p, "stage"), field(p, "total_due"))).collect()
+}
+
+fn status(url: &str, day: &str) -> Value {
+    serde_json::from_str(&stdout(relance(url, day).args(["status", "SGE", "--json"]))).unwrap()
+}
+
+fn sge_first(total: &str) -> (String, String, String) {
+    ("SGE".into(), "first".into(), total.into())
+}
+
+#[tokio::test]
+async fn a_plan_sums_to_the_amount_due_holds_reminders_and_a_missed_instalment_resumes_them() {
+    for backend in common::test_stores().await {
+        let (url, dir) = (&backend.url, tempfile::tempdir().unwrap());
+        let monday = "2026-03-16";
+        import(url, dir.path(), "clients", CLIENTS, monday);
+        import(url, dir.path(), "invoices", INVOICES, monday);
+        assert!(proposed(url, monday).contains(&sge_first("1200.01")), "{}: no plan yet", backend.name);
+
+        // Bad requests say why and write nothing.
+        for (args, why) in [
+            (vec!["echeancier", "SGE", "0"], "at least 1"),
+            (vec!["echeancier", "SGE", "25"], "maximum of 24"),
+            (vec!["echeancier", "SGE", "three"], "not a number"),
+            (vec!["echeancier", "SGE", "3", "--first", "2026-03-10"], "before today"),
+            (vec!["echeancier", "NOBODY", "3"], "no client matches"),
+            (vec!["echeancier", "approve", "99"], "no instalment plan 99"),
+        ] {
+            let err = refused(relance(url, monday).args(&args));
+            assert!(err.contains(why), "{}: {args:?}: {err}", backend.name);
+        }
+        assert_eq!(status(url, monday)["plans"], Value::Array(vec![]), "{}", backend.name);
+
+        // Three monthly instalments from Monday 23 March, summing to what SGE owes.
+        let text = stdout(relance(url, monday).args(["echeancier", "SGE", "3", "--first", "2026-03-23"]));
+        assert!(text.contains("invoices F-2, F-5: 1200.01 EUR in 3 instalments"), "{text}");
+        assert!(
+            text.contains(" 1. 2026-03-23  400.00 EUR\n   2. 2026-04-23  400.00 EUR\n   3. 2026-05-23  400.01 EUR"),
+            "{text}"
+        );
+        let plan = &status(url, monday)["plans"][0]["plan"];
+        let amounts: Decimal = plan["schedule"]["instalments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["amount"].as_str().unwrap().parse::<Decimal>().unwrap())
+            .sum();
+        assert_eq!(
+            amounts,
+            "1200.01".parse::<Decimal>().unwrap(),
+            "{}: the schedule sums to the amount due",
+            backend.name
+        );
+        assert_eq!(plan["status"], "proposed");
+        let id = plan["id"].as_i64().unwrap().to_string();
+        assert!(
+            proposed(url, monday).contains(&sge_first("1200.01")),
+            "{}: a proposed plan holds nothing",
+            backend.name
+        );
+        let again = refused(relance(url, monday).args(["echeancier", "F-2", "2"]));
+        assert!(again.contains("already in instalment plan"), "{again}");
+
+        stdout(relance(url, monday).args(["echeancier", "approve", &id]));
+        let twice = refused(relance(url, monday).args(["echeancier", "reject", &id]));
+        assert!(twice.contains("already approved"), "{}: {twice}", backend.name);
+        assert_eq!(status(url, monday)["plans"][0]["plan"]["decided"]["actor"]["via"], "cli");
+
+        // While the plan is kept, SGE gets no reminder on its invoices' dates.
+        assert!(!proposed(url, monday).iter().any(|p| p.0 == "SGE"), "{}: approved, SGE is held", backend.name);
+        assert!(proposed(url, monday).iter().any(|p| p.0 == "DUP"), "{}: other clients are not", backend.name);
+
+        // The first instalment is paid on its date: matched from the payments.
+        import(
+            url,
+            dir.path(),
+            "payments",
+            "invoice;amount;date;reference\nF-2;400,00;23/03/2026;VIR 1\n",
+            "2026-03-24",
+        );
+        let progress = &status(url, "2026-03-26")["plans"][0]["progress"];
+        assert_eq!(progress["paid_count"], 1, "{}: {progress}", backend.name);
+        assert_eq!(progress["standing"]["next"]["number"], 2, "{}: {progress}", backend.name);
+        assert!(!proposed(url, "2026-03-26").iter().any(|p| p.0 == "SGE"), "{}: paid, still held", backend.name);
+
+        // The second (Thursday 23 April) is not: still held during the two business days of grace…
+        assert!(!proposed(url, "2026-04-27").iter().any(|p| p.0 == "SGE"), "{}: grace", backend.name);
+        // …missed on Tuesday 28: the plan is broken and the policy's stage is proposed again.
+        assert!(proposed(url, "2026-04-28").contains(&sge_first("800.01")), "{}: escalation resumes", backend.name);
+        stdout(relance(url, "2026-04-28").arg("digest"));
+        let digest = backend.store.digest(common::d("2026-04-28")).await.unwrap().unwrap();
+        let first_line = digest.header["lines"][0].as_str().unwrap_or_default().to_string();
+        assert!(first_line.contains(&format!("Échéancier n° {id} de SGE rompu : échéance 2 impayée")), "{first_line}");
+        let plan = &status(url, "2026-04-28")["plans"][0]["plan"];
+        assert_eq!(
+            (plan["status"].as_str(), plan["missed_number"].as_i64()),
+            (Some("broken"), Some(2)),
+            "{}",
+            backend.name
+        );
+        let text = stdout(relance(url, "2026-04-28").args(["status", "SGE"]));
+        assert!(text.contains("Échéanciers (1)") && text.contains("rompu") && text.contains("1. 23/03/2026"), "{text}");
+        stdout(relance(url, "2026-04-29").arg("digest"));
+        let audit = backend.store.audit_log(None, 100).await.unwrap();
+        let actions: Vec<&str> =
+            audit.iter().filter(|a| a.subject == format!("plan:{id}")).map(|a| a.action.as_str()).collect();
+        assert_eq!(actions, ["plan.broken", "plan.approved", "plan.proposed"], "{}: each step once", backend.name);
+    }
+}
+
+/// Finance approves a plan: the client gets the confirmation with the dates
+/// and amounts, exactly once however often the sender runs or finance clicks.
+#[tokio::test]
+async fn an_approved_plan_is_confirmed_to_the_client_once_by_e_mail() {
+    use common::sending::{at, cid, worker, DAY};
+    use common::smtp::SmtpServer;
+    use relance::instalment_plans::{decide, propose, Covered, PlanRequest};
+    use relance::policy::instalments::Frequency;
+
+    for ts in common::test_stores().await {
+        let (server, smtp) = SmtpServer::start();
+        let dir = tempfile::tempdir().unwrap();
+        let store = ts.store.as_ref();
+        store.import_clients(&[common::client("C1")], &common::actor(), "clients.csv").await.unwrap();
+        let invoices =
+            [common::invoice("F-1", "C1", "2026-03-02", "1000"), common::invoice("F-2", "C1", "2026-03-06", "0.02")];
+        store.import_invoices(&invoices, &common::actor(), "invoices.csv").await.unwrap();
+        let request = PlanRequest {
+            covered: Covered::Client(cid("C1")),
+            count: 3,
+            first: Some(common::d("2026-03-31")),
+            frequency: Frequency::Monthly,
+        };
+        let plan = propose(store, &request, &common::actor(), common::d(DAY)).await.unwrap();
+        let w = worker(&ts, at(10, 0), &smtp, None, dir.path()).await;
+        assert_eq!(w.run_pass().await.unwrap().sent, 0, "{}: nothing before approval", ts.name);
+
+        decide(store, plan.id, true, &common::actor(), common::d(DAY)).await.unwrap();
+        assert!(decide(store, plan.id, true, &common::actor(), common::d(DAY)).await.is_err(), "approved once");
+        assert_eq!(w.run_pass().await.unwrap().sent, 1, "{}", ts.name);
+        assert_eq!(w.run_pass().await.unwrap().sent, 0, "{}: sent once", ts.name);
+
+        let received = server.received();
+        assert_eq!(received.len(), 1, "{}: one e-mail", ts.name);
+        assert!(received[0].to.contains(&"compta@c1.example.fr".to_string()), "{:?}", received[0].to);
+        let m = received[0].parsed();
+        assert_eq!(m.subject(), Some("Échéancier de paiement – factures F-1 et F-2"));
+        let text = m.body_text(0).unwrap().replace(['\u{202f}', '\u{a0}'], " ");
+        for expected in [
+            "échéance 1 : 333,34 € au plus tard le 31/03/2026",
+            "échéance 2 : 333,34 € au plus tard le 30/04/2026",
+            "échéance 3 : 333,34 € au plus tard le 31/05/2026",
+            "Le montant de 1 000,02 € sera réglé en 3 échéances",
+            "facture n° F-1",
+            "facture n° F-2",
+            "IBAN",
+        ] {
+            assert!(text.contains(expected), "{}: {expected:?} missing from:\n{text}", ts.name);
+        }
+        let audit = store.audit_log(Some(&cid("C1")), 50).await.unwrap();
+        let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
+        assert_eq!(actions.iter().filter(|a| **a == "plan.confirmation_sent").count(), 1, "{actions:?}");
+        assert!(store.duplicates(&cid("C1")).await.unwrap().is_empty(), "a confirmation is not a duplicate");
+    }
+}

@@ -39,7 +39,7 @@ pub struct ActForm {
     csrf: String,
 }
 
-fn page(status: StatusCode, html: String) -> Response {
+pub(super) fn page(status: StatusCode, html: String) -> Response {
     (status, Html(html)).into_response()
 }
 
@@ -48,7 +48,7 @@ fn lang_texts(svc: &Services) -> (bool, crate::domain::Language) {
     (lang == crate::domain::Language::Fr, lang)
 }
 
-fn invalid_link(svc: &Services, err: &crate::chat::AuthError) -> Response {
+pub(super) fn invalid_link(svc: &Services, err: &crate::chat::AuthError) -> Response {
     svc.metrics.signature_failed("web");
     tracing::warn!(error = %err, "decision link refused");
     let (fr, lang) = lang_texts(svc);
@@ -60,14 +60,14 @@ fn invalid_link(svc: &Services, err: &crate::chat::AuthError) -> Response {
     page(StatusCode::UNAUTHORIZED, result_page(lang, title, text, false))
 }
 
-fn csrf_for(svc: &Services, token: &str) -> String {
+pub(super) fn csrf_for(svc: &Services, token: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(svc.links.secret()).expect("any key length");
     mac.update(b"relance/csrf:");
     mac.update(token.as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }
 
-fn csrf_ok(svc: &Services, token: &str, given: &str) -> bool {
+pub(super) fn csrf_ok(svc: &Services, token: &str, given: &str) -> bool {
     let mut mac = Hmac::<Sha256>::new_from_slice(svc.links.secret()).expect("any key length");
     mac.update(b"relance/csrf:");
     mac.update(token.as_bytes());
@@ -210,10 +210,11 @@ pub async fn digest(State(svc): State<Arc<Services>>) -> Response {
         }
         let now = unix_now();
         let link = |target: &str, action: Action| svc.links.url(target, action, now);
+        let call_link = |button: &crate::digest::call_buttons::CallButton| svc.links.call_url(button, now);
         // The calls are not stored: the page plans them again from the ledger.
         let (tasks, outcomes) = crate::cli::calls_page(svc.store.as_ref(), &svc.config().policy, day).await?;
         let calls = crate::digest::build::call_entries(tasks, &svc.people(), &outcomes, svc.clock.tz());
-        anyhow::Ok(digest_page(&header, &entries, &calls, svc.lang(), &link))
+        anyhow::Ok(digest_page(&header, &entries, &calls, svc.lang(), &link, &call_link))
     }
     .await;
     match result {
@@ -222,7 +223,7 @@ pub async fn digest(State(svc): State<Arc<Services>>) -> Response {
     }
 }
 
-fn server_error(svc: &Services, err: &anyhow::Error) -> Response {
+pub(super) fn server_error(svc: &Services, err: &anyhow::Error) -> Response {
     tracing::error!(error = %err, "page failed");
     let (fr, lang) = lang_texts(svc);
     let text = if fr {

@@ -30,7 +30,7 @@ use std::sync::Arc;
 pub(super) struct Found {
     pub(super) task: CallTask,
     account: Account,
-    person: Person,
+    pub(super) person: Person,
     /// Where the click came from: the audit's `via`.
     platform: Platform,
 }
@@ -43,10 +43,47 @@ pub(super) async fn find(
     user_id: &str,
     button: &CallButton,
 ) -> anyhow::Result<Result<Found, String>> {
+    match svc.person(platform, user_id) {
+        Some(person) => find_for(svc, person, platform, button).await,
+        None => Ok(Err(refusal_text(&Refusal::Unknown, svc.lang()))),
+    }
+}
+
+/// [`find`] for a person already known (signed in on a link's page).
+pub(super) async fn find_for(
+    svc: &Services,
+    person: Person,
+    platform: Platform,
+    button: &CallButton,
+) -> anyhow::Result<Result<Found, String>> {
     let lang = svc.lang();
-    let Some(person) = svc.person(platform, user_id) else {
-        return Ok(Err(refusal_text(&Refusal::Unknown, lang)));
+    let located = match locate(svc, button).await? {
+        Ok(located) => located,
+        Err(text) => return Ok(Err(text)),
     };
+    if !person.may_hold(located.account.client.owner.as_deref()) {
+        return Ok(Err(not_allowed(lang)));
+    }
+    if let Some(text) = located.answered {
+        return Ok(Err(text));
+    }
+    Ok(Ok(Found { task: located.task, account: located.account, person, platform }))
+}
+
+/// A call as today's list has it, whoever asks.
+pub(super) struct Located {
+    pub(super) task: CallTask,
+    account: Account,
+    /// Today's outcomes, for the page that shows the call.
+    pub(super) outcomes: Vec<crate::store::CallOutcomeRecord>,
+    /// "Cet appel a déjà son issue (…)" when someone answered it today.
+    pub(super) answered: Option<String>,
+}
+
+/// Plans the button's client's call for today as the page does; else why
+/// there is no such call any more.
+pub(super) async fn locate(svc: &Services, button: &CallButton) -> anyhow::Result<Result<Located, String>> {
+    let lang = svc.lang();
     let today = svc.clock.today();
     let store = svc.store.as_ref();
     let Some(account) = store.account(&button.client_id, today).await? else {
@@ -58,14 +95,11 @@ pub(super) async fn find(
     let Some(task) = planner.finish().into_iter().find(|t| t.id == button.task_id) else {
         return Ok(Err(gone(lang)));
     };
-    if !person.may_hold(account.client.owner.as_deref()) {
-        return Ok(Err(not_allowed(lang)));
-    }
-    let answered = outcomes.iter().find(|r| r.call.task_id == task.id && r.outcome.kind().answered());
-    if let Some(done) = answered {
-        return Ok(Err(already(&done.outcome, &done.actor.name, lang)));
-    }
-    Ok(Ok(Found { task, account, person, platform }))
+    let answered = outcomes
+        .iter()
+        .find(|r| r.call.task_id == task.id && r.outcome.kind().answered())
+        .map(|done| already(&done.outcome, &done.actor.name, lang));
+    Ok(Ok(Located { task, account, outcomes, answered }))
 }
 
 /// Stores the outcome with the holds it puts on the call's invoices.

@@ -8,6 +8,7 @@
 //! the results are written by the store and posted by the platform clients.
 
 mod act_routes;
+mod call_links;
 mod call_outcomes;
 mod clicks;
 pub mod client_index;

@@ -250,7 +250,7 @@ async fn post(
     let call_pages = match platform {
         Platform::Slack => slack_call_pages(header.date, calls, lang),
         Platform::Discord => discord_call_pages(header.date, calls, lang, svc.platforms.discord.is_some()),
-        Platform::Teams => teams_call_cards(header.date, calls, lang),
+        Platform::Teams => teams_call_cards(header.date, calls, lang, &|button| svc.links.call_url(button, now)),
         Platform::Web => Vec::new(),
     };
     let mut pages = pages;

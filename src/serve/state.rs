@@ -6,10 +6,11 @@ use super::command_runs::CommandWaits;
 use super::engine::{DecisionEngine, EngineDeps};
 use super::metrics::Metrics;
 use crate::chat::discord_api::DiscordApi;
-use crate::chat::links::{sign_link, Action, LinkClaims};
+use crate::chat::links::{sign_call_link, sign_link, Action, CallLinkClaims, LinkClaims};
 use crate::chat::slack_api::SlackApi;
 use crate::clock::Clock;
 use crate::config::{Config, Loaded};
+use crate::digest::call_buttons::CallButton;
 use crate::people::{People, Platform};
 use crate::render::message::Templates;
 use crate::store::Store;
@@ -140,6 +141,12 @@ impl LinkMaker {
         let claims =
             LinkClaims { proposal_id: target.to_string(), action, expires_at: now_unix + i64::from(self.hours) * 3600 };
         format!("{}/act/{}", self.base_url, sign_link(&self.secret, &claims))
+    }
+
+    /// The URL of the confirmation page recording one outcome of one call.
+    pub fn call_url(&self, button: &CallButton, now_unix: i64) -> String {
+        let claims = CallLinkClaims { target: button.encode(), expires_at: now_unix + i64::from(self.hours) * 3600 };
+        format!("{}/call/{}", self.base_url, sign_call_link(&self.secret, &claims))
     }
 }
 

@@ -184,3 +184,51 @@ async fn each_call_in_the_teams_card_carries_its_seven_outcome_links() {
         bot.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_dispute_notifies_the_clients_owner_in_each_chat_and_by_mail_once() {
+    for test_store in test_stores().await {
+        let (smtp, smtp_url) = common::smtp::SmtpServer::start();
+        let fakes = Fakes::start().await;
+        let extra = format!("mail: {{ smtp_url: \"{smtp_url}\" }}\n");
+        let bot = Bot::start_with(test_store, Some(&fakes), Platforms::All, morning("2026-03-16"), &extra).await;
+        import(bot.store.as_ref()).await;
+        serve::publish(&bot.svc).await.unwrap().unwrap();
+
+        // Claire (finance) records a dispute on Julie's client.
+        let url = teams_link(&fakes, &bot, "Menuiserie Roux", "Litige").await;
+        let (_, csrf) = open(&url).await;
+        let (status, page) = submit(&url, &csrf, "Claire Martin", "4821", &[("reason", "<!channel> prix")]).await;
+        assert_eq!(status, 200, "{page}");
+
+        eventually("the e-mail to Julie", || async { !smtp.received().is_empty() }).await;
+        let mail = &smtp.received()[0];
+        assert_eq!(mail.to, ["julie@atelier.fr"], "{}", bot.name);
+        let parsed = mail.parsed();
+        assert_eq!(parsed.subject(), Some("relance — Litige chez Menuiserie Roux"));
+        assert!(parsed.body_text(0).unwrap().contains("(F-4) : <!channel> prix. Noté par Claire Martin"));
+
+        let said = |bodies: Vec<Value>| bodies.into_iter().filter(|b| b.to_string().contains("Litige chez")).collect();
+        let slack: Vec<Value> = said(Fakes::requests(&fakes.slack, "POST", "/chat.postMessage").await);
+        assert_eq!(slack.len(), 1, "{}", bot.name);
+        let text = slack[0]["text"].as_str().unwrap();
+        assert!(text.starts_with("<@U02JULIE> ⚠️ Litige chez Menuiserie Roux (F-4)"), "{text}");
+        assert!(text.contains("&lt;!channel&gt; prix"), "{text}");
+        let discord: Vec<Value> = said(Fakes::requests(&fakes.discord, "POST", "/messages").await);
+        assert_eq!(discord.len(), 1, "{}", bot.name);
+        assert!(discord[0]["content"].as_str().unwrap().starts_with("<@80351110224678950> ⚠️ Litige"));
+        assert_eq!(discord[0]["allowed_mentions"], serde_json::json!({"parse": [], "users": ["80351110224678950"]}));
+        let teams: Vec<Value> = said(Fakes::requests(&fakes.teams, "POST", "/workflow").await);
+        assert_eq!(teams.len(), 1, "{}", bot.name);
+        assert!(teams[0].to_string().contains("Julie Roux : ⚠️ Litige chez Menuiserie Roux"), "{}", teams[0]);
+
+        // Later passes (the sender's) send nothing twice.
+        serve::owner_notices::send_due(&bot.svc).await;
+        serve::owner_notices::send_due(&bot.svc).await;
+        assert_eq!(smtp.received().len(), 1, "{}", bot.name);
+        let slack: Vec<Value> = said(Fakes::requests(&fakes.slack, "POST", "/chat.postMessage").await);
+        let discord: Vec<Value> = said(Fakes::requests(&fakes.discord, "POST", "/messages").await);
+        assert_eq!((slack.len(), discord.len()), (1, 1), "{}", bot.name);
+        bot.stop().await;
+    }
+}

@@ -5,7 +5,7 @@
 
 use super::worker::{log_settled, Pass, Worker};
 use crate::duplicates::{still_owed, DuplicateCancel};
-use crate::mail::compose_duplicate;
+use crate::mail::compose_plain;
 use crate::render::duplicate::render_duplicate;
 use crate::store::{ClaimedDuplicate, Settled};
 use tracing::Instrument;
@@ -50,7 +50,7 @@ impl Worker {
             Err(err) => return Ok(Settled::Failed { error: err.to_string() }),
         };
         let key = &claimed.key;
-        match compose_duplicate(&text, &client.name, &claimed.recipient, &self.sender, key, attachments, now) {
+        match compose_plain(&text, &client.name, &claimed.recipient, &self.sender, key, attachments, now) {
             Ok(mail) => {
                 let outcome = self.mail.send(&mail).await;
                 let jitter = fastrand::f64();

@@ -103,7 +103,7 @@ pub(super) async fn locate(svc: &Services, button: &CallButton) -> anyhow::Resul
 }
 
 /// Stores the outcome with the holds it puts on the call's invoices.
-pub(super) async fn record(svc: &Services, found: &Found, outcome: &Outcome) -> anyhow::Result<()> {
+pub(super) async fn record(svc: &Arc<Services>, found: &Found, outcome: &Outcome) -> anyhow::Result<()> {
     let today = svc.clock.today();
     let rules = &svc.config().policy.calls;
     let effect = consequence(outcome, rules, today);
@@ -132,8 +132,9 @@ pub(super) async fn record(svc: &Services, found: &Found, outcome: &Outcome) -> 
         send_duplicate(svc, &call.invoices, &actor, today).await;
     }
     if effect.notify_owner {
-        // Delivering the notice to the owner is the next part; who it is, is known now.
-        tracing::info!(task = %call.task_id, owner = ?found.account.client.owner, "call outcome: owner to notify");
+        // After the outcome is stored, and without keeping the clicker waiting.
+        let svc = svc.clone();
+        tokio::spawn(async move { super::owner_notices::send_due(&svc).await });
     }
     Ok(())
 }

@@ -18,6 +18,7 @@ mod discord_commands;
 mod discord_routes;
 pub mod engine;
 pub mod metrics;
+pub mod owner_notices;
 pub mod publish;
 mod publish_calls;
 mod refresher;

@@ -165,6 +165,10 @@ pub struct Services {
     pub waits: CommandWaits,
     /// The clients the commands search (see `client_index`).
     pub clients: super::client_index::ClientCache,
+    /// SMTP when `SMTP_URL` is set: the owners' notices go by e-mail too.
+    pub mail: Option<Arc<dyn crate::delivery::Mailer>>,
+    /// Who the notices are from (`MAIL_FROM`, else the company's contact).
+    pub mail_from: crate::mail::Sender,
     /// Entries whose messages must be edited (see `refresher`).
     changes: tokio::sync::mpsc::UnboundedSender<super::refresher::Touched>,
 }
@@ -197,6 +201,11 @@ impl Services {
         });
         let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build()?;
         let (changes, changed) = tokio::sync::mpsc::unbounded_channel();
+        let mail: Option<Arc<dyn crate::delivery::Mailer>> = match config.mail.smtp_url() {
+            Some(url) => Some(Arc::new(crate::delivery::SmtpMailer::from_url(url)?)),
+            None => None,
+        };
+        let mail_from = crate::delivery::setup::sender(&loaded);
         let svc = Arc::new(Self {
             loaded,
             clock,
@@ -209,6 +218,8 @@ impl Services {
             http,
             waits,
             clients: Default::default(),
+            mail,
+            mail_from,
             changes,
         });
         tokio::spawn(super::refresher::run(Arc::downgrade(&svc), changed));

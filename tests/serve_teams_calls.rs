@@ -232,3 +232,45 @@ async fn a_dispute_notifies_the_clients_owner_in_each_chat_and_by_mail_once() {
         bot.stop().await;
     }
 }
+
+/// What the platforms received mentioning an announced payment not received.
+async fn payment_lines(fakes: &Fakes) -> Vec<String> {
+    let mut bodies = Fakes::requests(&fakes.slack, "POST", "/chat.postMessage").await;
+    bodies.extend(Fakes::requests(&fakes.teams, "POST", "/workflow").await);
+    bodies.into_iter().map(|b| b.to_string()).filter(|b| b.contains("💸")).collect()
+}
+
+#[tokio::test]
+async fn a_payment_announced_and_not_received_is_said_once_its_grace_ended() {
+    for test_store in test_stores().await {
+        let (fakes, bot) = published_monday(test_store).await;
+        let url = teams_link(&fakes, &bot, "Garage Martin", "Paiement envoyé").await;
+        let (page, csrf) = open(&url).await;
+        assert!(page.contains("attendent 3 jours son import"), "{page}");
+        let (status, page) = submit(&url, &csrf, "Claire Martin", "4821", &[]).await;
+        assert_eq!(status, 200, "{page}");
+        assert_eq!(outcomes(&bot).await, [Outcome::PaymentSent], "{}", bot.name);
+
+        // Held through Thursday 19: the digests say nothing of it.
+        let bot = bot.restart_at(Some(&fakes), Platforms::All, morning("2026-03-19")).await;
+        serve::publish(&bot.svc).await.unwrap().unwrap();
+        assert!(payment_lines(&fakes).await.is_empty(), "{}", bot.name);
+        assert!(!proposed(&bot, "2026-03-19").await.contains(&"C1".to_string()), "{}", bot.name);
+
+        // Friday 20: still unpaid in the ledger. Slack and Teams say so, and `relance status`.
+        let bot = bot.restart_at(Some(&fakes), Platforms::All, morning("2026-03-20")).await;
+        serve::publish(&bot.svc).await.unwrap().unwrap();
+        let lines = payment_lines(&fakes).await;
+        assert_eq!(lines.len(), 2, "{}: {lines:?}", bot.name);
+        for line in &lines {
+            assert!(line.contains("💸 Paiement annoncé le 16/03/2026 non reçu : Garage Martin, F-1"), "{line}");
+        }
+        let clients = bot.store.clients().await.unwrap();
+        let garage = clients.iter().find(|c| c.id.as_str() == "C1").unwrap();
+        let policy = &bot.svc.config().policy;
+        let report = relance::status::gather(bot.store.as_ref(), garage, policy, day("2026-03-20")).await.unwrap();
+        let text = relance::status::render(&report.unwrap(), relance::domain::Language::Fr);
+        assert!(text.contains("💸 Paiement annoncé le 16/03/2026 non reçu : Garage Martin, F-1"), "{text}");
+        bot.stop().await;
+    }
+}

@@ -24,6 +24,7 @@ use crate::people::Platform;
 use crate::policy::aged::Figures;
 use crate::policy::calls::{CallPlanner, CallTask};
 use crate::policy::changes::Changes;
+use crate::policy::payment_sent::{PaymentWatch, WATCH_DAYS};
 use crate::policy::planner::Planner;
 use crate::render::message::{preview, render_message};
 use crate::store::{Actor, CallOutcomeRecord, OutboxRow, PostedMessage};
@@ -79,6 +80,8 @@ async fn compute(svc: &Services, today: NaiveDate) -> anyhow::Result<Computed> {
     let mut calls = CallPlanner::for_the_day(&config.policy, &attempts, today);
     let mut figures = Figures::new(today, crate::cli::DSO_PERIOD_DAYS);
     let mut changes = Changes::new(since.unwrap_or(today - Days::new(1)), today);
+    let announced = svc.store.call_outcomes(today - Days::new(WATCH_DAYS), today).await?;
+    let mut payments = PaymentWatch::new(&announced, config.policy.calls.payment_sent_grace_days, today);
     let last_import_at = svc
         .store
         .ledger_pages(today, &mut |accounts| {
@@ -86,6 +89,7 @@ async fn compute(svc: &Services, today: NaiveDate) -> anyhow::Result<Computed> {
             calls.add(&accounts);
             figures.add(&accounts);
             changes.add(&accounts);
+            payments.add(&accounts);
             Ok(())
         })
         .await?;
@@ -103,6 +107,7 @@ async fn compute(svc: &Services, today: NaiveDate) -> anyhow::Result<Computed> {
         last_import_at,
         max_ledger_age_hours: config.digest.max_ledger_age_hours,
         proposals: proposals.len(),
+        payments_not_received: &payments.finish(),
     });
     let states = proposals
         .into_iter()

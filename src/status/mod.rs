@@ -19,6 +19,8 @@ use serde::Serialize;
 
 pub use text::render;
 
+use crate::policy::payment_sent::{PaymentNotReceived, PaymentWatch, WATCH_DAYS};
+
 /// What `status --json` prints.
 #[derive(Debug, Serialize)]
 pub struct StatusReport {
@@ -33,6 +35,8 @@ pub struct StatusReport {
     pub letters: Vec<LetterView>,
     /// Copies of invoices asked for (the client said it never received them).
     pub duplicates: Vec<DuplicateRow>,
+    /// Payments announced on a call and not in the ledger after their grace.
+    pub payments_not_received: Vec<PaymentNotReceived>,
     pub pending_proposal: Option<Proposal>,
     pub next_step: Option<NextStepView>,
 }
@@ -83,7 +87,11 @@ pub async fn gather(
     };
     let reminders = store.reminders(&client.id).await?;
     let letters = letters(store, &reminders).await?;
+    let announced = store.call_outcomes(today - chrono::Days::new(WATCH_DAYS), today).await?;
+    let mut payments = PaymentWatch::new(&announced, policy.calls.payment_sent_grace_days, today);
+    payments.add(std::slice::from_ref(&account));
     let mut report = build(account, reminders, letters, policy, today);
+    report.payments_not_received = payments.finish();
     report.duplicates = store.duplicates(&client.id).await?;
     Ok(Some(report))
 }
@@ -114,6 +122,7 @@ pub fn build(
         reminders,
         letters,
         duplicates: Vec::new(),
+        payments_not_received: Vec::new(),
         pending_proposal,
         next_step,
     }

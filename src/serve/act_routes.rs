@@ -67,7 +67,32 @@ pub(super) fn csrf_for(svc: &Services, token: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
-pub(super) fn csrf_ok(svc: &Services, token: &str, given: &str) -> bool {
+/// Who posted a confirmation page, or why nobody is: a form not from our
+/// page (403, told at once), or a wrong name or code (the page again).
+pub(super) enum SignIn {
+    Person(crate::people::Person),
+    Forged(Response),
+    WrongCode(String),
+}
+
+/// The CSRF field checked, then the person signed in against `people:`.
+pub(super) fn sign_in(svc: &Services, token: &str, csrf: &str, who: &str, code: &str) -> SignIn {
+    let (fr, lang) = lang_texts(svc);
+    if !csrf_ok(svc, token, csrf) {
+        let text = if fr { "Formulaire invalide : rouvrez le lien." } else { "Invalid form: open the link again." };
+        return SignIn::Forged(page(StatusCode::FORBIDDEN, result_page(lang, "CSRF", text, false)));
+    }
+    match svc.people().sign_in(who, code) {
+        Some(person) => SignIn::Person(person.clone()),
+        None => {
+            svc.metrics.signature_failed("web");
+            let error = if fr { "Nom ou code personnel incorrect." } else { "Wrong name or personal code." };
+            SignIn::WrongCode(error.to_string())
+        }
+    }
+}
+
+fn csrf_ok(svc: &Services, token: &str, given: &str) -> bool {
     let mut mac = Hmac::<Sha256>::new_from_slice(svc.links.secret()).expect("any key length");
     mac.update(b"relance/csrf:");
     mac.update(token.as_bytes());
@@ -120,18 +145,15 @@ pub async fn act_post(
         Ok(claims) => claims,
         Err(err) => return invalid_link(&svc, &err),
     };
-    let (fr, lang) = lang_texts(&svc);
-    if !csrf_ok(&svc, &token, &form.csrf) {
-        let text = if fr { "Formulaire invalide : rouvrez le lien." } else { "Invalid form: open the link again." };
-        return page(StatusCode::FORBIDDEN, result_page(lang, "CSRF", text, false));
-    }
-    let Some(person) = svc.people().sign_in(&form.who, &form.code).cloned() else {
-        svc.metrics.signature_failed("web");
-        let error = if fr { "Nom ou code personnel incorrect." } else { "Wrong name or personal code." };
-        return match confirm(&svc, &claims, &token, Some(error.to_string())).await {
-            Ok(html) => page(StatusCode::UNAUTHORIZED, html),
-            Err(err) => server_error(&svc, &err),
-        };
+    let person = match sign_in(&svc, &token, &form.csrf, &form.who, &form.code) {
+        SignIn::Person(person) => person,
+        SignIn::Forged(response) => return response,
+        SignIn::WrongCode(error) => {
+            return match confirm(&svc, &claims, &token, Some(error)).await {
+                Ok(html) => page(StatusCode::UNAUTHORIZED, html),
+                Err(err) => server_error(&svc, &err),
+            }
+        }
     };
     match decide(&svc, &claims, &token, person, &form).await {
         Ok(response) => response,

@@ -12,7 +12,7 @@
 //! records nothing more. A refused POST (wrong code, a field missing, a
 //! role that may not) spends nothing and writes nothing.
 
-use super::act_routes::{csrf_for, csrf_ok, invalid_link, page, server_error};
+use super::act_routes::{csrf_for, invalid_link, page, server_error, sign_in, SignIn};
 use super::call_outcomes::{find_for, instalments, locate, noted, record, refresh_after};
 use super::state::{unix_now, Services};
 use crate::chat::links::verify_call_link;
@@ -115,15 +115,12 @@ pub async fn call_post(
         Ok(button) => button,
         Err(err) => return invalid_link(&svc, &err),
     };
-    let lang = svc.lang();
-    if !csrf_ok(&svc, &token, &form.csrf) {
-        let text = tr(lang, "Formulaire invalide : rouvrez le lien.", "Invalid form: open the link again.");
-        return page(StatusCode::FORBIDDEN, result_page(lang, "CSRF", text, false));
-    }
-    let Some(person) = svc.people().sign_in(&form.who, &form.code).cloned() else {
-        svc.metrics.signature_failed("web");
-        let error = tr(lang, "Nom ou code personnel incorrect.", "Wrong name or personal code.");
-        return again(&svc, &button, &token, error.to_string(), &form, StatusCode::UNAUTHORIZED).await;
+    let person = match sign_in(&svc, &token, &form.csrf, &form.who, &form.code) {
+        SignIn::Person(person) => person,
+        SignIn::Forged(response) => return response,
+        SignIn::WrongCode(error) => {
+            return again(&svc, &button, &token, error, &form, StatusCode::UNAUTHORIZED).await;
+        }
     };
     match recorded(&svc, &button, &token, person, &form).await {
         Ok(response) => response,

@@ -178,6 +178,21 @@ async fn calls_lists_exactly_the_due_call_tasks_on_each_day() {
         assert_eq!(acme["reminders"], serde_json::json!([]));
         assert_eq!(acme["script"][0], "Vérifier la réception : facture F-1 bien reçue, et par qui ?");
         assert_eq!(calls[1]["caller"], serde_json::json!({ "role": "finance" }));
+        assert_eq!(acme.get("contact_name"), None, "no contact column, no contact");
+        // A clients file with the optional contact column names whom to ask for.
+        let with_contact =
+            "client_id;name;phone;owner;contact\nACME;ACME Industries;01 45 67 89 10;Julie;Mme Leroy (compta)\n";
+        let file = write(dir.path(), "contacts.csv", with_contact);
+        relance(&backend.url).args(["import", "clients", &file]).assert().success();
+        let calls = json(relance(&backend.url).args(["calls", "--json"]));
+        assert_eq!(calls[0]["contact_name"], "Mme Leroy (compta)", "{}", backend.name);
+        assert_eq!(
+            calls[0]["script"][0],
+            "Demander Mme Leroy (compta) : « Bonjour, Mme Leroy (compta), je vous appelle au sujet de nos factures. »"
+        );
+        let text = relance(&backend.url).arg("calls").output().unwrap();
+        let text = String::from_utf8(text.stdout).unwrap();
+        assert!(text.contains("Appel : la comptabilité · demander Mme Leroy (compta)"), "{text}");
         // A promise in force takes the client off the list until its date has passed.
         relance(&backend.url).args(["promise", "DUP", "--date", "2026-03-20"]).assert().success();
         assert_eq!(called_on(&backend.url, "2026-03-16"), ["ACME"], "{}", backend.name);

@@ -97,10 +97,7 @@ struct WirePayload {
 /// Makes the URL-safe token for `/act/{token}` (characters `A-Z a-z 0-9 - _ .`).
 pub fn sign_link(secret: &[u8], claims: &LinkClaims) -> String {
     let wire = WirePayload { p: claims.proposal_id.clone(), a: claims.action, e: claims.expires_at };
-    let json = serde_json::to_vec(&wire).expect("a struct of a string, an enum and an integer always serialises");
-    let payload = URL_SAFE_NO_PAD.encode(json);
-    let tag = link_mac(secret, &payload).finalize().into_bytes();
-    format!("{payload}.{}", URL_SAFE_NO_PAD.encode(tag))
+    seal(secret, MAC_CONTEXT, &wire)
 }
 
 /// Checks a token and returns what it grants.
@@ -109,23 +106,69 @@ pub fn sign_link(secret: &[u8], claims: &LinkClaims) -> String {
 /// that payload is decoded, so nothing an attacker wrote is parsed. Then the
 /// expiry: a link is refused from `expires_at` on.
 pub fn verify_link(secret: &[u8], token: &str, now_unix: i64) -> Result<LinkClaims, AuthError> {
+    let wire: WirePayload = open(secret, MAC_CONTEXT, token)?;
+    if now_unix >= wire.e {
+        return Err(AuthError::Expired);
+    }
+    Ok(LinkClaims { proposal_id: wire.p, action: wire.a, expires_at: wire.e })
+}
+
+/// What a call outcome link grants: recording one outcome of one call
+/// (`target`, a `CallButton` as encoded: task, outcome, client) until
+/// `expires_at` (unix seconds, exclusive). Signed under its own context, so
+/// a decision link can never pass for a call link, nor the reverse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallLinkClaims {
+    pub target: String,
+    pub expires_at: i64,
+}
+
+const CALL_MAC_CONTEXT: &[u8] = b"relance/call-link/v1:";
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CallWirePayload {
+    c: String,
+    e: i64,
+}
+
+/// Makes the URL-safe token for `/call/{token}`.
+pub fn sign_call_link(secret: &[u8], claims: &CallLinkClaims) -> String {
+    seal(secret, CALL_MAC_CONTEXT, &CallWirePayload { c: claims.target.clone(), e: claims.expires_at })
+}
+
+/// Checks a call link's token as [`verify_link`] checks a decision link's.
+pub fn verify_call_link(secret: &[u8], token: &str, now_unix: i64) -> Result<CallLinkClaims, AuthError> {
+    let wire: CallWirePayload = open(secret, CALL_MAC_CONTEXT, token)?;
+    if now_unix >= wire.e {
+        return Err(AuthError::Expired);
+    }
+    Ok(CallLinkClaims { target: wire.c, expires_at: wire.e })
+}
+
+/// `base64url(json) "." base64url(HMAC(context, payload text))`.
+fn seal<T: Serialize>(secret: &[u8], context: &[u8], wire: &T) -> String {
+    let json = serde_json::to_vec(wire).expect("strings, enums and integers always serialise");
+    let payload = URL_SAFE_NO_PAD.encode(json);
+    let tag = link_mac(secret, context, &payload).finalize().into_bytes();
+    format!("{payload}.{}", URL_SAFE_NO_PAD.encode(tag))
+}
+
+/// The payload of a token whose MAC is right; the MAC is checked before
+/// anything is decoded.
+fn open<T: serde::de::DeserializeOwned>(secret: &[u8], context: &[u8], token: &str) -> Result<T, AuthError> {
     if token.len() > MAX_TOKEN_LEN {
         return Err(AuthError::Malformed("link token"));
     }
     let (payload, tag_text) = token.split_once('.').ok_or(AuthError::Malformed("link token"))?;
     let tag = decode_tag(tag_text)?;
-    link_mac(secret, payload).verify_slice(&tag).map_err(|_| AuthError::BadSignature)?;
-
-    let claims = decode_payload(payload)?;
-    if now_unix >= claims.expires_at {
-        return Err(AuthError::Expired);
-    }
-    Ok(claims)
+    link_mac(secret, context, payload).verify_slice(&tag).map_err(|_| AuthError::BadSignature)?;
+    decode_payload(payload)
 }
 
-fn link_mac(secret: &[u8], payload: &str) -> Hmac<Sha256> {
+fn link_mac(secret: &[u8], context: &[u8], payload: &str) -> Hmac<Sha256> {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC accepts keys of any length");
-    mac.update(MAC_CONTEXT);
+    mac.update(context);
     mac.update(payload.as_bytes());
     mac
 }
@@ -137,10 +180,9 @@ fn decode_tag(text: &str) -> Result<[u8; MAC_LEN], AuthError> {
 
 /// Only reached for payloads we signed ourselves, so a failure here means a
 /// leaked secret or a format change, not a user error.
-fn decode_payload(payload: &str) -> Result<LinkClaims, AuthError> {
+fn decode_payload<T: serde::de::DeserializeOwned>(payload: &str) -> Result<T, AuthError> {
     let json = URL_SAFE_NO_PAD.decode(payload).map_err(|_| AuthError::Malformed("link payload"))?;
-    let wire: WirePayload = serde_json::from_slice(&json).map_err(|_| AuthError::Malformed("link payload"))?;
-    Ok(LinkClaims { proposal_id: wire.p, action: wire.a, expires_at: wire.e })
+    serde_json::from_slice(&json).map_err(|_| AuthError::Malformed("link payload"))
 }
 
 #[cfg(test)]
@@ -158,7 +200,7 @@ mod tests {
     /// holding the secret could produce.
     fn sign_raw(payload_json: &str) -> String {
         let payload = URL_SAFE_NO_PAD.encode(payload_json);
-        let tag = link_mac(SECRET, &payload).finalize().into_bytes();
+        let tag = link_mac(SECRET, MAC_CONTEXT, &payload).finalize().into_bytes();
         format!("{payload}.{}", URL_SAFE_NO_PAD.encode(tag))
     }
 
@@ -258,5 +300,16 @@ mod tests {
         assert_eq!(Action::from_name("letter_posted"), Some(Action::LetterPosted));
         assert_eq!(serde_json::to_string(&Action::LetterPosted).unwrap(), "\"letter_posted\"");
         assert!(!Action::ALL.contains(&Action::LetterPosted), "not a decision on the entry");
+    }
+
+    #[test]
+    fn a_call_link_round_trips_and_never_passes_for_a_decision_link() {
+        let granted = CallLinkClaims { target: "20260316-c-0a1b|dispute|ACME".into(), expires_at: NOW + 60 };
+        let token = sign_call_link(SECRET, &granted);
+        assert_eq!(verify_call_link(SECRET, &token, NOW), Ok(granted));
+        assert_eq!(verify_call_link(SECRET, &token, NOW + 60), Err(AuthError::Expired));
+        assert_eq!(verify_link(SECRET, &token, NOW), Err(AuthError::BadSignature));
+        let decision = sign_link(SECRET, &claims("P1", Action::Approve));
+        assert_eq!(verify_call_link(SECRET, &decision, NOW), Err(AuthError::BadSignature));
     }
 }

@@ -6,7 +6,7 @@
 use super::worker::{log_settled, Pass, Worker};
 use crate::domain::Language;
 use crate::duplicates::{still_owed, DuplicateCancel};
-use crate::mail::compose_duplicate;
+use crate::mail::compose_plain;
 use crate::render::duplicate::{render_duplicate, DuplicateText};
 use crate::render::instalment_plan::render_plan_confirmation;
 use crate::store::{ClaimedDuplicate, PlanStatus, Settled};
@@ -60,7 +60,7 @@ impl Worker {
             }
         };
         let key = &claimed.key;
-        match compose_duplicate(&text, &client.name, &claimed.recipient, &self.sender, key, attachments, now) {
+        match compose_plain(&text, &client.name, &claimed.recipient, &self.sender, key, attachments, now) {
             Ok(mail) => {
                 let outcome = self.mail.send(&mail).await;
                 let jitter = fastrand::f64();

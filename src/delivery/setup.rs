@@ -49,7 +49,7 @@ pub fn worker(loaded: &Loaded, store: Arc<dyn Store>, clock: Clock, templates: T
 }
 
 /// `MAIL_FROM`, or the company's contact when unset.
-fn sender(loaded: &Loaded) -> Sender {
+pub(crate) fn sender(loaded: &Loaded) -> Sender {
     let (mail, company) = (&loaded.config.mail, &loaded.config.company);
     let from = if mail.from.trim().is_empty() {
         format!("{} <{}>", company.contact_name.trim(), company.contact_email.trim())

@@ -10,6 +10,7 @@ use crate::people::People;
 use crate::policy::aged::AgedBalance;
 use crate::policy::calls::{CallTask, Caller};
 use crate::policy::changes::{Changes, Tally};
+use crate::policy::payment_sent::{not_received_line, PaymentNotReceived};
 use crate::render::format::{date, date_long, money, number};
 use crate::store::CallOutcomeRecord;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -33,6 +34,8 @@ pub struct HeaderInput<'a> {
     pub max_ledger_age_hours: u32,
     /// Proposals today (the digest's size, for the header).
     pub proposals: usize,
+    /// Payments announced on a call and still not in the ledger after their grace.
+    pub payments_not_received: &'a [PaymentNotReceived],
 }
 
 /// Whether the ledger was imported within `max_age_hours` of `now`.
@@ -53,6 +56,8 @@ pub fn header(input: &HeaderInput<'_>) -> DigestHeader {
     let fresh = ledger_is_fresh(input.last_import_at, input.now, input.max_ledger_age_hours);
     // A broken promise comes first: someone must call the client today.
     let mut lines = input.changes.map(|c| promise_lines(c, input.lang)).unwrap_or_default();
+    // So is a payment announced and not arrived: call back.
+    lines.extend(input.payments_not_received.iter().map(|p| not_received_line(p, input.lang)));
     lines.push(freshness_line(input));
     lines.extend(totals_lines(input));
     if let Some(changes) = input.changes {
@@ -285,6 +290,7 @@ mod tests {
             aged: &[],
             dso: &[],
             changes: None,
+            payments_not_received: &[],
             previous_digest: false,
             last_import_at: last,
             max_ledger_age_hours: 24,

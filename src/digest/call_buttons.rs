@@ -7,6 +7,7 @@
 
 use crate::domain::ClientId;
 use crate::policy::call_outcome::OutcomeKind;
+use crate::policy::calls::CallTask;
 
 /// The prefix of an outcome button's `action_id` (`call_outcome:{task}:{outcome}`).
 pub const CALL_OUTCOME_ACTION: &str = "call_outcome";
@@ -20,6 +21,11 @@ pub struct CallButton {
 }
 
 impl CallButton {
+    /// The button recording `kind` for `task`.
+    pub fn new(task: &CallTask, kind: OutcomeKind) -> Self {
+        Self { task_id: task.id.clone(), kind, client_id: task.client_id.clone() }
+    }
+
     pub fn encode(&self) -> String {
         format!("{}|{}|{}", self.task_id, self.kind.as_str(), self.client_id)
     }

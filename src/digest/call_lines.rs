@@ -73,6 +73,9 @@ pub fn caller_line(task: &CallTask, owner: Option<String>, lang: Language) -> St
         (Caller::Finance, _) => tr(lang, "la comptabilité", "finance").to_string(),
     };
     let mut line = format!("{} {who}", tr(lang, "Appel :", "Caller:"));
+    if let Some(contact) = &task.contact_name {
+        line.push_str(&format!(" · {} {contact}", tr(lang, "demander", "ask for")));
+    }
     if task.attempt > 1 {
         line.push_str(&match lang {
             Language::Fr => format!(" · {}e essai", task.attempt),
@@ -188,5 +191,21 @@ mod tests {
             script_lines(&task)[0],
             "1. Vérifier la réception : factures F-0, F-1, F-2 bien reçues, et par qui ?"
         );
+    }
+
+    #[test]
+    fn the_contact_is_asked_for_in_the_caller_line_and_greeted_in_the_script() {
+        let mut account = crate::digest::fixtures::call_account("C1", "Garage Martin", 1);
+        account.client.contact_name = Some("  Mme <!channel> Dupont *compta* ".into());
+        let today = "2026-03-16".parse().unwrap();
+        let task = crate::policy::call_tasks(&[account], &crate::policy::Policy::default(), &[], today).remove(0);
+        assert_eq!(task.contact_name.as_deref(), Some("Mme channel Dupont compta"));
+        assert_eq!(
+            caller_line(&task, None, Language::Fr),
+            "Appel : la comptabilité · demander Mme channel Dupont compta"
+        );
+        assert!(plain_call(&task, Language::Fr).contains(
+            "1. Demander Mme channel Dupont compta : « Bonjour, Mme channel Dupont compta, je vous appelle au sujet de nos factures. »"
+        ));
     }
 }

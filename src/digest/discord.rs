@@ -386,7 +386,7 @@ fn owner_ids(entries: &[DigestEntry]) -> Vec<String> {
 }
 
 /// A Discord id: 1 to 20 ASCII digits.
-pub(super) fn is_snowflake(id: &str) -> bool {
+pub(crate) fn is_snowflake(id: &str) -> bool {
     (1..=20).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit())
 }
 

@@ -95,7 +95,7 @@ fn outcome_rows(call: &CallEntry, lang: Language) -> Vec<Value> {
     let buttons: Vec<Value> = OutcomeKind::ALL
         .iter()
         .map(|&kind| {
-            let button = CallButton { task_id: call.task.id.clone(), kind, client_id: call.task.client_id.clone() };
+            let button = CallButton::new(&call.task, kind);
             let style = if kind == OutcomeKind::Promise { 1 } else { 2 };
             json!({ "type": 2, "style": style, "label": kind.label(lang), "custom_id": button.encode() })
         })

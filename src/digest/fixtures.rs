@@ -46,6 +46,14 @@ pub(crate) fn header() -> DigestHeader {
 /// client `id` with `invoices` invoices of 1 000 € due on 5 March (11 days
 /// late, first reminder sent on 10 March), called by finance.
 pub(crate) fn call_task(id: &str, name: &str, invoices: usize) -> crate::policy::CallTask {
+    let today = d(2026, 3, 16);
+    let mut tasks =
+        crate::policy::call_tasks(&[call_account(id, name, invoices)], &crate::policy::Policy::default(), &[], today);
+    tasks.pop().expect("the fixture's client is due a call")
+}
+
+/// The account [`call_task`] plans its call from.
+pub(crate) fn call_account(id: &str, name: &str, invoices: usize) -> crate::ledger::Account {
     use crate::domain::{Client, ClientId, Currency, InvoiceNumber, PhoneE164};
     use crate::ledger::{Account, Hold, InvoiceState, SentReminder};
     let mut client = Client::new(ClientId::parse(id).unwrap(), name);
@@ -66,9 +74,7 @@ pub(crate) fn call_task(id: &str, name: &str, invoices: usize) -> crate::policy:
         .collect();
     let mut account = Account::new(client, invoices);
     account.reminders.push(SentReminder { on: d(2026, 3, 10), stage: Stage::First, currency: Currency::EUR });
-    let today = d(2026, 3, 16);
-    let mut tasks = crate::policy::call_tasks(&[account], &crate::policy::Policy::default(), &[], today);
-    tasks.pop().expect("the fixture's client is due a call")
+    account
 }
 
 /// 150 calls with long names and 1 to 14 invoices each: a large day for

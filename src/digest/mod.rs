@@ -24,6 +24,7 @@ pub mod discord_calls;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod model;
+pub mod owner_notice;
 pub mod slack;
 pub mod slack_calls;
 pub mod teams;

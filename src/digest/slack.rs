@@ -363,7 +363,7 @@ fn plain_owner(name: &str) -> Option<String> {
 }
 
 /// Slack member ids are short upper-case alphanumerics (`U024BE7LH`, `W0…`).
-pub(super) fn is_slack_member_id(id: &str) -> bool {
+pub(crate) fn is_slack_member_id(id: &str) -> bool {
     (2..=32).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 

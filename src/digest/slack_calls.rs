@@ -91,7 +91,7 @@ fn outcome_buttons(call: &CallEntry, lang: Language) -> Value {
     let elements: Vec<Value> = OutcomeKind::ALL
         .iter()
         .map(|&kind| {
-            let button = CallButton { task_id: call.task.id.clone(), kind, client_id: call.task.client_id.clone() };
+            let button = CallButton::new(&call.task, kind);
             let mut element = json!({
                 "type": "button",
                 "action_id": button.action_id(),

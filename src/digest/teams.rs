@@ -114,7 +114,7 @@ pub fn teams_inert(text: &str) -> String {
 }
 
 /// The Workflows envelope: one Adaptive Card 1.4 attachment.
-fn message(body: Vec<Value>, fallback: String) -> Value {
+pub(super) fn message(body: Vec<Value>, fallback: String) -> Value {
     json!({
         "type": "message",
         "attachments": [{

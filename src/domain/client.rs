@@ -242,6 +242,9 @@ pub struct Client {
     pub language: Language,
     pub kind: ClientKind,
     pub siren: Option<Siren>,
+    /// The person to ask for on the phone ("Mme Dupont, comptabilité").
+    #[serde(default)]
+    pub contact_name: Option<String>,
 }
 
 impl Client {
@@ -259,6 +262,7 @@ impl Client {
             language: Language::Fr,
             kind: ClientKind::B2b,
             siren: None,
+            contact_name: None,
         }
     }
 }

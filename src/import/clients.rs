@@ -1,8 +1,9 @@
 //! `clients.csv`: who owes, how to reach them, how to speak to them.
 //!
 //! Columns: client_id, name (required), email, cc, phone, segment, owner,
-//! language, kind, siren. Empty cells take the defaults: segment standard,
-//! language fr, kind b2b.
+//! language, kind, siren, contact (optional: the person to ask for on the
+//! phone). Empty cells take the defaults: segment standard, language fr,
+//! kind b2b.
 
 use super::cells::{self, Problems};
 use super::table::{Row, Schema};
@@ -10,7 +11,7 @@ use super::{drop_repeats, parse_rows, Parsed, UnreadableFile};
 use crate::domain::{Client, ClientId, EmailAddress, PhoneE164, Siren};
 
 const SCHEMA: Schema = Schema {
-    fields: &["client_id", "name", "email", "cc", "phone", "segment", "owner", "language", "kind", "siren"],
+    fields: &["client_id", "name", "email", "cc", "phone", "segment", "owner", "language", "kind", "siren", "contact"],
     required: 2,
 };
 const CLIENT_ID: usize = 0;
@@ -23,6 +24,7 @@ const OWNER: usize = 6;
 const LANGUAGE: usize = 7;
 const KIND: usize = 8;
 const SIREN: usize = 9;
+const CONTACT: usize = 10;
 
 /// Parses a clients file. Every row is checked on its own (a client file
 /// needs nothing from the store), and a client id given twice with
@@ -45,6 +47,7 @@ fn client(row: &Row<'_>) -> Result<Client, String> {
     let kind = p.take(cells::keyword("kind", row.get(KIND)));
     let siren = p.take(cells::optional("siren", row.get(SIREN), Siren::parse));
     let owner = Some(row.get(OWNER)).filter(|o| !o.is_empty()).map(str::to_string);
+    let contact_name = Some(row.get(CONTACT).trim()).filter(|c| !c.is_empty()).map(str::to_string);
     match (id, name, email, cc, phone, segment, language, kind, siren) {
         (
             Some(id),
@@ -56,7 +59,7 @@ fn client(row: &Row<'_>) -> Result<Client, String> {
             Some(language),
             Some(kind),
             Some(siren),
-        ) => Ok(Client { id, name, email, cc, phone, segment, owner, language, kind, siren }),
+        ) => Ok(Client { id, name, email, cc, phone, segment, owner, language, kind, siren, contact_name }),
         _ => Err(p.reason()),
     }
 }
@@ -102,6 +105,10 @@ mod tests {
             (None, None, None, None)
         );
         assert_eq!((client.segment, client.language, client.kind), (Segment::Standard, Language::Fr, ClientKind::B2b));
+        assert_eq!(client.contact_name, None, "no contact column: no contact");
+        let parsed = parse("client_id;name;contact\nC-3;Garage Martin; Mme Dupont \nC-4;Roux;\n");
+        assert_eq!(parsed.rows[0].contact_name.as_deref(), Some("Mme Dupont"));
+        assert_eq!(parsed.rows[1].contact_name, None);
     }
 
     #[test]

@@ -9,11 +9,13 @@ use crate::render::duplicate::DuplicateText;
 use chrono::{DateTime, Utc};
 use lettre::message::{MultiPart, SinglePart};
 
-/// Composes the duplicate `text` to the one address `to` (shown with the
-/// client's name when bare); `key` is the duplicate's key, `date` the Date header.
-pub fn compose_duplicate(
+/// Composes a plain-text `text` to the one address `to` (shown with `name`
+/// when bare): an invoice's duplicate with its PDFs, or the notice a
+/// client's owner gets after a call (no attachment). `key` makes the
+/// Message-ID, `date` the Date header.
+pub fn compose_plain(
     text: &DuplicateText,
-    client_name: &str,
+    name: &str,
     to: &str,
     sender: &Sender,
     key: &str,
@@ -23,7 +25,7 @@ pub fn compose_duplicate(
     let (builder, message_id) = envelope(sender, key, text.subject.clone(), date)?;
     let mut mailbox = one_mailbox("recipient", to)?;
     if mailbox.name.is_none() {
-        mailbox.name = Some(client_name.to_string());
+        mailbox.name = Some(name.to_string());
     }
     let address = mailbox.email.to_string();
     let builder = builder.to(mailbox);
@@ -37,6 +39,6 @@ pub fn compose_duplicate(
         }
         builder.multipart(mixed)
     };
-    let message = built.map_err(|e| ComposeError::Build { client: client_name.to_string(), detail: e.to_string() })?;
+    let message = built.map_err(|e| ComposeError::Build { client: name.to_string(), detail: e.to_string() })?;
     Ok(Composed { message, message_id, to: vec![address] })
 }

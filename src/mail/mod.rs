@@ -17,7 +17,7 @@ pub(crate) mod probe;
 
 pub use attachment::{invoice_pdf, Attachment, AttachmentError};
 pub use compose::{compose_reminder, message_id, ComposeError, Composed, Sender};
-pub use duplicate::compose_duplicate;
+pub use duplicate::compose_plain;
 pub use html::{render_email, render_html, Email};
 pub use mentions::{check_templates, MentionError, Problem};
 

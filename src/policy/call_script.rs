@@ -11,14 +11,22 @@ use super::calls::{CallInvoice, SentStage};
 use super::planner::{format_date, stage_label};
 use crate::domain::{Language, Stage};
 
-/// The script for a call about these invoices, given the reminders sent.
-pub fn script(invoices: &[CallInvoice], reminders: &[SentStage], lang: Language) -> Vec<String> {
+/// The script for a call about these invoices, given the reminders sent;
+/// it opens by asking for the contact when the clients import names one.
+pub fn script(invoices: &[CallInvoice], reminders: &[SentStage], contact: Option<&str>, lang: Language) -> Vec<String> {
     let numbers: Vec<&str> = invoices.iter().map(|i| i.number.as_str()).collect();
     let numbers = numbers.join(", ");
     let furthest = invoices.iter().filter_map(|i| i.last_stage).max();
     let fr = lang == Language::Fr;
     let late = furthest.is_some_and(|s| s >= Stage::Second);
-    let mut lines = Vec::with_capacity(3);
+    let mut lines = Vec::with_capacity(4);
+    if let Some(contact) = contact.map(str::trim).filter(|c| !c.is_empty()) {
+        lines.push(if fr {
+            format!("Demander {contact} : « Bonjour, {contact}, je vous appelle au sujet de nos factures. »")
+        } else {
+            format!("Ask for {contact}: \"Hello {contact}, I am calling about our invoices.\"")
+        });
+    }
     if late {
         let sent: Vec<String> =
             reminders.iter().map(|r| format!("{} ({})", format_date(r.on, lang), stage_label(r.stage, lang))).collect();

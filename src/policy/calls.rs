@@ -173,6 +173,9 @@ pub struct CallTask {
     pub date: NaiveDate,
     pub client_id: ClientId,
     pub client_name: String,
+    /// The person to ask for, from the clients import's `contact` column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_name: Option<String>,
     pub segment: Segment,
     /// The client's language: the one to speak on the phone.
     pub language: Language,
@@ -365,6 +368,7 @@ impl<'p> CallPlanner<'p> {
             date: self.today,
             client_id: client.id.clone(),
             client_name: client.name.clone(),
+            contact_name: client.contact_name.as_deref().and_then(contact_shown),
             segment: client.segment,
             language: client.language,
             phone: phone.clone(),
@@ -372,13 +376,28 @@ impl<'p> CallPlanner<'p> {
             phone_display: phone.international(),
             offset_days: listed.iter().map(|l| l.1).max().unwrap_or_default(),
             attempt: listed.iter().map(|l| l.2).max().unwrap_or_default() + 1,
-            script: script(&invoices, &reminders, self.policy.language),
+            script: script(
+                &invoices,
+                &reminders,
+                client.contact_name.as_deref().and_then(contact_shown).as_deref(),
+                self.policy.language,
+            ),
             totals: totals(&invoices),
             invoices,
             reminders,
             caller,
         }
     }
+}
+
+/// The contact's name as every renderer may show it without escaping:
+/// letters, digits, spaces and `. - ' ’ , ( )` only (no `<`, `@`, `*`, `[`
+/// that a chat would read as a mention or markup), at most 80 characters.
+pub fn contact_shown(raw: &str) -> Option<String> {
+    let kept: String = raw.chars().filter(|c| c.is_alphanumeric() || " .-'’,()".contains(*c)).collect();
+    let words: Vec<&str> = kept.split_whitespace().collect();
+    let shown: String = words.join(" ").chars().take(80).collect();
+    Some(shown).filter(|s| !s.is_empty())
 }
 
 /// Whether the written escalation has moved past a call step: the invoice

@@ -12,6 +12,7 @@ mod call_script;
 pub mod calls;
 pub mod changes;
 pub mod instalments;
+pub mod payment_sent;
 pub mod penalties;
 pub mod plan_progress;
 pub mod planner;

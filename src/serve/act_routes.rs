@@ -39,7 +39,7 @@ pub struct ActForm {
     csrf: String,
 }
 
-fn page(status: StatusCode, html: String) -> Response {
+pub(super) fn page(status: StatusCode, html: String) -> Response {
     (status, Html(html)).into_response()
 }
 
@@ -48,7 +48,7 @@ fn lang_texts(svc: &Services) -> (bool, crate::domain::Language) {
     (lang == crate::domain::Language::Fr, lang)
 }
 
-fn invalid_link(svc: &Services, err: &crate::chat::AuthError) -> Response {
+pub(super) fn invalid_link(svc: &Services, err: &crate::chat::AuthError) -> Response {
     svc.metrics.signature_failed("web");
     tracing::warn!(error = %err, "decision link refused");
     let (fr, lang) = lang_texts(svc);
@@ -60,11 +60,36 @@ fn invalid_link(svc: &Services, err: &crate::chat::AuthError) -> Response {
     page(StatusCode::UNAUTHORIZED, result_page(lang, title, text, false))
 }
 
-fn csrf_for(svc: &Services, token: &str) -> String {
+pub(super) fn csrf_for(svc: &Services, token: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(svc.links.secret()).expect("any key length");
     mac.update(b"relance/csrf:");
     mac.update(token.as_bytes());
     hex::encode(mac.finalize().into_bytes())
+}
+
+/// Who posted a confirmation page, or why nobody is: a form not from our
+/// page (403, told at once), or a wrong name or code (the page again).
+pub(super) enum SignIn {
+    Person(crate::people::Person),
+    Forged(Response),
+    WrongCode(String),
+}
+
+/// The CSRF field checked, then the person signed in against `people:`.
+pub(super) fn sign_in(svc: &Services, token: &str, csrf: &str, who: &str, code: &str) -> SignIn {
+    let (fr, lang) = lang_texts(svc);
+    if !csrf_ok(svc, token, csrf) {
+        let text = if fr { "Formulaire invalide : rouvrez le lien." } else { "Invalid form: open the link again." };
+        return SignIn::Forged(page(StatusCode::FORBIDDEN, result_page(lang, "CSRF", text, false)));
+    }
+    match svc.people().sign_in(who, code) {
+        Some(person) => SignIn::Person(person.clone()),
+        None => {
+            svc.metrics.signature_failed("web");
+            let error = if fr { "Nom ou code personnel incorrect." } else { "Wrong name or personal code." };
+            SignIn::WrongCode(error.to_string())
+        }
+    }
 }
 
 fn csrf_ok(svc: &Services, token: &str, given: &str) -> bool {
@@ -120,18 +145,15 @@ pub async fn act_post(
         Ok(claims) => claims,
         Err(err) => return invalid_link(&svc, &err),
     };
-    let (fr, lang) = lang_texts(&svc);
-    if !csrf_ok(&svc, &token, &form.csrf) {
-        let text = if fr { "Formulaire invalide : rouvrez le lien." } else { "Invalid form: open the link again." };
-        return page(StatusCode::FORBIDDEN, result_page(lang, "CSRF", text, false));
-    }
-    let Some(person) = svc.people().sign_in(&form.who, &form.code).cloned() else {
-        svc.metrics.signature_failed("web");
-        let error = if fr { "Nom ou code personnel incorrect." } else { "Wrong name or personal code." };
-        return match confirm(&svc, &claims, &token, Some(error.to_string())).await {
-            Ok(html) => page(StatusCode::UNAUTHORIZED, html),
-            Err(err) => server_error(&svc, &err),
-        };
+    let person = match sign_in(&svc, &token, &form.csrf, &form.who, &form.code) {
+        SignIn::Person(person) => person,
+        SignIn::Forged(response) => return response,
+        SignIn::WrongCode(error) => {
+            return match confirm(&svc, &claims, &token, Some(error)).await {
+                Ok(html) => page(StatusCode::UNAUTHORIZED, html),
+                Err(err) => server_error(&svc, &err),
+            }
+        }
     };
     match decide(&svc, &claims, &token, person, &form).await {
         Ok(response) => response,
@@ -210,10 +232,11 @@ pub async fn digest(State(svc): State<Arc<Services>>) -> Response {
         }
         let now = unix_now();
         let link = |target: &str, action: Action| svc.links.url(target, action, now);
+        let call_link = |button: &crate::digest::call_buttons::CallButton| svc.links.call_url(button, now);
         // The calls are not stored: the page plans them again from the ledger.
         let (tasks, outcomes) = crate::cli::calls_page(svc.store.as_ref(), &svc.config().policy, day).await?;
         let calls = crate::digest::build::call_entries(tasks, &svc.people(), &outcomes, svc.clock.tz());
-        anyhow::Ok(digest_page(&header, &entries, &calls, svc.lang(), &link))
+        anyhow::Ok(digest_page(&header, &entries, &calls, svc.lang(), &link, &call_link))
     }
     .await;
     match result {
@@ -222,7 +245,7 @@ pub async fn digest(State(svc): State<Arc<Services>>) -> Response {
     }
 }
 
-fn server_error(svc: &Services, err: &anyhow::Error) -> Response {
+pub(super) fn server_error(svc: &Services, err: &anyhow::Error) -> Response {
     tracing::error!(error = %err, "page failed");
     let (fr, lang) = lang_texts(svc);
     let text = if fr {

@@ -31,7 +31,7 @@ use std::sync::Arc;
 pub(super) struct Found {
     pub(super) task: CallTask,
     account: Account,
-    person: Person,
+    pub(super) person: Person,
     /// Where the click came from: the audit's `via`.
     platform: Platform,
 }
@@ -44,10 +44,47 @@ pub(super) async fn find(
     user_id: &str,
     button: &CallButton,
 ) -> anyhow::Result<Result<Found, String>> {
+    match svc.person(platform, user_id) {
+        Some(person) => find_for(svc, person, platform, button).await,
+        None => Ok(Err(refusal_text(&Refusal::Unknown, svc.lang()))),
+    }
+}
+
+/// [`find`] for a person already known (signed in on a link's page).
+pub(super) async fn find_for(
+    svc: &Services,
+    person: Person,
+    platform: Platform,
+    button: &CallButton,
+) -> anyhow::Result<Result<Found, String>> {
     let lang = svc.lang();
-    let Some(person) = svc.person(platform, user_id) else {
-        return Ok(Err(refusal_text(&Refusal::Unknown, lang)));
+    let located = match locate(svc, button).await? {
+        Ok(located) => located,
+        Err(text) => return Ok(Err(text)),
     };
+    if !person.may_hold(located.account.client.owner.as_deref()) {
+        return Ok(Err(not_allowed(lang)));
+    }
+    if let Some(text) = located.answered {
+        return Ok(Err(text));
+    }
+    Ok(Ok(Found { task: located.task, account: located.account, person, platform }))
+}
+
+/// A call as today's list has it, whoever asks.
+pub(super) struct Located {
+    pub(super) task: CallTask,
+    account: Account,
+    /// Today's outcomes, for the page that shows the call.
+    pub(super) outcomes: Vec<crate::store::CallOutcomeRecord>,
+    /// "Cet appel a déjà son issue (…)" when someone answered it today.
+    pub(super) answered: Option<String>,
+}
+
+/// Plans the button's client's call for today as the page does; else why
+/// there is no such call any more.
+pub(super) async fn locate(svc: &Services, button: &CallButton) -> anyhow::Result<Result<Located, String>> {
+    let lang = svc.lang();
     let today = svc.clock.today();
     let store = svc.store.as_ref();
     let Some(account) = store.account(&button.client_id, today).await? else {
@@ -59,18 +96,15 @@ pub(super) async fn find(
     let Some(task) = planner.finish().into_iter().find(|t| t.id == button.task_id) else {
         return Ok(Err(gone(lang)));
     };
-    if !person.may_hold(account.client.owner.as_deref()) {
-        return Ok(Err(not_allowed(lang)));
-    }
-    let answered = outcomes.iter().find(|r| r.call.task_id == task.id && r.outcome.kind().answered());
-    if let Some(done) = answered {
-        return Ok(Err(already(&done.outcome, &done.actor.name, lang)));
-    }
-    Ok(Ok(Found { task, account, person, platform }))
+    let answered = outcomes
+        .iter()
+        .find(|r| r.call.task_id == task.id && r.outcome.kind().answered())
+        .map(|done| already(&done.outcome, &done.actor.name, lang));
+    Ok(Ok(Located { task, account, outcomes, answered }))
 }
 
 /// Stores the outcome with the holds it puts on the call's invoices.
-pub(super) async fn record(svc: &Services, found: &Found, outcome: &Outcome) -> anyhow::Result<()> {
+pub(super) async fn record(svc: &Arc<Services>, found: &Found, outcome: &Outcome) -> anyhow::Result<()> {
     let today = svc.clock.today();
     let rules = &svc.config().policy.calls;
     let effect = consequence(outcome, rules, today);
@@ -100,8 +134,9 @@ pub(super) async fn record(svc: &Services, found: &Found, outcome: &Outcome) -> 
     };
     svc.store.record_call_outcome(&call, outcome, &holds, duplicate.as_ref(), &actor).await?;
     if effect.notify_owner {
-        // Delivering the notice to the owner is the next part; who it is, is known now.
-        tracing::info!(task = %call.task_id, owner = ?found.account.client.owner, "call outcome: owner to notify");
+        // After the outcome is stored, and without keeping the clicker waiting.
+        let svc = svc.clone();
+        tokio::spawn(async move { super::owner_notices::send_due(&svc).await });
     }
     Ok(())
 }

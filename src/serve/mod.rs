@@ -8,6 +8,7 @@
 //! the results are written by the store and posted by the platform clients.
 
 mod act_routes;
+mod call_links;
 mod call_outcomes;
 mod clicks;
 pub mod client_index;
@@ -17,6 +18,7 @@ mod discord_commands;
 mod discord_routes;
 pub mod engine;
 pub mod metrics;
+pub mod owner_notices;
 pub mod publish;
 mod publish_calls;
 mod refresher;

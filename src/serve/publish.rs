@@ -25,6 +25,7 @@ use crate::people::Platform;
 use crate::policy::aged::Figures;
 use crate::policy::calls::{CallPlanner, CallTask};
 use crate::policy::changes::Changes;
+use crate::policy::payment_sent::{PaymentWatch, WATCH_DAYS};
 use crate::policy::planner::Planner;
 use crate::render::message::{preview, render_message};
 use crate::store::{Actor, CallOutcomeRecord, OutboxRow, PostedMessage};
@@ -81,6 +82,8 @@ async fn compute(svc: &Services, today: NaiveDate) -> anyhow::Result<Computed> {
     let mut figures = Figures::new(today, crate::cli::DSO_PERIOD_DAYS);
     let mut changes = Changes::new(since.unwrap_or(today - Days::new(1)), today);
     let mut ended_plans = Vec::new();
+    let announced = svc.store.call_outcomes(today - Days::new(WATCH_DAYS), today).await?;
+    let mut payments = PaymentWatch::new(&announced, config.policy.calls.payment_sent_grace_days, today);
     let last_import_at = svc
         .store
         .ledger_pages(today, &mut |accounts| {
@@ -89,6 +92,7 @@ async fn compute(svc: &Services, today: NaiveDate) -> anyhow::Result<Computed> {
             calls.add(&accounts);
             figures.add(&accounts);
             changes.add(&accounts);
+            payments.add(&accounts);
             Ok(())
         })
         .await?;
@@ -108,6 +112,7 @@ async fn compute(svc: &Services, today: NaiveDate) -> anyhow::Result<Computed> {
         last_import_at,
         max_ledger_age_hours: config.digest.max_ledger_age_hours,
         proposals: proposals.len(),
+        payments_not_received: &payments.finish(),
     });
     let plan_lines = ended_plans.iter().map(|e| instalment_plans::end_line(e, svc.lang()));
     header.lines.splice(0..0, plan_lines);
@@ -257,7 +262,7 @@ async fn post(
     let call_pages = match platform {
         Platform::Slack => slack_call_pages(header.date, calls, lang),
         Platform::Discord => discord_call_pages(header.date, calls, lang, svc.platforms.discord.is_some()),
-        Platform::Teams => teams_call_cards(header.date, calls, lang),
+        Platform::Teams => teams_call_cards(header.date, calls, lang, &|button| svc.links.call_url(button, now)),
         Platform::Web => Vec::new(),
     };
     let mut pages = pages;

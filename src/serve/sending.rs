@@ -35,6 +35,7 @@ pub async fn run(svc: Arc<Services>, worker: Worker) {
             }
             Err(err) => tracing::error!(error = %format!("{err:#}"), "outbox pass failed; next try at the next poll"),
         }
+        super::owner_notices::send_due(&svc).await;
         tokio::time::sleep(wait).await;
     }
 }

@@ -6,10 +6,11 @@ use super::command_runs::CommandWaits;
 use super::engine::{DecisionEngine, EngineDeps};
 use super::metrics::Metrics;
 use crate::chat::discord_api::DiscordApi;
-use crate::chat::links::{sign_link, Action, LinkClaims};
+use crate::chat::links::{sign_call_link, sign_link, Action, CallLinkClaims, LinkClaims};
 use crate::chat::slack_api::SlackApi;
 use crate::clock::Clock;
 use crate::config::{Config, Loaded};
+use crate::digest::call_buttons::CallButton;
 use crate::people::{People, Platform};
 use crate::render::message::Templates;
 use crate::store::Store;
@@ -141,6 +142,12 @@ impl LinkMaker {
             LinkClaims { proposal_id: target.to_string(), action, expires_at: now_unix + i64::from(self.hours) * 3600 };
         format!("{}/act/{}", self.base_url, sign_link(&self.secret, &claims))
     }
+
+    /// The URL of the confirmation page recording one outcome of one call.
+    pub fn call_url(&self, button: &CallButton, now_unix: i64) -> String {
+        let claims = CallLinkClaims { target: button.encode(), expires_at: now_unix + i64::from(self.hours) * 3600 };
+        format!("{}/call/{}", self.base_url, sign_call_link(&self.secret, &claims))
+    }
 }
 
 /// Everything the handlers share.
@@ -158,6 +165,10 @@ pub struct Services {
     pub waits: CommandWaits,
     /// The clients the commands search (see `client_index`).
     pub clients: super::client_index::ClientCache,
+    /// SMTP when `SMTP_URL` is set: the owners' notices go by e-mail too.
+    pub mail: Option<Arc<dyn crate::delivery::Mailer>>,
+    /// Who the notices are from (`MAIL_FROM`, else the company's contact).
+    pub mail_from: crate::mail::Sender,
     /// Entries whose messages must be edited (see `refresher`).
     changes: tokio::sync::mpsc::UnboundedSender<super::refresher::Touched>,
 }
@@ -190,6 +201,11 @@ impl Services {
         });
         let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build()?;
         let (changes, changed) = tokio::sync::mpsc::unbounded_channel();
+        let mail: Option<Arc<dyn crate::delivery::Mailer>> = match config.mail.smtp_url() {
+            Some(url) => Some(Arc::new(crate::delivery::SmtpMailer::from_url(url)?)),
+            None => None,
+        };
+        let mail_from = crate::delivery::setup::sender(&loaded);
         let svc = Arc::new(Self {
             loaded,
             clock,
@@ -202,6 +218,8 @@ impl Services {
             http,
             waits,
             clients: Default::default(),
+            mail,
+            mail_from,
             changes,
         });
         tokio::spawn(super::refresher::run(Arc::downgrade(&svc), changed));

@@ -20,6 +20,8 @@ use serde::Serialize;
 
 pub use text::render;
 
+use crate::policy::payment_sent::{PaymentNotReceived, PaymentWatch, WATCH_DAYS};
+
 /// What `status --json` prints.
 #[derive(Debug, Serialize)]
 pub struct StatusReport {
@@ -36,6 +38,8 @@ pub struct StatusReport {
     pub duplicates: Vec<DuplicateRow>,
     /// Instalment plans, oldest first, with where the approved ones stand today.
     pub plans: Vec<PlanView>,
+    /// Payments announced on a call and not in the ledger after their grace.
+    pub payments_not_received: Vec<PaymentNotReceived>,
     pub pending_proposal: Option<Proposal>,
     pub next_step: Option<NextStepView>,
 }
@@ -94,7 +98,11 @@ pub async fn gather(
     let reminders = store.reminders(&client.id).await?;
     let letters = letters(store, &reminders).await?;
     let account_invoices = account.invoices.clone();
+    let announced = store.call_outcomes(today - chrono::Days::new(WATCH_DAYS), today).await?;
+    let mut payments = PaymentWatch::new(&announced, policy.calls.payment_sent_grace_days, today);
+    payments.add(std::slice::from_ref(&account));
     let mut report = build(account, reminders, letters, policy, today);
+    report.payments_not_received = payments.finish();
     report.duplicates = store.duplicates(&client.id).await?;
     report.plans = plan_views(store.plans(&client.id).await?, &account_invoices, policy, today);
     Ok(Some(report))
@@ -127,6 +135,7 @@ pub fn build(
         letters,
         duplicates: Vec::new(),
         plans: Vec::new(),
+        payments_not_received: Vec::new(),
         pending_proposal,
         next_step,
     }

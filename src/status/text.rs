@@ -45,6 +45,9 @@ pub fn render(r: &StatusReport, lang: Language) -> String {
     }
     let _ = writeln!(out, "  {}", facts.join(" · "));
     write_hold(&mut out, &r.hold, lang, "  ");
+    for p in &r.payments_not_received {
+        let _ = writeln!(out, "  {}", crate::policy::payment_sent::not_received_line(p, lang));
+    }
     let s = &r.score;
     let _ = writeln!(
         out,

@@ -182,7 +182,7 @@ impl ImportCounts {
 // ---------------------------------------------------------------- clients
 
 pub fn client_upsert(style: ParamStyle) -> BatchInsert {
-    const COLUMNS: [&str; 12] = [
+    const COLUMNS: [&str; 13] = [
         "client_id",
         "name",
         "email",
@@ -193,10 +193,11 @@ pub fn client_upsert(style: ParamStyle) -> BatchInsert {
         "language",
         "kind",
         "siren",
+        "contact_name",
         "created_at",
         "updated_at",
     ];
-    BatchInsert::upsert(style, "clients", &COLUMNS, "client_id", &COLUMNS[1..10], &["updated_at"])
+    BatchInsert::upsert(style, "clients", &COLUMNS, "client_id", &COLUMNS[1..11], &["updated_at"])
 }
 
 pub fn bind_client<'q, B: Binds<'q>>(q: B, c: &'q Client, now: DateTime<Utc>) -> B {
@@ -210,6 +211,7 @@ pub fn bind_client<'q, B: Binds<'q>>(q: B, c: &'q Client, now: DateTime<Utc>) ->
         .text(c.language.as_str())
         .text(c.kind.as_str())
         .opt_text(c.siren.as_ref().map(Siren::as_str))
+        .opt_text(c.contact_name.as_deref())
         .time(now)
         .time(now)
 }

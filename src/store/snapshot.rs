@@ -53,7 +53,7 @@ fn in_page(column: &str) -> String {
 }
 
 /// The clients of a page: `client_id, email, cc, phone, segment, language,
-/// kind, siren, paused_until, promise_date, name, owner, dispute`.
+/// kind, siren, paused_until, promise_date, name, owner, dispute, contact_name`.
 fn clients_list() -> String {
     list(
         packed(&[
@@ -70,6 +70,7 @@ fn clients_list() -> String {
             &counted("c.name"),
             &counted("c.owner"),
             &counted("c.dispute"),
+            &counted("c.contact_name"),
         ]),
         "clients c",
         in_page("c.client_id"),
@@ -269,7 +270,8 @@ fn client(rows: &mut Cursor<'_>) -> Result<(Client, Hold)> {
     let name = rows.counted()?.ok_or_else(|| corrupt(format!("client {id} has no name")))?.to_string();
     let owner = rows.counted()?.map(str::to_string);
     let dispute = rows.counted()?.map(str::to_string);
-    let client = Client { id, name, email, cc, phone, segment, owner, language, kind, siren };
+    let contact_name = rows.counted()?.map(str::to_string);
+    let client = Client { id, name, email, cc, phone, segment, owner, language, kind, siren, contact_name };
     Ok((client, Hold { paused_until, dispute, promise_date }))
 }
 
@@ -316,7 +318,7 @@ mod tests {
 
     fn page() -> (String, String, String, String, String) {
         let clients = list(&[
-            &["C2", "", "", "", "strategic", "en", "b2c", "", "", "", "3:Bob", ":", ":"],
+            &["C2", "", "", "", "strategic", "en", "b2c", "", "", "", "3:Bob", ":", ":", ":"],
             &[
                 "C1",
                 "a@b.fr",
@@ -331,6 +333,7 @@ mod tests {
                 "14:Dupont\u{1f}\u{1e}& Fils",
                 "3:rep",
                 "5:prix\u{1e}",
+                "10:Mme Dupont",
             ],
         ]);
         let invoices = list(&[
@@ -371,6 +374,8 @@ mod tests {
         assert_eq!(accounts.iter().map(|a| a.client.id.as_str()).collect::<Vec<_>>(), vec!["C1", "C2"]);
         let c1 = &accounts[0];
         assert_eq!(c1.client.name, "Dupont\u{1f}\u{1e}& Fils");
+        assert_eq!(c1.client.contact_name.as_deref(), Some("Mme Dupont"));
+        assert_eq!(accounts[1].client.contact_name, None);
         assert_eq!((c1.client.owner.as_deref(), c1.hold.dispute.as_deref()), (Some("rep"), Some("prix\u{1e}")));
         assert_eq!(c1.hold.paused_until, Some(d("2026-03-01")));
         assert_eq!(c1.invoices.iter().map(|i| i.number.as_str()).collect::<Vec<_>>(), vec!["F-1", "F-2"]);

@@ -11,6 +11,8 @@
 //!   auto-escaping on for every value, so a client named
 //!   `<script>alert(1)</script>` is shown, never run.
 
+pub mod call_pages;
 pub mod pages;
 
+pub use call_pages::{call_confirm_page, CallConfirmView, CallTyped};
 pub use pages::{confirm_page, digest_page, result_page, ConfirmView};

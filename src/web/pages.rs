@@ -2,14 +2,14 @@
 //! into the binary. Rust prepares every text (in the team's language) and the
 //! templates only lay it out, escaping each value.
 
+use super::call_pages::{call_view, call_words};
 use crate::decision::{action_label, refusal_text, Action, Refusal};
-use crate::digest::call_lines::{
-    call_invoice_bullets, call_total_line, caller_line, calls_title, owner_name, reminders_line, script_label,
-};
+use crate::digest::call_lines::calls_title;
 use crate::digest::describe::{
     digest_title, entry_tags, invoice_rows, nothing_today, preview, stage_line, stale_mark, status_lines, total_line,
     tr, InvoiceRow,
 };
+use crate::digest::teams_calls::CallLinkFn;
 use crate::digest::{CallEntry, DigestEntry, DigestHeader};
 use crate::domain::Language;
 use crate::render::escape_html;
@@ -30,6 +30,8 @@ const SOURCES: &[(&str, &str)] = &[
     ("confirm.html.j2", include_str!("templates/confirm.html.j2")),
     ("result.html.j2", include_str!("templates/result.html.j2")),
     ("digest.html.j2", include_str!("templates/digest.html.j2")),
+    ("_call.html.j2", include_str!("templates/_call.html.j2")),
+    ("call_confirm.html.j2", include_str!("templates/call_confirm.html.j2")),
 ];
 
 /// Compiled once. HTML escaping for every template whatever its name (see
@@ -126,13 +128,15 @@ pub fn result_page(lang: Language, title: &str, message: &str, ok: bool) -> Stri
 /// (warning, totals, "send anyway"), then each entry with its status and its
 /// buttons, which are links to confirmation pages: `link(proposal_id,
 /// action)`, and for "send anyway" `link(day, SendAnyway)` with the day as
-/// `2026-03-16`.
+/// `2026-03-16`; then the calls, each with its outcome links
+/// (`call_link(button)`).
 pub fn digest_page(
     header: &DigestHeader,
     entries: &[DigestEntry],
     calls: &[CallEntry],
     lang: Language,
     link: &dyn Fn(&str, Action) -> String,
+    call_link: &CallLinkFn<'_>,
 ) -> String {
     let send_anyway = header.send_anyway.then(|| {
         let day = header.date.format("%Y-%m-%d").to_string();
@@ -150,41 +154,15 @@ pub fn digest_page(
             entries,
             nothing => nothing_today(lang),
             calls_heading => calls_title(header.date, lang),
-            calls => calls.iter().map(|c| call_view(c, lang)).collect::<Vec<_>>(),
-            script => script_label(lang),
+            calls => calls.iter().map(|c| call_view(c, lang, Some(call_link))).collect::<Vec<_>>(),
+            c => call_words(lang),
         },
     )
 }
 
-/// A call task as the page shows it: the number as a `tel:` link, the
-/// shared lines, the script. Its outcome links will go here.
-#[derive(Debug, Serialize)]
-struct CallView {
-    client: String,
-    phone: String,
-    tel: String,
-    lines: Vec<String>,
-    script: Vec<String>,
-}
-
-fn call_view(call: &CallEntry, lang: Language) -> CallView {
-    let task = &call.task;
-    let mut lines = vec![caller_line(task, owner_name(call), lang)];
-    lines.extend(call_invoice_bullets(task, lang, MAX_INVOICE_ROWS, str::to_string));
-    lines.push(call_total_line(task, lang, ""));
-    lines.push(reminders_line(task, lang));
-    CallView {
-        client: task.client_name.clone(),
-        phone: task.phone_display.clone(),
-        tel: task.tel.clone(),
-        lines,
-        script: task.script.clone(),
-    }
-}
-
 /// Renders a built-in template. They are all exercised by the tests, with
 /// strict undefined, so a failure here is a bug in this module.
-fn render(name: &str, ctx: minijinja::Value) -> String {
+pub(super) fn render(name: &str, ctx: minijinja::Value) -> String {
     TEMPLATES
         .get_template(name)
         .and_then(|t| t.render(ctx))
@@ -332,7 +310,7 @@ fn not_offered_notice(action: Action, lang: Language) -> String {
 
 /// The fixed words of the pages.
 #[derive(Debug, Serialize)]
-struct Words {
+pub(super) struct Words {
     lang: &'static str,
     who: &'static str,
     who_hint: &'static str,
@@ -349,7 +327,7 @@ struct Words {
     links_note: &'static str,
 }
 
-fn words(lang: Language) -> Words {
+pub(super) fn words(lang: Language) -> Words {
     match lang {
         Language::Fr => Words {
             lang: "fr",

@@ -145,7 +145,7 @@ fn client_data_is_escaped_everywhere() {
     let confirm = confirm_page(&v);
     let mut header = DigestHeader::new(day(), vec![format!("Payé : {XSS}")]);
     header.warning = Some(XSS.into());
-    let digest = digest_page(&header, &[e], &[], Language::Fr, &link);
+    let digest = digest_page(&header, &[e], &[], Language::Fr, &link, &call_link);
     for page in [&confirm, &digest] {
         assert!(!page.contains("<script") && !page.contains("<img"), "{page}");
         assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
@@ -163,7 +163,7 @@ fn the_digest_page_links_every_offered_button_to_its_confirmation() {
     let mut header = DigestHeader::new(day(), vec!["En retard : 1 550,50 € · 2 factures".into()]);
     header.warning = Some("Le grand livre date du 12/03 : les approbations sont retenues.".into());
     header.send_anyway = true;
-    let page = digest_page(&header, &[open, closed], &[], Language::Fr, &link);
+    let page = digest_page(&header, &[open, closed], &[], Language::Fr, &link, &call_link);
     assert_document(&page, "fr");
     assert!(page.contains("<h1>Relances proposées — lundi 16 mars 2026</h1>"));
     assert!(page.contains("les approbations sont retenues"));
@@ -198,7 +198,7 @@ fn english_pages_use_english_words() {
     ] {
         assert!(confirm.contains(text), "missing {text:?}");
     }
-    let digest = digest_page(&DigestHeader::new(day(), vec![]), &[], &[], Language::En, &link);
+    let digest = digest_page(&DigestHeader::new(day(), vec![]), &[], &[], Language::En, &link, &call_link);
     assert!(digest.contains("Proposed reminders — Monday 16 March 2026"));
     assert!(digest.contains("No reminders to propose today."));
     let result = result_page(Language::En, "Done", "Approved by Claire.", true);
@@ -229,7 +229,8 @@ fn a_letter_to_post_links_to_a_confirmation_that_records_today() {
     let mut e = entry("Garage Martin");
     e.status = Some("📄 lettre recommandée à imprimer et poster : outbox/letters/mise-en-demeure.pdf".into());
     e.buttons = vec![Action::Veto, Action::Snooze, Action::LetterPosted];
-    let digest = digest_page(&DigestHeader::new(day(), vec![]), std::slice::from_ref(&e), &[], Language::Fr, &link);
+    let digest =
+        digest_page(&DigestHeader::new(day(), vec![]), std::slice::from_ref(&e), &[], Language::Fr, &link, &call_link);
     let href = format!(
         "class=\"button primary\" href=\"{}\">📮 Lettre postée</a>",
         html(&link("20260316-c6a87d7881", Action::LetterPosted))
@@ -252,7 +253,7 @@ fn a_letter_to_post_links_to_a_confirmation_that_records_today() {
 fn the_digest_page_lists_the_calls_with_a_tel_link_and_escaped_names() {
     let task = crate::digest::fixtures::call_task("ACME", "<script>Durand & Fils", 1);
     let calls = [CallEntry { task, owner: None, notes: Vec::new() }];
-    let digest = digest_page(&DigestHeader::new(day(), vec![]), &[], &calls, Language::Fr, &link);
+    let digest = digest_page(&DigestHeader::new(day(), vec![]), &[], &calls, Language::Fr, &link, &call_link);
     assert_document(&digest, "fr");
     assert!(digest.contains("<h2>📞 À appeler — lundi 16 mars 2026</h2>"), "{digest}");
     assert!(
@@ -263,4 +264,13 @@ fn the_digest_page_lists_the_calls_with_a_tel_link_and_escaped_names() {
     assert!(digest.contains("<li>Appel : la comptabilité</li>"), "{digest}");
     assert!(digest.contains("<li>Vérifier la réception : facture F-0 bien reçue, et par qui ?</li>"), "{digest}");
     assert!(!digest.contains("<script>"));
+    let outcome = "<a class=\"button \" href=\"https://relance.example.fr/call/20260316-";
+    assert_eq!(digest.matches(outcome).count(), 6, "{digest}");
+    assert!(digest.contains("class=\"button primary\" href=\"https://relance.example.fr/call/"), "{digest}");
+    assert!(digest.contains("|voicemail|ACME\">Messagerie / injoignable</a>"), "{digest}");
+}
+
+/// A call link naming the button it records.
+fn call_link(button: &crate::digest::call_buttons::CallButton) -> String {
+    format!("https://relance.example.fr/call/{}", button.encode())
 }

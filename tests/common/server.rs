@@ -118,7 +118,7 @@ pub fn config_text(fakes: Option<&Fakes>, platforms: Platforms) -> String {
          people:\n\
          \x20 - { name: Claire Martin, role: finance, slack: U01CLAIRE, discord: \"80351110224678912\", teams: \"{CLAIRE_TEAMS}\", email: claire@atelier.fr, code: \"4821\" }\n\
          \x20 - { name: Marc Petit, role: finance, slack: U03MARC, email: marc@atelier.fr, code: \"7319\" }\n\
-         \x20 - { name: Julie Roux, role: sales, slack: U02JULIE, email: julie@atelier.fr, code: \"5550\" }\n\
+         \x20 - { name: Julie Roux, role: sales, slack: U02JULIE, discord: \"80351110224678950\", email: julie@atelier.fr, code: \"5550\" }\n\
          \x20 - { name: Paul Viewer, role: viewer, slack: U09VIEWER, discord: \"80351110224678999\" }\n\
          server: { listen: \"127.0.0.1:0\", link_secret: \"a link secret for the tests, long\" }\n",
     )
@@ -149,10 +149,21 @@ pub struct Bot {
 
 impl Bot {
     pub async fn start(test_store: TestStore, fakes: Option<&Fakes>, platforms: Platforms, now: DateTime<Utc>) -> Bot {
+        Bot::start_with(test_store, fakes, platforms, now, "").await
+    }
+
+    /// [`Bot::start`] with more configuration (`mail: { smtp_url: … }`).
+    pub async fn start_with(
+        test_store: TestStore,
+        fakes: Option<&Fakes>,
+        platforms: Platforms,
+        now: DateTime<Utc>,
+        extra: &str,
+    ) -> Bot {
         let clock = Clock::fixed(now, Paris);
         let store = relance::store::connect(&test_store.url, clock).await.expect("store");
         store.migrate().await.expect("migrate");
-        let config = config::parse(&config_text(fakes, platforms), &|_| None).expect("test config");
+        let config = config::parse(&(config_text(fakes, platforms) + extra), &|_| None).expect("test config");
         let loaded = Loaded { config, tz: Paris, path: PathBuf::from("bot-config.yaml") };
         let svc = Services::new(loaded, clock, store.clone()).expect("services");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -88,8 +88,18 @@ pub async fn stored_attempts(
     store: &dyn Store,
     today: NaiveDate,
 ) -> anyhow::Result<(Vec<CallAttempt>, Vec<CallOutcomeRecord>)> {
-    let records = store.call_outcomes(today - Days::new(ATTEMPTS_DAYS), today).await?;
+    Ok(split_attempts(&call_records(store, today).await?, today))
+}
+
+/// The call outcomes recorded within the year before `today`: every attempt
+/// the call planner may count.
+pub async fn call_records(store: &dyn Store, today: NaiveDate) -> anyhow::Result<Vec<CallOutcomeRecord>> {
+    Ok(store.call_outcomes(today - Days::new(ATTEMPTS_DAYS), today).await?)
+}
+
+/// The attempts among `records`, and today's outcomes.
+pub fn split_attempts(records: &[CallOutcomeRecord], today: NaiveDate) -> (Vec<CallAttempt>, Vec<CallOutcomeRecord>) {
     let attempts = records.iter().map(CallOutcomeRecord::attempt).collect();
-    let today_only = records.into_iter().filter(|r| r.call.day == today).collect();
-    Ok((attempts, today_only))
+    let today_only = records.iter().filter(|r| r.call.day == today).cloned().collect();
+    (attempts, today_only)
 }

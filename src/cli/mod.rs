@@ -19,7 +19,7 @@ mod send;
 mod status;
 
 pub use app::App;
-pub use calls::{calls_day, calls_page, calls_text, stored_attempts};
+pub use calls::{call_records, calls_day, calls_page, calls_text, split_attempts, stored_attempts};
 pub use plan::{plan_day, templates, terminal_digest, Day, DSO_PERIOD_DAYS};
 
 use chrono::NaiveDate;

@@ -25,7 +25,7 @@ use crate::people::Platform;
 use crate::policy::aged::Figures;
 use crate::policy::calls::{CallPlanner, CallTask};
 use crate::policy::changes::Changes;
-use crate::policy::payment_sent::{PaymentWatch, WATCH_DAYS};
+use crate::policy::payment_sent::PaymentWatch;
 use crate::policy::planner::Planner;
 use crate::render::message::{preview, render_message};
 use crate::store::{Actor, CallOutcomeRecord, OutboxRow, PostedMessage};
@@ -77,13 +77,16 @@ async fn compute(svc: &Services, today: NaiveDate) -> anyhow::Result<Computed> {
     let config = svc.config();
     let since = svc.store.previous_digest_day(today).await?;
     let mut planner = Planner::new(&config.policy, today);
-    let (attempts, outcomes) = crate::cli::stored_attempts(svc.store.as_ref(), today).await?;
+    // One read of the year's call outcomes: the attempts the call planner
+    // counts, today's outcomes, and the payments announced (the last
+    // `WATCH_DAYS` of them, which `PaymentWatch` keeps).
+    let records = crate::cli::call_records(svc.store.as_ref(), today).await?;
+    let (attempts, outcomes) = crate::cli::split_attempts(&records, today);
     let mut calls = CallPlanner::for_the_day(&config.policy, &attempts, today);
     let mut figures = Figures::new(today, crate::cli::DSO_PERIOD_DAYS);
     let mut changes = Changes::new(since.unwrap_or(today - Days::new(1)), today);
     let mut ended_plans = Vec::new();
-    let announced = svc.store.call_outcomes(today - Days::new(WATCH_DAYS), today).await?;
-    let mut payments = PaymentWatch::new(&announced, config.policy.calls.payment_sent_grace_days, today);
+    let mut payments = PaymentWatch::new(&records, config.policy.calls.payment_sent_grace_days, today);
     let last_import_at = svc
         .store
         .ledger_pages(today, &mut |accounts| {

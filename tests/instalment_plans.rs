@@ -87,12 +87,15 @@ async fn a_plan_sums_to_the_amount_due_holds_reminders_and_a_missed_instalment_r
         assert_eq!(status(url, monday)["plans"], Value::Array(vec![]), "{}", backend.name);
 
         // Three monthly instalments from Monday 23 March, summing to what SGE owes.
+        // Printed in the team's language (French here), like `relance status`.
         let text = stdout(relance(url, monday).args(["echeancier", "SGE", "3", "--first", "2026-03-23"]));
-        assert!(text.contains("invoices F-2, F-5: 1200.01 EUR in 3 instalments"), "{text}");
+        assert!(text.contains("Échéancier n° 1 proposé — client SGE : 1 200,01 € en 3 échéance(s)"), "{text}");
+        assert!(text.contains("  Factures : F-2, F-5\n"), "{text}");
         assert!(
-            text.contains(" 1. 2026-03-23  400.00 EUR\n   2. 2026-04-23  400.00 EUR\n   3. 2026-05-23  400.01 EUR"),
+            text.contains("  1. 23/03/2026 · 400,00 €\n  2. 23/04/2026 · 400,00 €\n  3. 23/05/2026 · 400,01 €\n"),
             "{text}"
         );
+        assert!(text.contains("Pour l'approuver : relance echeancier approve 1"), "{text}");
         let plan = &status(url, monday)["plans"][0]["plan"];
         let amounts: Decimal = plan["schedule"]["instalments"]
             .as_array()
@@ -116,7 +119,16 @@ async fn a_plan_sums_to_the_amount_due_holds_reminders_and_a_missed_instalment_r
         let again = refused(relance(url, monday).args(["echeancier", "F-2", "2"]));
         assert!(again.contains("already in instalment plan"), "{again}");
 
-        stdout(relance(url, monday).args(["echeancier", "approve", &id]));
+        // In English when the team works in English; scripts read --json (ISO dates, decimal strings).
+        let approved = stdout(relance(url, monday).env("RELANCE_LANGUAGE", "en").args(["echeancier", "approve", &id]));
+        assert!(approved.contains("Instalment plan 1 approved — client SGE: €1,200.01 in 3 instalment(s)"), "{approved}");
+        assert!(approved.contains("  3. 23 May 2026 · €400.01\n"), "{approved}");
+        let json = |args: &[&str]| -> Value { serde_json::from_str(&stdout(relance(url, monday).args(args))).unwrap() };
+        let dup = json(&["echeancier", "F-3", "2", "--first", "2026-03-30", "--json"]);
+        let first = &dup["plan"]["schedule"]["instalments"][0];
+        assert_eq!((first["due_date"].as_str(), first["amount"].as_str()), (Some("2026-03-30"), Some("250.00")));
+        let dup_id = dup["plan"]["id"].as_i64().unwrap().to_string();
+        assert_eq!(json(&["echeancier", "reject", &dup_id, "--json"])["plan"]["status"], "rejected", "{}", backend.name);
         let twice = refused(relance(url, monday).args(["echeancier", "reject", &id]));
         assert!(twice.contains("already approved"), "{}: {twice}", backend.name);
         assert_eq!(status(url, monday)["plans"][0]["plan"]["decided"]["actor"]["via"], "cli");

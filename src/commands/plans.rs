@@ -9,7 +9,7 @@ use crate::domain::{Client, InvoiceNumber, Language};
 use crate::instalment_plans::{self, Covered, PlanError, PlanRequest};
 use crate::people::Role;
 use crate::policy::instalments::Frequency;
-use crate::render::format::{date, money};
+use crate::render::plan_schedule::{plan_heading, schedule_lines};
 use crate::store::{Actor, PlanRow};
 
 impl Asked<'_> {
@@ -96,26 +96,6 @@ impl Asked<'_> {
     }
 
     fn plan_title(&self, plan: &PlanRow, client: &Client) -> String {
-        let total = money(plan.schedule.total, plan.schedule.currency, self.lang);
-        match self.lang {
-            Language::Fr => format!("Échéancier n° {} proposé — {} ({}) : {total}", plan.id, client.name, client.id),
-            Language::En => format!("Instalment plan {} proposed — {} ({}): {total}", plan.id, client.name, client.id),
-        }
+        plan_heading(plan, &format!("{} ({})", client.name, client.id), self.lang)
     }
-}
-
-/// The invoices, then one line per instalment.
-fn schedule_lines(plan: &PlanRow, lang: Language) -> Vec<String> {
-    let invoices: Vec<&str> = plan.invoices.iter().map(InvoiceNumber::as_str).collect();
-    let heading = match lang {
-        Language::Fr => format!("Factures : {}", invoices.join(", ")),
-        Language::En => format!("Invoices: {}", invoices.join(", ")),
-    };
-    let currency = plan.schedule.currency;
-    let instalments = plan
-        .schedule
-        .instalments
-        .iter()
-        .map(|i| format!("{}. {} · {}", i.number, date(i.due_date, lang), money(i.amount, currency, lang)));
-    std::iter::once(heading).chain(instalments).collect()
 }

@@ -525,3 +525,19 @@ async fn the_owner_proposes_an_instalment_plan_and_only_finance_approves_it_with
         bot.running.stop().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn a_weekly_plan_is_asked_from_the_chat_with_hebdo() {
+    for test_store in test_stores().await {
+        let bot = Bot::start(test_store, monday()).await;
+        import_ledger(bot.store.as_ref()).await;
+        let text = texts(&bot.command(CLAIRE, "échéancier F-2026-004 3 30/03 hebdo").await);
+        assert!(text.contains("Échéancier n° 1 proposé — Menuiserie Roux (C4) : 310,00 €"), "{text}");
+        for line in ["1. 30/03/2026 · 103,33 €", "2. 06/04/2026 · 103,33 €", "3. 13/04/2026 · 103,34 €"] {
+            assert!(text.contains(line), "{}: {line:?} missing from {text}", bot.name);
+        }
+        let plan = bot.store.plan(1).await.unwrap().unwrap();
+        assert_eq!(plan.frequency, relance::policy::instalments::Frequency::Weekly, "{}", bot.name);
+        bot.running.stop().await.unwrap();
+    }
+}

@@ -1,5 +1,6 @@
 //! `/relance echeancier …`: an instalment plan proposed from the chat (by
-//! finance or the client's owner, like a hold), answered with its schedule
+//! finance or the client's owner, like a hold; monthly, or weekly with
+//! `hebdo` / `weekly`), answered with its schedule
 //! and Approve / Reject buttons, which run `echeancier approve|reject <id>`
 //! (finance only). The checks and writes are `crate::instalment_plans`,
 //! shared with the CLI.
@@ -23,6 +24,7 @@ impl Asked<'_> {
         typed: &str,
         count: u32,
         first: Option<super::When>,
+        frequency: Frequency,
     ) -> anyhow::Result<Reply> {
         let (store, today) = (self.svc.store.as_ref(), self.svc.clock.today());
         let invoice = match InvoiceNumber::parse(typed) {
@@ -39,7 +41,8 @@ impl Asked<'_> {
             }
             None => {
                 let first_text = first.map(|w| format!(" {}", w.resolve(today))).unwrap_or_default();
-                match self.client(typed, &format!("echeancier {{}} {count}{first_text}")).await? {
+                let weekly = if frequency == Frequency::Weekly { " hebdo" } else { "" };
+                match self.client(typed, &format!("echeancier {{}} {count}{first_text}{weekly}")).await? {
                     Ok(client) => (Covered::Client(client.id.clone()), client),
                     Err(reply) => return Ok(reply),
                 }
@@ -49,7 +52,7 @@ impl Asked<'_> {
             return Ok(self.not_allowed(&client));
         }
         let first = first.map(|w| w.resolve(today));
-        let request = PlanRequest { covered, count, first, frequency: Frequency::Monthly };
+        let request = PlanRequest { covered, count, first, frequency };
         let plan = match instalment_plans::propose(store, &request, &self.actor(), today).await {
             Ok(plan) => plan,
             Err(PlanError::Store(err)) => return Err(err.into()),

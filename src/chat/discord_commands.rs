@@ -340,7 +340,10 @@ mod tests {
         ];
         assert_eq!(command_text(plan, &weekly, false), "echeancier F-1 6 weekly");
         let choices = &command_definitions()[0]["options"][7]["options"][3]["choices"];
-        assert_eq!(choices[1], json!({ "name": "weekly", "name_localizations": { "fr": "hebdomadaires" }, "value": "weekly" }));
+        assert_eq!(
+            choices[1],
+            json!({ "name": "weekly", "name_localizations": { "fr": "hebdomadaires" }, "value": "weekly" })
+        );
         assert!(sub_command("delete").is_none());
     }
 }

@@ -280,7 +280,7 @@ fn echeancier(args: &[&str]) -> Result<Command, UsageError> {
         }
     }
     let (frequency, args) = match args.split_last() {
-        Some((last, before)) if frequency(last).is_some() && !before.is_empty() => (frequency(last), before),
+        Some((last, before)) if frequency_word(last).is_some() && !before.is_empty() => (frequency_word(last), before),
         _ => (None, args),
     };
     let (first, args) = match args.split_last() {
@@ -293,7 +293,9 @@ fn echeancier(args: &[&str]) -> Result<Command, UsageError> {
     };
     // The frequency may also come before the date: `3 hebdo 15/12`.
     let (frequency, args) = match (frequency, args.split_last()) {
-        (None, Some((last, before))) if frequency(last).is_some() && !before.is_empty() => (frequency(last), before),
+        (None, Some((last, before))) if frequency_word(last).is_some() && !before.is_empty() => {
+            (frequency_word(last), before)
+        }
         (frequency, _) => (frequency, args),
     };
     let Some((count, target)) = args.split_last() else { return Err(missing(NAME, Missing::Client)) };
@@ -305,7 +307,7 @@ fn echeancier(args: &[&str]) -> Result<Command, UsageError> {
 }
 
 /// `hebdo`, `hebdomadaire`, `weekly`; `mensuel`, `monthly` (the default, accepted typed).
-fn frequency(word: &str) -> Option<Frequency> {
+fn frequency_word(word: &str) -> Option<Frequency> {
     match crate::lookup::fold(word).as_str() {
         "hebdo" | "hebdomadaire" | "weekly" => Some(Frequency::Weekly),
         "mensuel" | "mensuelle" | "monthly" => Some(Frequency::Monthly),

@@ -9,10 +9,10 @@
 
 use super::{App, UserError};
 use crate::domain::{InvoiceNumber, Language};
-use crate::render::format::plain_spaces;
-use crate::render::plan_schedule::{plan_heading, schedule_lines};
-use crate::instalment_plans::{self, Covered, PlanError, PlanRequest};
+use crate::instalment_plans::{self, Covered, PlanError, PlanRequest, Planned};
 use crate::policy::instalments::Frequency;
+use crate::render::format::plain_spaces;
+use crate::render::plan_schedule::{confirmation_line, decided_title, plan_heading, schedule_lines};
 use crate::store::PlanRow;
 use chrono::NaiveDate;
 use clap::Args;
@@ -53,14 +53,17 @@ async fn propose(app: &App, args: &EcheancierArgs) -> anyhow::Result<()> {
     };
     let frequency = if args.weekly { Frequency::Weekly } else { Frequency::Monthly };
     let request = PlanRequest { covered, count, first: args.first, frequency };
-    let plan =
+    let Planned { plan, confirm_to } =
         instalment_plans::propose(app.store.as_ref(), &request, &app.actor(), app.today()).await.map_err(user_error)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&json!({ "plan": plan }))?);
+        println!("{}", serde_json::to_string_pretty(&json!({ "plan": plan, "confirm_to": confirm_to }))?);
         return Ok(());
     }
     let lang = app.loaded.config.digest.language;
     print!("{}", plain_spaces(&schedule_text(&plan, lang)));
+    if let Some(line) = confirmation_line(&plan, confirm_to.as_ref(), lang) {
+        println!("{line}");
+    }
     match lang {
         Language::Fr => println!("Pour l'approuver : relance echeancier approve {}", plan.id),
         Language::En => println!("To approve it: relance echeancier approve {}", plan.id),
@@ -76,15 +79,20 @@ async fn invoice(app: &App, target: &str) -> anyhow::Result<Option<InvoiceNumber
 
 async fn decide(app: &App, approve: bool, id: &str, json: bool) -> anyhow::Result<()> {
     let id: i64 = id.parse().map_err(|_| UserError(format!("{id:?} is not a plan id")))?;
-    let plan = instalment_plans::decide(app.store.as_ref(), id, approve, &app.actor(), app.today())
-        .await
-        .map_err(user_error)?;
+    let Planned { plan, confirm_to } =
+        instalment_plans::decide(app.store.as_ref(), id, approve, &app.actor(), app.today())
+            .await
+            .map_err(user_error)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&json!({ "plan": plan }))?);
+        println!("{}", serde_json::to_string_pretty(&json!({ "plan": plan, "confirm_to": confirm_to }))?);
         return Ok(());
     }
     let lang = app.loaded.config.digest.language;
+    println!("{}", plain_spaces(&decided_title(&plan, confirm_to.as_ref(), lang)));
     print!("{}", plain_spaces(&schedule_text(&plan, lang)));
+    if let Some(line) = confirmation_line(&plan, confirm_to.as_ref(), lang) {
+        println!("{line}");
+    }
     Ok(())
 }
 

@@ -7,10 +7,10 @@
 
 use super::{Asked, Choice, Reply};
 use crate::domain::{Client, InvoiceNumber, Language};
-use crate::instalment_plans::{self, Covered, PlanError, PlanRequest};
+use crate::instalment_plans::{self, Covered, PlanError, PlanRequest, Planned};
 use crate::people::Role;
 use crate::policy::instalments::Frequency;
-use crate::render::plan_schedule::{plan_heading, schedule_lines};
+use crate::render::plan_schedule::{confirmation_line, decided_title, plan_heading, schedule_lines};
 use crate::store::{Actor, PlanRow};
 
 impl Asked<'_> {
@@ -53,13 +53,16 @@ impl Asked<'_> {
         }
         let first = first.map(|w| w.resolve(today));
         let request = PlanRequest { covered, count, first, frequency };
-        let plan = match instalment_plans::propose(store, &request, &self.actor(), today).await {
-            Ok(plan) => plan,
+        let Planned { plan, confirm_to } = match instalment_plans::propose(store, &request, &self.actor(), today).await
+        {
+            Ok(planned) => planned,
             Err(PlanError::Store(err)) => return Err(err.into()),
             Err(err) => return Ok(Reply::said(format!("⚠️ {err}"))),
         };
         tracing::info!(by = %self.person.name, client = %client.id, plan = plan.id, "instalment plan proposed by command");
-        let mut reply = self.reply(self.plan_title(&plan, &client), schedule_lines(&plan, self.lang));
+        let mut lines = schedule_lines(&plan, self.lang);
+        lines.extend(confirmation_line(&plan, confirm_to.as_ref(), self.lang));
+        let mut reply = self.reply(self.plan_title(&plan, &client), lines);
         reply.choices = vec![
             Choice { label: self.t("Approuver", "Approve"), command: format!("echeancier approve {}", plan.id) },
             Choice { label: self.t("Refuser", "Reject"), command: format!("echeancier reject {}", plan.id) },
@@ -76,21 +79,16 @@ impl Asked<'_> {
             )));
         }
         let (store, today) = (self.svc.store.as_ref(), self.svc.clock.today());
-        let plan = match instalment_plans::decide(store, id, approve, &self.actor(), today).await {
-            Ok(plan) => plan,
-            Err(PlanError::Store(err)) => return Err(err.into()),
-            Err(err) => return Ok(Reply::said(format!("⚠️ {err}"))),
-        };
+        let Planned { plan, confirm_to } =
+            match instalment_plans::decide(store, id, approve, &self.actor(), today).await {
+                Ok(planned) => planned,
+                Err(PlanError::Store(err)) => return Err(err.into()),
+                Err(err) => return Ok(Reply::said(format!("⚠️ {err}"))),
+            };
         tracing::info!(by = %self.person.name, plan = plan.id, approve, "instalment plan decided by command");
-        let title = match (approve, self.lang) {
-            (true, Language::Fr) => format!("✅ Échéancier n° {} approuvé : la confirmation part au client", plan.id),
-            (true, Language::En) => {
-                format!("✅ Instalment plan {} approved: the confirmation goes to the client", plan.id)
-            }
-            (false, Language::Fr) => format!("Échéancier n° {} refusé", plan.id),
-            (false, Language::En) => format!("Instalment plan {} rejected", plan.id),
-        };
+        let title = decided_title(&plan, confirm_to.as_ref(), self.lang);
         let mut lines = schedule_lines(&plan, self.lang);
+        lines.extend(confirmation_line(&plan, confirm_to.as_ref(), self.lang));
         lines.push(match self.lang {
             Language::Fr => format!("Décidé par {} ({}).", self.person.name, self.platform.as_str()),
             Language::En => format!("Decided by {} ({}).", self.person.name, self.platform.as_str()),

@@ -6,7 +6,7 @@
 //! `policy::plan_progress`; this module only reads the ledger, checks, and
 //! writes through the store (each write audited there).
 
-use crate::domain::{ClientId, InvoiceNumber, Language};
+use crate::domain::{ClientId, EmailAddress, InvoiceNumber, Language};
 use crate::ledger::Account;
 use crate::policy::instalments::{plan_instalments, Frequency, InstalmentError};
 use crate::policy::plan_progress::{paid_towards, progress, Standing};
@@ -28,6 +28,15 @@ pub struct PlanRequest {
     pub count: u32,
     pub first: Option<NaiveDate>,
     pub frequency: Frequency,
+}
+
+/// A plan as stored, with the client's e-mail address in the ledger: where
+/// the confirmation goes once the plan is approved. None: no confirmation
+/// can be sent, and the replies say so (finance tells the client another way).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    pub plan: PlanRow,
+    pub confirm_to: Option<EmailAddress>,
 }
 
 /// Why a plan was not stored; each says what to change.
@@ -62,7 +71,7 @@ pub async fn propose(
     request: &PlanRequest,
     actor: &Actor,
     today: NaiveDate,
-) -> Result<PlanRow, PlanError> {
+) -> Result<Planned, PlanError> {
     let client = match &request.covered {
         Covered::Invoice(number) => {
             store.invoice_client(number).await?.ok_or_else(|| PlanError::UnknownInvoice(number.clone()))?
@@ -89,7 +98,7 @@ pub async fn propose(
         language: account.client.language,
         schedule,
     };
-    Ok(store.propose_plan(&plan, actor).await?)
+    Ok(Planned { plan: store.propose_plan(&plan, actor).await?, confirm_to: account.client.email })
 }
 
 /// An invoice is in one open plan at most.
@@ -104,23 +113,25 @@ fn refuse_overlap(plans: &[PlanRow], invoices: &[InvoiceNumber]) -> Result<(), P
 }
 
 /// Finance approves or rejects a proposed plan. An approval queues the
-/// confirmation to the client's address in the ledger, sent once by the sender.
+/// confirmation to the client's address in the ledger, sent once by the
+/// sender; with no address, nothing is queued and [`Planned::confirm_to`]
+/// is none, for the reply to say so.
 pub async fn decide(
     store: &dyn Store,
     id: i64,
     approve: bool,
     actor: &Actor,
     today: NaiveDate,
-) -> Result<PlanRow, PlanError> {
+) -> Result<Planned, PlanError> {
     let plan = store.plan(id).await?.ok_or(PlanError::UnknownPlan(id))?;
-    let decision = if approve {
-        let client = store.account(&plan.client_id, today).await?.map(|a| a.client);
-        PlanDecision::Approve { confirm_to: client.and_then(|c| c.email), day: today }
-    } else {
-        PlanDecision::Reject
+    let client = store.account(&plan.client_id, today).await?.map(|a| a.client);
+    let confirm_to = client.and_then(|c| c.email);
+    let decision = match approve {
+        true => PlanDecision::Approve { confirm_to: confirm_to.clone(), day: today },
+        false => PlanDecision::Reject,
     };
     match store.decide_plan(id, &decision, actor).await {
-        Ok(plan) => Ok(plan),
+        Ok(plan) => Ok(Planned { plan, confirm_to }),
         Err(StoreError::NotFound(_)) => Err(PlanError::UnknownPlan(id)),
         Err(StoreError::Conflict(why)) => Err(PlanError::AlreadyDecided(id, why)),
         Err(err) => Err(err.into()),

@@ -87,12 +87,15 @@ async fn a_plan_sums_to_the_amount_due_holds_reminders_and_a_missed_instalment_r
         assert_eq!(status(url, monday)["plans"], Value::Array(vec![]), "{}", backend.name);
 
         // Three monthly instalments from Monday 23 March, summing to what SGE owes.
+        // Printed in the team's language (French here), like `relance status`.
         let text = stdout(relance(url, monday).args(["echeancier", "SGE", "3", "--first", "2026-03-23"]));
-        assert!(text.contains("invoices F-2, F-5: 1200.01 EUR in 3 instalments"), "{text}");
+        assert!(text.contains("Échéancier n° 1 proposé — client SGE : 1 200,01 € en 3 échéance(s)"), "{text}");
+        assert!(text.contains("  Factures : F-2, F-5\n"), "{text}");
         assert!(
-            text.contains(" 1. 2026-03-23  400.00 EUR\n   2. 2026-04-23  400.00 EUR\n   3. 2026-05-23  400.01 EUR"),
+            text.contains("  1. 23/03/2026 · 400,00 €\n  2. 23/04/2026 · 400,00 €\n  3. 23/05/2026 · 400,01 €\n"),
             "{text}"
         );
+        assert!(text.contains("Pour l'approuver : relance echeancier approve 1"), "{text}");
         let plan = &status(url, monday)["plans"][0]["plan"];
         let amounts: Decimal = plan["schedule"]["instalments"]
             .as_array()
@@ -116,7 +119,24 @@ async fn a_plan_sums_to_the_amount_due_holds_reminders_and_a_missed_instalment_r
         let again = refused(relance(url, monday).args(["echeancier", "F-2", "2"]));
         assert!(again.contains("already in instalment plan"), "{again}");
 
-        stdout(relance(url, monday).args(["echeancier", "approve", &id]));
+        // In English when the team works in English; scripts read --json (ISO dates, decimal strings).
+        let approved = stdout(relance(url, monday).env("RELANCE_LANGUAGE", "en").args(["echeancier", "approve", &id]));
+        assert!(
+            approved.contains("Instalment plan 1 approved — client SGE: €1,200.01 in 3 instalment(s)"),
+            "{approved}"
+        );
+        assert!(approved.contains("  3. 23 May 2026 · €400.01\n"), "{approved}");
+        let json = |args: &[&str]| -> Value { serde_json::from_str(&stdout(relance(url, monday).args(args))).unwrap() };
+        let dup = json(&["echeancier", "F-3", "2", "--first", "2026-03-30", "--json"]);
+        let first = &dup["plan"]["schedule"]["instalments"][0];
+        assert_eq!((first["due_date"].as_str(), first["amount"].as_str()), (Some("2026-03-30"), Some("250.00")));
+        let dup_id = dup["plan"]["id"].as_i64().unwrap().to_string();
+        assert_eq!(
+            json(&["echeancier", "reject", &dup_id, "--json"])["plan"]["status"],
+            "rejected",
+            "{}",
+            backend.name
+        );
         let twice = refused(relance(url, monday).args(["echeancier", "reject", &id]));
         assert!(twice.contains("already approved"), "{}: {twice}", backend.name);
         assert_eq!(status(url, monday)["plans"][0]["plan"]["decided"]["actor"]["via"], "cli");
@@ -186,7 +206,7 @@ async fn an_approved_plan_is_confirmed_to_the_client_once_by_e_mail() {
             first: Some(common::d("2026-03-31")),
             frequency: Frequency::Monthly,
         };
-        let plan = propose(store, &request, &common::actor(), common::d(DAY)).await.unwrap();
+        let plan = propose(store, &request, &common::actor(), common::d(DAY)).await.unwrap().plan;
         let w = worker(&ts, at(10, 0), &smtp, None, dir.path()).await;
         assert_eq!(w.run_pass().await.unwrap().sent, 0, "{}: nothing before approval", ts.name);
 
@@ -216,5 +236,45 @@ async fn an_approved_plan_is_confirmed_to_the_client_once_by_e_mail() {
         let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
         assert_eq!(actions.iter().filter(|a| **a == "plan.confirmation_sent").count(), 1, "{actions:?}");
         assert!(store.duplicates(&cid("C1")).await.unwrap().is_empty(), "a confirmation is not a duplicate");
+    }
+}
+
+/// A client with no e-mail address: the proposal warns that no confirmation
+/// can be sent, the approval says plainly that none was, and nothing is
+/// queued (the audit entry says why).
+#[tokio::test]
+async fn approving_a_plan_for_a_client_without_e_mail_says_no_confirmation_could_be_sent() {
+    for backend in common::test_stores().await {
+        let (url, dir) = (&backend.url, tempfile::tempdir().unwrap());
+        let monday = "2026-03-16";
+        let clients = "client_id;name;email;phone;segment;owner;language;kind;siren\n\
+            NOM;Atelier Sans Mail;;;standard;;fr;b2b;\n";
+        import(url, dir.path(), "clients", clients, monday);
+        import(
+            url,
+            dir.path(),
+            "invoices",
+            "number;client_id;issue_date;due_date;amount;currency;paid;description\n\
+            F-9;NOM;06/02/2026;06/03/2026;300,00;EUR;;Audit\n",
+            monday,
+        );
+
+        let proposed = stdout(relance(url, monday).args(["echeancier", "NOM", "2"]));
+        assert!(
+            proposed.contains("⚠️ Ce client n'a pas d'adresse e-mail : une fois l'échéancier approuvé, aucune confirmation ne pourra lui être envoyée."),
+            "{}: {proposed}",
+            backend.name
+        );
+        let approved = stdout(relance(url, monday).args(["echeancier", "approve", "1"]));
+        assert!(approved.contains("aucune confirmation envoyée au client (pas d'adresse e-mail)"), "{approved}");
+        assert!(
+            approved.contains("⚠️ Aucune confirmation n'a pu être envoyée : le client n'a pas d'adresse e-mail."),
+            "{}: {approved}",
+            backend.name
+        );
+        let audit = backend.store.audit_log(None, 50).await.unwrap();
+        let entry = audit.iter().find(|a| a.action == "plan.approved").expect("plan.approved audited");
+        assert_eq!(entry.detail["confirmation"], "none: the client has no e-mail address", "{}", backend.name);
+        assert!(entry.detail.get("confirmation_to").is_none(), "{}: nothing queued", backend.name);
     }
 }

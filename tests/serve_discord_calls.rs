@@ -147,3 +147,55 @@ async fn a_promise_through_the_modal_is_stored_with_its_hold_and_a_bad_date_reco
         bot.stop().await;
     }
 }
+
+/// Discord through a channel webhook only (no bot token): the call pages
+/// carry the outcome buttons as signed `/call/{token}` links, like Teams,
+/// and the link's page records the outcome for the person who signs in.
+#[tokio::test]
+async fn a_webhook_only_discord_gets_signed_outcome_links_that_record_the_call() {
+    use base64::Engine;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    for test_store in test_stores().await {
+        let hook = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/api/webhooks/1/tok"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "id": "1" })))
+            .mount(&hook)
+            .await;
+        let extra = format!("discord: {{ webhook_url: \"{}/api/webhooks/1/tok\" }}\n", hook.uri());
+        let bot = Bot::start_with(test_store, None, Platforms::None, morning("2026-03-16"), &extra).await;
+        import(bot.store.as_ref()).await;
+        relance::serve::publish(&bot.svc).await.unwrap().unwrap();
+
+        // The call page's buttons are link buttons, one per outcome and call.
+        let posted = Fakes::requests(&hook, "POST", "/api/webhooks/1/tok").await;
+        let page = posted.iter().find(|b| b["embeds"].to_string().contains("tel:")).expect("a call page");
+        let buttons: Vec<&Value> =
+            page["components"].as_array().unwrap().iter().flat_map(|r| r["components"].as_array().unwrap()).collect();
+        assert_eq!(buttons.len(), 2 * 7, "{}: seven outcomes for each of the two calls", bot.name);
+        assert!(buttons.iter().all(|b| b["style"] == 5 && b.get("custom_id").is_none()), "{buttons:?}");
+        // The token's payload is readable (signed, not secret): find Garage Martin's voicemail.
+        let url = buttons
+            .iter()
+            .map(|b| b["url"].as_str().unwrap())
+            .find(|url| {
+                let payload = url.rsplit('/').next().unwrap().split('.').next().unwrap();
+                let json = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap();
+                String::from_utf8(json).unwrap().contains("|voicemail|C1")
+            })
+            .expect("Garage Martin's voicemail link");
+        let local = format!("{}/call/{}", bot.base, url.rsplit('/').next().unwrap());
+
+        let page = reqwest::get(&local).await.unwrap().text().await.unwrap();
+        assert!(page.contains("Garage Martin"), "{page}");
+        assert!(outcomes(&bot).await.is_empty(), "{}: a GET records nothing", bot.name);
+        let csrf = page.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap();
+        let form = [("who", "Claire Martin"), ("code", "4821"), ("csrf", csrf)];
+        let answer = reqwest::Client::new().post(&local).form(&form).send().await.unwrap();
+        assert_eq!(answer.status(), 200, "{}", bot.name);
+        assert_eq!(outcomes(&bot).await, [Outcome::Voicemail], "{}", bot.name);
+        bot.stop().await;
+    }
+}

@@ -525,3 +525,44 @@ async fn the_owner_proposes_an_instalment_plan_and_only_finance_approves_it_with
         bot.running.stop().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn a_weekly_plan_is_asked_from_the_chat_with_hebdo() {
+    for test_store in test_stores().await {
+        let bot = Bot::start(test_store, monday()).await;
+        import_ledger(bot.store.as_ref()).await;
+        let text = texts(&bot.command(CLAIRE, "échéancier F-2026-004 3 30/03 hebdo").await);
+        assert!(text.contains("Échéancier n° 1 proposé — Menuiserie Roux (C4) : 310,00 €"), "{text}");
+        for line in ["1. 30/03/2026 · 103,33 €", "2. 06/04/2026 · 103,33 €", "3. 13/04/2026 · 103,34 €"] {
+            assert!(text.contains(line), "{}: {line:?} missing from {text}", bot.name);
+        }
+        let plan = bot.store.plan(1).await.unwrap().unwrap();
+        assert_eq!(plan.frequency, relance::policy::instalments::Frequency::Weekly, "{}", bot.name);
+        bot.running.stop().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_plan_for_a_client_without_e_mail_warns_then_says_no_confirmation_was_sent() {
+    for test_store in test_stores().await {
+        let bot = Bot::start(test_store, monday()).await;
+        import_ledger(bot.store.as_ref()).await;
+        let mut silent = client("C7");
+        silent.name = "Atelier Sans Mail".into();
+        silent.email = None;
+        bot.store.import_clients(&[silent], &actor(), "clients.csv").await.unwrap();
+        let invoices = [invoice("F-2026-007", "C7", "2026-03-09", "90.00")];
+        bot.store.import_invoices(&invoices, &actor(), "invoices.csv").await.unwrap();
+
+        let proposed = texts(&bot.command(CLAIRE, "echeancier F-2026-007 2").await);
+        assert!(proposed.contains("⚠️ Ce client n'a pas d'adresse e-mail"), "{}: {proposed}", bot.name);
+        let approved = texts(&click_command(&bot, CLAIRE, "echeancier approve 1").await);
+        assert!(approved.contains("aucune confirmation envoyée au client (pas d'adresse e-mail)"), "{approved}");
+        assert!(
+            approved.contains("Aucune confirmation n'a pu être envoyée : le client n'a pas d'adresse e-mail"),
+            "{approved}"
+        );
+        assert_eq!(bot.store.plan(1).await.unwrap().unwrap().status, relance::store::PlanStatus::Approved);
+        bot.running.stop().await.unwrap();
+    }
+}

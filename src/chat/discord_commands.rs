@@ -36,6 +36,9 @@ pub struct OptionSpec {
     pub en: &'static str,
     pub fr: &'static str,
     pub required: bool,
+    /// The values offered in a list (value, English name, French name);
+    /// empty: free text.
+    pub choices: &'static [(&'static str, &'static str, &'static str)],
 }
 
 /// A verb of `/relance`, with its options in the order the core reads them.
@@ -51,9 +54,10 @@ const CLIENT: OptionSpec = OptionSpec {
     en: "Client id, SIREN or name",
     fr: "Identifiant, SIREN ou nom du client",
     required: true,
+    choices: &[],
 };
 const INVOICE: OptionSpec =
-    OptionSpec { name: "invoice", en: "Invoice number", fr: "Numéro de facture", required: true };
+    OptionSpec { name: "invoice", en: "Invoice number", fr: "Numéro de facture", required: true, choices: &[] };
 
 /// Every sub-command, in the order Discord lists them.
 pub const SUB_COMMANDS: &[SubCommand] = &[
@@ -74,12 +78,14 @@ pub const SUB_COMMANDS: &[SubCommand] = &[
                 en: "Days (10) or a date (2026-04-15)",
                 fr: "Nombre de jours (10) ou date (2026-04-15)",
                 required: true,
+                choices: &[],
             },
             OptionSpec {
                 name: "reason",
                 en: "Why (shown in the digest)",
                 fr: "Motif (visible dans le digest)",
                 required: false,
+                choices: &[],
             },
         ],
     },
@@ -100,6 +106,7 @@ pub const SUB_COMMANDS: &[SubCommand] = &[
                 en: "Promised date (2026-04-15)",
                 fr: "Date promise (2026-04-15)",
                 required: true,
+                choices: &[],
             },
         ],
     },
@@ -114,6 +121,7 @@ pub const SUB_COMMANDS: &[SubCommand] = &[
                 en: "What the client disputes",
                 fr: "Ce que le client conteste",
                 required: true,
+                choices: &[],
             },
         ],
     },
@@ -139,18 +147,28 @@ pub const SUB_COMMANDS: &[SubCommand] = &[
                 en: "Invoice number, or client id, SIREN or name",
                 fr: "Numéro de facture, ou identifiant, SIREN ou nom du client",
                 required: true,
+                choices: &[],
             },
             OptionSpec {
                 name: "instalments",
-                en: "Number of monthly instalments (1 to 24)",
-                fr: "Nombre de mensualités (1 à 24)",
+                en: "Number of instalments (1 to 24)",
+                fr: "Nombre d'échéances (1 à 24)",
                 required: true,
+                choices: &[],
             },
             OptionSpec {
                 name: "first-date",
                 en: "First instalment's date (default: in a week)",
                 fr: "Date de la première échéance (par défaut : dans une semaine)",
                 required: false,
+                choices: &[],
+            },
+            OptionSpec {
+                name: "frequency",
+                en: "Monthly (default) or weekly instalments",
+                fr: "Échéances mensuelles (par défaut) ou hebdomadaires",
+                required: false,
+                choices: &[("monthly", "monthly", "mensuelles"), ("weekly", "weekly", "hebdomadaires")],
             },
         ],
     },
@@ -202,6 +220,14 @@ fn option_json(option: &OptionSpec) -> Value {
     json.insert("required".into(), json!(option.required));
     if option.name == CLIENT_OPTION {
         json.insert("autocomplete".into(), json!(true));
+    }
+    if !option.choices.is_empty() {
+        let choices: Vec<Value> = option
+            .choices
+            .iter()
+            .map(|(value, en, fr)| json!({ "name": en, "name_localizations": { "fr": fr }, "value": value }))
+            .collect();
+        json.insert("choices".into(), Value::Array(choices));
     }
     Value::Object(json)
 }
@@ -307,6 +333,17 @@ mod tests {
             ("invoice-or-client".into(), "Garage Martin".into()),
         ];
         assert_eq!(command_text(plan, &typed, false), "echeancier Garage Martin 3 15/04");
+        let weekly = [
+            ("frequency".into(), "weekly".into()),
+            ("instalments".into(), "6".into()),
+            ("invoice-or-client".into(), "F-1".into()),
+        ];
+        assert_eq!(command_text(plan, &weekly, false), "echeancier F-1 6 weekly");
+        let choices = &command_definitions()[0]["options"][7]["options"][3]["choices"];
+        assert_eq!(
+            choices[1],
+            json!({ "name": "weekly", "name_localizations": { "fr": "hebdomadaires" }, "value": "weekly" })
+        );
         assert!(sub_command("delete").is_none());
     }
 }

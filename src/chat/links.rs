@@ -146,6 +146,42 @@ pub fn verify_call_link(secret: &[u8], token: &str, now_unix: i64) -> Result<Cal
     Ok(CallLinkClaims { target: wire.c, expires_at: wire.e })
 }
 
+/// What an instalment plan link grants: finance's decision (`approve` or
+/// reject) on plan `plan` until `expires_at` (unix seconds, exclusive).
+/// Signed under a context of its own, so it never passes for a decision or
+/// a call link, nor they for it; an Approve link cannot become a Reject one
+/// or name another plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanLinkClaims {
+    pub plan: i64,
+    pub approve: bool,
+    pub expires_at: i64,
+}
+
+const PLAN_MAC_CONTEXT: &[u8] = b"relance/plan-link/v1:";
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanWirePayload {
+    p: i64,
+    a: bool,
+    e: i64,
+}
+
+/// Makes the URL-safe token for `/plan/{token}`.
+pub fn sign_plan_link(secret: &[u8], claims: &PlanLinkClaims) -> String {
+    seal(secret, PLAN_MAC_CONTEXT, &PlanWirePayload { p: claims.plan, a: claims.approve, e: claims.expires_at })
+}
+
+/// Checks a plan link's token as [`verify_link`] checks a decision link's.
+pub fn verify_plan_link(secret: &[u8], token: &str, now_unix: i64) -> Result<PlanLinkClaims, AuthError> {
+    let wire: PlanWirePayload = open(secret, PLAN_MAC_CONTEXT, token)?;
+    if now_unix >= wire.e {
+        return Err(AuthError::Expired);
+    }
+    Ok(PlanLinkClaims { plan: wire.p, approve: wire.a, expires_at: wire.e })
+}
+
 /// `base64url(json) "." base64url(HMAC(context, payload text))`.
 fn seal<T: Serialize>(secret: &[u8], context: &[u8], wire: &T) -> String {
     let json = serde_json::to_vec(wire).expect("strings, enums and integers always serialise");
@@ -311,5 +347,28 @@ mod tests {
         assert_eq!(verify_link(SECRET, &token, NOW), Err(AuthError::BadSignature));
         let decision = sign_link(SECRET, &claims("P1", Action::Approve));
         assert_eq!(verify_call_link(SECRET, &decision, NOW), Err(AuthError::BadSignature));
+    }
+
+    #[test]
+    fn a_plan_link_round_trips_and_passes_for_no_other_link() {
+        let granted = PlanLinkClaims { plan: 7, approve: true, expires_at: NOW + 60 };
+        let token = sign_plan_link(SECRET, &granted);
+        assert_eq!(verify_plan_link(SECRET, &token, NOW), Ok(granted));
+        assert_eq!(verify_plan_link(SECRET, &token, NOW + 60), Err(AuthError::Expired));
+        assert_eq!(verify_link(SECRET, &token, NOW), Err(AuthError::BadSignature));
+        assert_eq!(verify_call_link(SECRET, &token, NOW), Err(AuthError::BadSignature));
+        let decision = sign_link(SECRET, &claims("7", Action::Approve));
+        assert_eq!(verify_plan_link(SECRET, &decision, NOW), Err(AuthError::BadSignature));
+        let call = sign_call_link(SECRET, &CallLinkClaims { target: "7".into(), expires_at: NOW + 60 });
+        assert_eq!(verify_plan_link(SECRET, &call, NOW), Err(AuthError::BadSignature));
+        // Approve cannot become Reject, nor name another plan.
+        let (_, tag) = token.split_once('.').unwrap();
+        for forged in [
+            PlanLinkClaims { plan: 7, approve: false, expires_at: NOW + 60 },
+            PlanLinkClaims { plan: 8, approve: true, expires_at: NOW + 60 },
+        ] {
+            let payload = sign_plan_link(b"attacker", &forged).split_once('.').unwrap().0.to_string();
+            assert_eq!(verify_plan_link(SECRET, &format!("{payload}.{tag}"), NOW), Err(AuthError::BadSignature));
+        }
     }
 }

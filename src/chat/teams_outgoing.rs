@@ -162,15 +162,20 @@ fn entity(name: &str) -> Option<char> {
 /// The answer Teams posts in the channel: `{"type": "message", "text": …}`,
 /// Markdown with every piece of text made inert ([`teams_inert`]: no mention,
 /// link or HTML can form). The choices are listed as commands to type, Teams
-/// offering no button an outgoing webhook could receive.
-pub fn teams_reply(reply: &Reply, lang: Language) -> Value {
+/// offering no button an outgoing webhook could receive — except those
+/// `link` gives a signed URL for (a plan's Approve / Reject: `/plan/{token}`),
+/// shown as a Markdown link to that URL, which is ours and URL-safe.
+pub fn teams_reply(reply: &Reply, lang: Language, link: &dyn Fn(&str) -> Option<String>) -> Value {
     let mut paragraphs = vec![format!("**{}**", line(&reply.title))];
     let mut budget = MAX_TEXT_CHARS.saturating_sub(paragraphs[0].chars().count());
     let lines: Vec<String> = reply
         .sections
         .iter()
         .flat_map(|s| s.heading.iter().map(|h| format!("**{}**", line(h))).chain(s.lines.iter().map(|l| line(l))))
-        .chain(reply.choices.iter().map(|c| format!("• {} — @Relance {}", line(&c.label), line(&c.command))))
+        .chain(reply.choices.iter().map(|c| match link(&c.command) {
+            Some(url) => format!("• [{}]({url}) — @Relance {}", line(&c.label), line(&c.command)),
+            None => format!("• {} — @Relance {}", line(&c.label), line(&c.command)),
+        }))
         .collect();
     let total = lines.len();
     for (shown, text) in lines.into_iter().enumerate() {
@@ -262,11 +267,33 @@ mod tests {
             sections: vec![Section { heading: Some("Factures".into()), lines: vec!["F-1 & co".into()] }],
             choices: vec![Choice { label: "Garage Martin".into(), command: "status C1".into() }],
         };
-        let text = teams_reply(&reply, Language::Fr)["text"].as_str().unwrap().to_string();
+        let text = teams_reply(&reply, Language::Fr, &|_| None)["text"].as_str().unwrap().to_string();
         assert!(!text.contains("<at>") && !text.contains("](") && !text.contains("& "), "{text}");
         let paragraphs: Vec<&str> = text.split("\n\n").collect();
         assert_eq!(paragraphs[1], "**Factures**");
         assert_eq!(paragraphs[3], "• Garage Martin — @Relance status C1");
+    }
+
+    #[test]
+    fn a_choice_with_a_signed_link_is_a_link_and_its_label_stays_inert() {
+        let reply = Reply {
+            public: false,
+            title: "Échéancier n° 7 proposé".into(),
+            sections: vec![],
+            choices: vec![
+                Choice { label: "Approuver](https://evil)".into(), command: "echeancier approve 7".into() },
+                Choice { label: "Garage Martin".into(), command: "status C1".into() },
+            ],
+        };
+        let link =
+            |command: &str| (command == "echeancier approve 7").then(|| "https://relance.example/plan/abc.def".into());
+        let text = teams_reply(&reply, Language::Fr, &link)["text"].as_str().unwrap().to_string();
+        let paragraphs: Vec<&str> = text.split("\n\n").collect();
+        assert_eq!(
+            paragraphs[1],
+            "• [Approuver]\u{200b}(https://evil)](https://relance.example/plan/abc.def) — @Relance echeancier approve 7"
+        );
+        assert_eq!(paragraphs[2], "• Garage Martin — @Relance status C1");
     }
 
     #[test]
@@ -278,7 +305,7 @@ mod tests {
             sections: vec![Section { heading: None, lines }],
             choices: vec![],
         };
-        let text = teams_reply(&reply, Language::En)["text"].as_str().unwrap().to_string();
+        let text = teams_reply(&reply, Language::En, &|_| None)["text"].as_str().unwrap().to_string();
         assert!(text.chars().count() <= MAX_TEXT_CHARS, "{}", text.chars().count());
         let shown = text.split("\n\n").count() - 2;
         assert!(text.ends_with(&format!("…and {} more line(s)", 500 - shown)), "{}", &text[text.len() - 60..]);

@@ -2,14 +2,21 @@
 //! proposes an instalment plan and prints its schedule;
 //! `relance echeancier approve|reject <plan-id>` is finance's decision.
 //! The checks and the writes are `crate::instalment_plans`, shared with the chat.
+//!
+//! The schedule is printed in the team's language (`digest.language`), like
+//! `relance status` and `relance calls` (`23/03/2026 · 400,00 €`); scripts
+//! read `--json` instead (ISO dates, amounts as decimal strings).
 
 use super::{App, UserError};
-use crate::domain::InvoiceNumber;
-use crate::instalment_plans::{self, Covered, PlanError, PlanRequest};
+use crate::domain::{InvoiceNumber, Language};
+use crate::instalment_plans::{self, Covered, PlanError, PlanRequest, Planned};
 use crate::policy::instalments::Frequency;
+use crate::render::format::plain_spaces;
+use crate::render::plan_schedule::{confirmation_line, decided_title, plan_heading, schedule_lines};
 use crate::store::PlanRow;
 use chrono::NaiveDate;
 use clap::Args;
+use serde_json::json;
 
 #[derive(Debug, Args)]
 pub struct EcheancierArgs {
@@ -23,11 +30,14 @@ pub struct EcheancierArgs {
     /// Weekly instalments instead of monthly.
     #[arg(long)]
     pub weekly: bool,
+    /// Print the plan as JSON (ISO dates, amounts as decimal strings) instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub async fn run(app: &App, args: &EcheancierArgs) -> anyhow::Result<()> {
     match args.target.as_str() {
-        "approve" | "reject" => decide(app, args.target == "approve", &args.count).await,
+        "approve" | "reject" => decide(app, args.target == "approve", &args.count, args.json).await,
         _ => propose(app, args).await,
     }
 }
@@ -43,10 +53,21 @@ async fn propose(app: &App, args: &EcheancierArgs) -> anyhow::Result<()> {
     };
     let frequency = if args.weekly { Frequency::Weekly } else { Frequency::Monthly };
     let request = PlanRequest { covered, count, first: args.first, frequency };
-    let plan =
+    let Planned { plan, confirm_to } =
         instalment_plans::propose(app.store.as_ref(), &request, &app.actor(), app.today()).await.map_err(user_error)?;
-    print!("{}", schedule_text(&plan));
-    println!("to approve: relance echeancier approve {}", plan.id);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&json!({ "plan": plan, "confirm_to": confirm_to }))?);
+        return Ok(());
+    }
+    let lang = app.loaded.config.digest.language;
+    print!("{}", plain_spaces(&schedule_text(&plan, lang)));
+    if let Some(line) = confirmation_line(&plan, confirm_to.as_ref(), lang) {
+        println!("{line}");
+    }
+    match lang {
+        Language::Fr => println!("Pour l'approuver : relance echeancier approve {}", plan.id),
+        Language::En => println!("To approve it: relance echeancier approve {}", plan.id),
+    }
     Ok(())
 }
 
@@ -56,12 +77,22 @@ async fn invoice(app: &App, target: &str) -> anyhow::Result<Option<InvoiceNumber
     Ok(app.store.invoice_client(&number).await?.map(|_| number))
 }
 
-async fn decide(app: &App, approve: bool, id: &str) -> anyhow::Result<()> {
+async fn decide(app: &App, approve: bool, id: &str, json: bool) -> anyhow::Result<()> {
     let id: i64 = id.parse().map_err(|_| UserError(format!("{id:?} is not a plan id")))?;
-    let plan = instalment_plans::decide(app.store.as_ref(), id, approve, &app.actor(), app.today())
-        .await
-        .map_err(user_error)?;
-    println!("instalment plan {} {}", plan.id, plan.status.as_str());
+    let Planned { plan, confirm_to } =
+        instalment_plans::decide(app.store.as_ref(), id, approve, &app.actor(), app.today())
+            .await
+            .map_err(user_error)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&json!({ "plan": plan, "confirm_to": confirm_to }))?);
+        return Ok(());
+    }
+    let lang = app.loaded.config.digest.language;
+    println!("{}", plain_spaces(&decided_title(&plan, confirm_to.as_ref(), lang)));
+    print!("{}", plain_spaces(&schedule_text(&plan, lang)));
+    if let Some(line) = confirmation_line(&plan, confirm_to.as_ref(), lang) {
+        println!("{line}");
+    }
     Ok(())
 }
 
@@ -72,24 +103,11 @@ fn user_error(err: PlanError) -> anyhow::Error {
     }
 }
 
-/// The plan and its schedule, one instalment a line.
-pub fn schedule_text(plan: &PlanRow) -> String {
-    let currency = plan.schedule.currency;
-    let invoices: Vec<&str> = plan.invoices.iter().map(InvoiceNumber::as_str).collect();
-    let mut text = format!(
-        "instalment plan {} ({}) for client {}, invoices {}: {:.2} {currency} in {} instalments\n",
-        plan.id,
-        plan.status.as_str(),
-        plan.client_id,
-        invoices.join(", "),
-        plan.schedule.total,
-        plan.schedule.instalments.len(),
-    );
-    for instalment in &plan.schedule.instalments {
-        text.push_str(&format!(
-            "  {:>2}. {}  {:.2} {currency}\n",
-            instalment.number, instalment.due_date, instalment.amount
-        ));
+/// The plan's heading, its invoices and one instalment a line, in `lang`.
+fn schedule_text(plan: &PlanRow, lang: Language) -> String {
+    let mut text = format!("{}\n", plan_heading(plan, &format!("client {}", plan.client_id), lang));
+    for line in schedule_lines(plan, lang) {
+        text.push_str(&format!("  {line}\n"));
     }
     text
 }

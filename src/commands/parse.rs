@@ -9,6 +9,7 @@
 //! id or SIREN instead.
 
 use crate::domain::Language;
+use crate::policy::instalments::Frequency;
 use chrono::{Datelike, Days, NaiveDate};
 
 /// The flag that makes an answer visible to the whole channel.
@@ -41,11 +42,13 @@ pub enum Command {
     Resolve {
         invoice: String,
     },
-    /// An instalment plan for an invoice or a client: `count` instalments from `first`.
+    /// An instalment plan for an invoice or a client: `count` instalments
+    /// from `first`, monthly unless `hebdo` / `weekly` was typed.
     Echeancier {
         target: String,
         count: u32,
         first: Option<When>,
+        frequency: Frequency,
     },
     /// Finance approves or rejects a proposed plan.
     DecidePlan {
@@ -260,7 +263,7 @@ fn promise(args: &[&str]) -> Result<Command, UsageError> {
     }
 }
 
-/// `echeancier <invoice|client…> <n> [first date]`, or
+/// `echeancier <invoice|client…> <n> [first date] [hebdo|weekly]`, or
 /// `echeancier approve|reject <plan>` (`approuver`, `refuser`).
 fn echeancier(args: &[&str]) -> Result<Command, UsageError> {
     const NAME: &str = "echeancier";
@@ -276,6 +279,10 @@ fn echeancier(args: &[&str]) -> Result<Command, UsageError> {
             return Ok(Command::DecidePlan { plan, approve });
         }
     }
+    let (frequency, args) = match args.split_last() {
+        Some((last, before)) if frequency_word(last).is_some() && !before.is_empty() => (frequency_word(last), before),
+        _ => (None, args),
+    };
     let (first, args) = match args.split_last() {
         Some((last, before))
             if last.contains(['/', '-']) && last.chars().next().is_some_and(|c| c.is_ascii_digit()) =>
@@ -284,12 +291,28 @@ fn echeancier(args: &[&str]) -> Result<Command, UsageError> {
         }
         _ => (None, args),
     };
+    // The frequency may also come before the date: `3 hebdo 15/12`.
+    let (frequency, args) = match (frequency, args.split_last()) {
+        (None, Some((last, before))) if frequency_word(last).is_some() && !before.is_empty() => {
+            (frequency_word(last), before)
+        }
+        (frequency, _) => (frequency, args),
+    };
     let Some((count, target)) = args.split_last() else { return Err(missing(NAME, Missing::Client)) };
     let Ok(count) = count.parse::<u32>() else { return Err(missing(NAME, Missing::Count)) };
     if target.is_empty() {
         return Err(missing(NAME, Missing::Client));
     }
-    Ok(Command::Echeancier { target: target.join(" "), count, first })
+    Ok(Command::Echeancier { target: target.join(" "), count, first, frequency: frequency.unwrap_or_default() })
+}
+
+/// `hebdo`, `hebdomadaire`, `weekly`; `mensuel`, `monthly` (the default, accepted typed).
+fn frequency_word(word: &str) -> Option<Frequency> {
+    match crate::lookup::fold(word).as_str() {
+        "hebdo" | "hebdomadaire" | "weekly" => Some(Frequency::Weekly),
+        "mensuel" | "mensuelle" | "monthly" => Some(Frequency::Monthly),
+        _ => None,
+    }
 }
 
 /// A number of days, 1 to [`MAX_DAYS`] (an optional `j`/`d` after it: `7j`).

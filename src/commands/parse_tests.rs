@@ -102,11 +102,29 @@ fn days_and_dates_without_a_year_are_read_from_today() {
 
 #[test]
 fn an_instalment_plan_is_asked_for_an_invoice_or_a_client_and_decided_by_number() {
-    let plan = |target: &str, count, first| Command::Echeancier { target: target.into(), count, first };
+    let plan = |target: &str, count, first| Command::Echeancier {
+        target: target.into(),
+        count,
+        first,
+        frequency: Frequency::Monthly,
+    };
+    let weekly = |target: &str, count, first| Command::Echeancier {
+        target: target.into(),
+        count,
+        first,
+        frequency: Frequency::Weekly,
+    };
+    let dec_15 = Some(When::DayMonth { day: 15, month: 12 });
     let cases = [
         ("echeancier F-2026-001 3", Ok(plan("F-2026-001", 3, None))),
         ("échéancier Garage Martin 4 15/12", Ok(plan("Garage Martin", 4, Some(When::DayMonth { day: 15, month: 12 })))),
         ("plan ACME 2 2026-04-05", Ok(plan("ACME", 2, Some(When::Date(NaiveDate::from_ymd_opt(2026, 4, 5).unwrap()))))),
+        ("echeancier F-1 4 15/12 hebdo", Ok(weekly("F-1", 4, dec_15))),
+        ("echeancier Garage Martin 4 Hebdomadaire 15/12", Ok(weekly("Garage Martin", 4, dec_15))),
+        ("échéancier ACME 6 weekly", Ok(weekly("ACME", 6, None))),
+        ("echeancier ACME 6 mensuel", Ok(plan("ACME", 6, None))),
+        ("echeancier weekly 3", Ok(plan("weekly", 3, None))),
+        ("echeancier ACME weekly", Err(UsageError::Missing { command: "echeancier", what: Missing::Count })),
         ("echeancier approve 7", Ok(Command::DecidePlan { plan: 7, approve: true })),
         ("échéancier refuser n°7", Ok(Command::DecidePlan { plan: 7, approve: false })),
         ("echeancier", Err(UsageError::Missing { command: "echeancier", what: Missing::Client })),

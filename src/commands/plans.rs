@@ -1,15 +1,16 @@
 //! `/relance echeancier …`: an instalment plan proposed from the chat (by
-//! finance or the client's owner, like a hold), answered with its schedule
+//! finance or the client's owner, like a hold; monthly, or weekly with
+//! `hebdo` / `weekly`), answered with its schedule
 //! and Approve / Reject buttons, which run `echeancier approve|reject <id>`
 //! (finance only). The checks and writes are `crate::instalment_plans`,
 //! shared with the CLI.
 
 use super::{Asked, Choice, Reply};
 use crate::domain::{Client, InvoiceNumber, Language};
-use crate::instalment_plans::{self, Covered, PlanError, PlanRequest};
+use crate::instalment_plans::{self, Covered, PlanError, PlanRequest, Planned};
 use crate::people::Role;
 use crate::policy::instalments::Frequency;
-use crate::render::format::{date, money};
+use crate::render::plan_schedule::{confirmation_line, decided_title, plan_heading, schedule_lines};
 use crate::store::{Actor, PlanRow};
 
 impl Asked<'_> {
@@ -23,6 +24,7 @@ impl Asked<'_> {
         typed: &str,
         count: u32,
         first: Option<super::When>,
+        frequency: Frequency,
     ) -> anyhow::Result<Reply> {
         let (store, today) = (self.svc.store.as_ref(), self.svc.clock.today());
         let invoice = match InvoiceNumber::parse(typed) {
@@ -39,7 +41,8 @@ impl Asked<'_> {
             }
             None => {
                 let first_text = first.map(|w| format!(" {}", w.resolve(today))).unwrap_or_default();
-                match self.client(typed, &format!("echeancier {{}} {count}{first_text}")).await? {
+                let weekly = if frequency == Frequency::Weekly { " hebdo" } else { "" };
+                match self.client(typed, &format!("echeancier {{}} {count}{first_text}{weekly}")).await? {
                     Ok(client) => (Covered::Client(client.id.clone()), client),
                     Err(reply) => return Ok(reply),
                 }
@@ -49,14 +52,17 @@ impl Asked<'_> {
             return Ok(self.not_allowed(&client));
         }
         let first = first.map(|w| w.resolve(today));
-        let request = PlanRequest { covered, count, first, frequency: Frequency::Monthly };
-        let plan = match instalment_plans::propose(store, &request, &self.actor(), today).await {
-            Ok(plan) => plan,
+        let request = PlanRequest { covered, count, first, frequency };
+        let Planned { plan, confirm_to } = match instalment_plans::propose(store, &request, &self.actor(), today).await
+        {
+            Ok(planned) => planned,
             Err(PlanError::Store(err)) => return Err(err.into()),
             Err(err) => return Ok(Reply::said(format!("⚠️ {err}"))),
         };
         tracing::info!(by = %self.person.name, client = %client.id, plan = plan.id, "instalment plan proposed by command");
-        let mut reply = self.reply(self.plan_title(&plan, &client), schedule_lines(&plan, self.lang));
+        let mut lines = schedule_lines(&plan, self.lang);
+        lines.extend(confirmation_line(&plan, confirm_to.as_ref(), self.lang));
+        let mut reply = self.reply(self.plan_title(&plan, &client), lines);
         reply.choices = vec![
             Choice { label: self.t("Approuver", "Approve"), command: format!("echeancier approve {}", plan.id) },
             Choice { label: self.t("Refuser", "Reject"), command: format!("echeancier reject {}", plan.id) },
@@ -73,21 +79,16 @@ impl Asked<'_> {
             )));
         }
         let (store, today) = (self.svc.store.as_ref(), self.svc.clock.today());
-        let plan = match instalment_plans::decide(store, id, approve, &self.actor(), today).await {
-            Ok(plan) => plan,
-            Err(PlanError::Store(err)) => return Err(err.into()),
-            Err(err) => return Ok(Reply::said(format!("⚠️ {err}"))),
-        };
+        let Planned { plan, confirm_to } =
+            match instalment_plans::decide(store, id, approve, &self.actor(), today).await {
+                Ok(planned) => planned,
+                Err(PlanError::Store(err)) => return Err(err.into()),
+                Err(err) => return Ok(Reply::said(format!("⚠️ {err}"))),
+            };
         tracing::info!(by = %self.person.name, plan = plan.id, approve, "instalment plan decided by command");
-        let title = match (approve, self.lang) {
-            (true, Language::Fr) => format!("✅ Échéancier n° {} approuvé : la confirmation part au client", plan.id),
-            (true, Language::En) => {
-                format!("✅ Instalment plan {} approved: the confirmation goes to the client", plan.id)
-            }
-            (false, Language::Fr) => format!("Échéancier n° {} refusé", plan.id),
-            (false, Language::En) => format!("Instalment plan {} rejected", plan.id),
-        };
+        let title = decided_title(&plan, confirm_to.as_ref(), self.lang);
         let mut lines = schedule_lines(&plan, self.lang);
+        lines.extend(confirmation_line(&plan, confirm_to.as_ref(), self.lang));
         lines.push(match self.lang {
             Language::Fr => format!("Décidé par {} ({}).", self.person.name, self.platform.as_str()),
             Language::En => format!("Decided by {} ({}).", self.person.name, self.platform.as_str()),
@@ -96,26 +97,6 @@ impl Asked<'_> {
     }
 
     fn plan_title(&self, plan: &PlanRow, client: &Client) -> String {
-        let total = money(plan.schedule.total, plan.schedule.currency, self.lang);
-        match self.lang {
-            Language::Fr => format!("Échéancier n° {} proposé — {} ({}) : {total}", plan.id, client.name, client.id),
-            Language::En => format!("Instalment plan {} proposed — {} ({}): {total}", plan.id, client.name, client.id),
-        }
+        plan_heading(plan, &format!("{} ({})", client.name, client.id), self.lang)
     }
-}
-
-/// The invoices, then one line per instalment.
-fn schedule_lines(plan: &PlanRow, lang: Language) -> Vec<String> {
-    let invoices: Vec<&str> = plan.invoices.iter().map(InvoiceNumber::as_str).collect();
-    let heading = match lang {
-        Language::Fr => format!("Factures : {}", invoices.join(", ")),
-        Language::En => format!("Invoices: {}", invoices.join(", ")),
-    };
-    let currency = plan.schedule.currency;
-    let instalments = plan
-        .schedule
-        .instalments
-        .iter()
-        .map(|i| format!("{}. {} · {}", i.number, date(i.due_date, lang), money(i.amount, currency, lang)));
-    std::iter::once(heading).chain(instalments).collect()
 }

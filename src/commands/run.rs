@@ -41,7 +41,9 @@ pub(super) async fn run(
         }
         Command::Dispute { invoice, reason } => asked.on_invoice(&invoice, HoldChange::Dispute { reason }).await,
         Command::Resolve { invoice } => asked.on_invoice(&invoice, HoldChange::Resolve).await,
-        Command::Echeancier { target, count, first } => asked.propose_plan(&target, count, first).await,
+        Command::Echeancier { target, count, first, frequency } => {
+            asked.propose_plan(&target, count, first, frequency).await
+        }
         Command::DecidePlan { plan, approve } => asked.decide_plan(plan, approve).await,
         Command::Digest => asked.digest().await,
     }

@@ -21,6 +21,7 @@ use super::discord::{
     MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, PAGE_EMBED_CHARS,
 };
 use super::model::CallEntry;
+use super::teams_calls::CallLinkFn;
 use crate::domain::Language;
 use crate::policy::call_outcome::OutcomeKind;
 use crate::policy::calls::Caller;
@@ -33,6 +34,10 @@ use serde_json::{json, Value};
 const MAX_BUTTONS_PER_ROW: usize = 5;
 const MAX_ROWS: usize = 5;
 const MAX_CUSTOM_ID_CHARS: usize = 100;
+/// Characters of a link button's URL.
+const MAX_URL_CHARS: usize = 512;
+/// A link button's style.
+const STYLE_LINK: u8 = 5;
 /// Rows one call's outcome buttons take.
 const ROWS_PER_CALL: usize = OutcomeKind::ALL.len().div_ceil(MAX_BUTTONS_PER_ROW);
 /// Calls per message: each with its rows of outcome buttons.
@@ -42,10 +47,22 @@ const CALL_SLACK_CHARS: usize = 200 + MAX_CALL_NOTES * 300;
 /// Blue-green, apart from the stages' colours.
 const CALL_COLOUR: u32 = 0x1ABC9C;
 
+/// How a call's outcome buttons answer.
+#[derive(Clone, Copy)]
+pub enum CallButtons<'a> {
+    /// Buttons whose click Discord posts to `/discord/interactions`
+    /// (`custom_id`: the [`CallButton`]), for the bot's messages.
+    Interactive,
+    /// Link buttons (style 5) to the signed `/call/{token}` pages, for
+    /// messages posted through a webhook, whose buttons cannot call back —
+    /// as Teams does. Discord refuses URLs over 512 characters.
+    Links(&'a CallLinkFn<'a>),
+}
+
 /// The section as "Create Message" bodies, in order; none on a day without
-/// calls. Every call appears on exactly one page. `buttons`: the outcome
-/// buttons, for a bot that receives interactions (a webhook's cannot).
-pub fn discord_call_pages(day: NaiveDate, calls: &[CallEntry], lang: Language, buttons: bool) -> Vec<Value> {
+/// calls. Every call appears on exactly one page, with its outcome buttons
+/// until someone answered.
+pub fn discord_call_pages(day: NaiveDate, calls: &[CallEntry], lang: Language, buttons: CallButtons) -> Vec<Value> {
     if calls.is_empty() {
         return Vec::new();
     }
@@ -71,8 +88,7 @@ pub fn discord_call_pages(day: NaiveDate, calls: &[CallEntry], lang: Language, b
             embeds.extend(members.iter().map(|c| call_embed(c, true, lang)));
             fit_embeds(&mut embeds, DISCORD_EMBED_CHARS);
             let owners = owner_ids(members);
-            let rows: Vec<Value> =
-                if buttons { members.iter().flat_map(|c| outcome_rows(c, lang)).collect() } else { Vec::new() };
+            let rows: Vec<Value> = members.iter().flat_map(|c| outcome_rows(c, lang, buttons)).collect();
             json!({
                 "content": content(day, &owners, i + 1, pages, lang),
                 "embeds": embeds,
@@ -84,23 +100,37 @@ pub fn discord_call_pages(day: NaiveDate, calls: &[CallEntry], lang: Language, b
 }
 
 /// A call's outcome buttons until someone answered: [`ROWS_PER_CALL`] rows,
-/// `custom_id` what [`CallButton::parse`] reads back. None when the ids do
-/// not fit Discord's 100 characters (a client id too long to carry): the
-/// outcome is then recorded from Slack, or not at all, rather than posting
-/// a message Discord refuses.
-fn outcome_rows(call: &CallEntry, lang: Language) -> Vec<Value> {
+/// `custom_id` what [`CallButton::parse`] reads back, or the signed link.
+/// None when a button does not fit Discord's limits (a `custom_id` over 100
+/// characters, a URL over 512: a client id too long to carry): the outcome
+/// is then recorded elsewhere, or not at all, rather than posting a message
+/// Discord refuses.
+fn outcome_rows(call: &CallEntry, lang: Language, kind: CallButtons) -> Vec<Value> {
     if call.answered() {
         return Vec::new();
     }
+    let mut fits = true;
     let buttons: Vec<Value> = OutcomeKind::ALL
         .iter()
-        .map(|&kind| {
-            let button = CallButton::new(&call.task, kind);
-            let style = if kind == OutcomeKind::Promise { 1 } else { 2 };
-            json!({ "type": 2, "style": style, "label": kind.label(lang), "custom_id": button.encode() })
+        .map(|&outcome| {
+            let button = CallButton::new(&call.task, outcome);
+            let label = outcome.label(lang);
+            match kind {
+                CallButtons::Interactive => {
+                    let custom_id = button.encode();
+                    fits &= custom_id.chars().count() <= MAX_CUSTOM_ID_CHARS;
+                    let style = if outcome == OutcomeKind::Promise { 1 } else { 2 };
+                    json!({ "type": 2, "style": style, "label": label, "custom_id": custom_id })
+                }
+                CallButtons::Links(link) => {
+                    let url = link(&button);
+                    fits &= url.chars().count() <= MAX_URL_CHARS;
+                    json!({ "type": 2, "style": STYLE_LINK, "label": label, "url": url })
+                }
+            }
         })
         .collect();
-    if buttons.iter().any(|b| b["custom_id"].as_str().unwrap_or_default().chars().count() > MAX_CUSTOM_ID_CHARS) {
+    if !fits {
         tracing::warn!(task = %call.task.id, "discord: call id too long for outcome buttons");
         return Vec::new();
     }
@@ -194,7 +224,7 @@ mod tests {
         let mut call = entry("ACME", "@everyone [payé](https://x.fr)", 1);
         call.task.caller = Caller::Owner { name: "julie".into() };
         call.owner = Some(Owner { name: "Julie".into(), slack: None, discord: Some("80351110224678912".into()) });
-        let pages = discord_call_pages(day(), &[call], Language::En, true);
+        let pages = discord_call_pages(day(), &[call], Language::En, CallButtons::Interactive);
         let page = &pages[0];
         assert_eq!(page["allowed_mentions"], json!({ "parse": [], "users": ["80351110224678912"] }));
         assert_eq!(page["content"], "📞 To call — Monday 16 March 2026\nCalls for: <@80351110224678912>");
@@ -210,7 +240,7 @@ mod tests {
     #[test]
     fn outcome_buttons_until_answered_then_the_outcome_in_place_on_the_same_pages() {
         let calls = many_calls();
-        let before = discord_call_pages(day(), &calls, Language::Fr, true);
+        let before = discord_call_pages(day(), &calls, Language::Fr, CallButtons::Interactive);
         let rows = before[0]["components"].as_array().unwrap();
         assert_eq!(rows.len(), 2 * ROWS_PER_CALL.min(calls.len()));
         let ids: Vec<&str> = rows[..ROWS_PER_CALL]
@@ -226,19 +256,29 @@ mod tests {
         let promise = crate::policy::call_outcome::Outcome::Promise { by: "2026-03-25".parse().unwrap() };
         let at = chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap();
         answered[0].notes.push(super::super::model::CallNote { outcome: promise, by: "Claire [x](y)".into(), at });
-        let after = discord_call_pages(day(), &answered, Language::Fr, true);
+        let after = discord_call_pages(day(), &answered, Language::Fr, CallButtons::Interactive);
         assert_eq!(after.len(), before.len(), "cut the same: edited in place");
         let text = after[0]["embeds"][1]["description"].as_str().unwrap();
         assert!(text.contains("> 📞 Rappel : promesse au 25/03/2026 — Claire \\[x\\](y) 09:30"), "{text}");
         assert_eq!(after[0]["components"].as_array().unwrap().len(), rows.len() - ROWS_PER_CALL);
-        // A webhook's messages cannot call back: no buttons.
-        assert_eq!(discord_call_pages(day(), &calls, Language::Fr, false)[0]["components"], json!([]));
+        // A webhook's messages cannot call back: signed links, the same rows.
+        let link = |b: &CallButton| format!("https://relance.example/call/{}", b.encode());
+        let linked = discord_call_pages(day(), &calls, Language::Fr, CallButtons::Links(&link));
+        let rows = linked[0]["components"].as_array().unwrap();
+        assert_eq!(rows.len(), before[0]["components"].as_array().unwrap().len(), "{rows:?}");
+        let first = &rows[0]["components"][0];
+        assert_eq!((first["style"].as_u64(), first.get("custom_id")), (Some(5), None), "{first}");
+        let target = CallButton::new(&calls[0].task, OutcomeKind::ALL[0]).encode();
+        assert_eq!(first["url"], format!("https://relance.example/call/{target}"));
+        let too_long = |_: &CallButton| format!("https://relance.example/call/{}", "x".repeat(600));
+        let dropped = discord_call_pages(day(), &calls, Language::Fr, CallButtons::Links(&too_long));
+        assert_eq!(dropped[0]["components"], json!([]), "a URL Discord refuses is not posted");
     }
 
     #[test]
     fn a_day_with_many_calls_is_split_within_discord_limits_and_drops_none() {
         let calls = many_calls();
-        let pages = discord_call_pages(day(), &calls, Language::Fr, true);
+        let pages = discord_call_pages(day(), &calls, Language::Fr, CallButtons::Interactive);
         let mut seen = Vec::new();
         for page in &pages {
             let embeds = page["embeds"].as_array().unwrap();
@@ -259,6 +299,6 @@ mod tests {
                 assert!(buttons.iter().all(|b| b["custom_id"].as_str().unwrap().len() <= MAX_CUSTOM_ID_CHARS));
             }
         }
-        assert!(discord_call_pages(day(), &[], Language::Fr, true).is_empty());
+        assert!(discord_call_pages(day(), &[], Language::Fr, CallButtons::Interactive).is_empty());
     }
 }

@@ -11,6 +11,7 @@ pub mod duplicate;
 pub mod format;
 pub mod instalment_plan;
 pub mod message;
+pub mod plan_schedule;
 mod templates;
 
 pub use company::Company;

@@ -19,6 +19,7 @@ mod discord_routes;
 pub mod engine;
 pub mod metrics;
 pub mod owner_notices;
+mod plan_links;
 pub mod publish;
 mod publish_calls;
 mod refresher;

@@ -12,8 +12,9 @@ use crate::chat::links::Action;
 use crate::decision::{EntryState, Status};
 use crate::delivery::lines::{delivery_lines, letter_to_post};
 use crate::digest::build::{self, ledger_is_fresh, HeaderInput};
+use crate::digest::call_buttons::CallButton;
 use crate::digest::discord::{discord_digest_pages, discord_page, ButtonKind};
-use crate::digest::discord_calls::discord_call_pages;
+use crate::digest::discord_calls::{discord_call_pages, CallButtons};
 use crate::digest::slack::{slack_digest_pages, slack_page};
 use crate::digest::slack_calls::slack_call_pages;
 use crate::digest::teams::teams_digest_cards;
@@ -264,7 +265,14 @@ async fn post(
     };
     let call_pages = match platform {
         Platform::Slack => slack_call_pages(header.date, calls, lang),
-        Platform::Discord => discord_call_pages(header.date, calls, lang, svc.platforms.discord.is_some()),
+        Platform::Discord => {
+            let call_link = |button: &CallButton| svc.links.call_url(button, now);
+            let buttons = match svc.platforms.discord {
+                Some(_) => CallButtons::Interactive,
+                None => CallButtons::Links(&call_link),
+            };
+            discord_call_pages(header.date, calls, lang, buttons)
+        }
         Platform::Teams => teams_call_cards(header.date, calls, lang, &|button| svc.links.call_url(button, now)),
         Platform::Web => Vec::new(),
     };

@@ -9,7 +9,7 @@
 use super::publish::is_calls_page;
 use super::state::Services;
 use crate::digest::build::call_entries;
-use crate::digest::discord_calls::discord_call_pages;
+use crate::digest::discord_calls::{discord_call_pages, CallButtons};
 use crate::digest::model::CallEntry;
 use crate::digest::slack_calls::slack_call_pages;
 use crate::people::Platform;
@@ -38,7 +38,7 @@ pub async fn refresh_calls(svc: &Services, day: NaiveDate) -> anyhow::Result<()>
         let calls = calls.as_deref().unwrap_or_default();
         let pages = match platform {
             Platform::Slack => slack_call_pages(day, calls, svc.lang()),
-            _ => discord_call_pages(day, calls, svc.lang(), true),
+            _ => discord_call_pages(day, calls, svc.lang(), CallButtons::Interactive),
         };
         if pages.len() != posted.len() {
             tracing::warn!(

@@ -1,7 +1,7 @@
 //! The HTTP routes of `relance serve`, and the middleware timing them.
 
 use super::state::Services;
-use super::{act_routes, call_links, discord_routes, slack_commands, slack_routes, teams_routes};
+use super::{act_routes, call_links, discord_routes, plan_links, slack_commands, slack_routes, teams_routes};
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
@@ -24,6 +24,7 @@ pub fn router(svc: Arc<Services>) -> Router {
         .route("/teams/outgoing", post(teams_routes::outgoing))
         .route("/act/{token}", get(act_routes::act_get).post(act_routes::act_post))
         .route("/call/{token}", get(call_links::call_get).post(call_links::call_post))
+        .route("/plan/{token}", get(plan_links::plan_get).post(plan_links::plan_post))
         .route("/digest", get(act_routes::digest))
         .layer(middleware::from_fn_with_state(svc.clone(), timed))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))

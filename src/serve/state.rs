@@ -6,7 +6,9 @@ use super::command_runs::CommandWaits;
 use super::engine::{DecisionEngine, EngineDeps};
 use super::metrics::Metrics;
 use crate::chat::discord_api::DiscordApi;
-use crate::chat::links::{sign_call_link, sign_link, Action, CallLinkClaims, LinkClaims};
+use crate::chat::links::{
+    sign_call_link, sign_link, sign_plan_link, Action, CallLinkClaims, LinkClaims, PlanLinkClaims,
+};
 use crate::chat::slack_api::SlackApi;
 use crate::clock::Clock;
 use crate::config::{Config, Loaded};
@@ -147,6 +149,13 @@ impl LinkMaker {
     pub fn call_url(&self, button: &CallButton, now_unix: i64) -> String {
         let claims = CallLinkClaims { target: button.encode(), expires_at: now_unix + i64::from(self.hours) * 3600 };
         format!("{}/call/{}", self.base_url, sign_call_link(&self.secret, &claims))
+    }
+
+    /// The URL of the confirmation page approving (or rejecting) one
+    /// instalment plan: Teams' answer to `@Relance echeancier …`.
+    pub fn plan_url(&self, plan: i64, approve: bool, now_unix: i64) -> String {
+        let claims = PlanLinkClaims { plan, approve, expires_at: now_unix + i64::from(self.hours) * 3600 };
+        format!("{}/plan/{}", self.base_url, sign_plan_link(&self.secret, &claims))
     }
 }
 

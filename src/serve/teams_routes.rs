@@ -9,14 +9,18 @@
 //! An activity stamped before the ids kept ([`SEEN_REQUESTS_KEPT`]) is
 //! treated as a replay too, so forgetting old ids opens no gap.
 //!
+//! A plan's Approve / Reject in the reply are signed `/plan/{token}` links
+//! (`plan_links`), the way Teams decides everything else.
+//!
 //! Teams waits 5 s and offers no way to answer later: the command gets
 //! `svc.waits.teams` (4.5 s), after which the answer says it is still working (the
 //! command itself finishes in the background).
 
 use super::command_runs::answer_within;
-use super::state::Services;
+use super::state::{unix_now, Services};
 use crate::chat::teams_outgoing::{already_answered, parse_activity, still_working, teams_reply, TeamsMessage};
 use crate::chat::teams_signature::verify_teams;
+use crate::commands::Command;
 use crate::people::Platform;
 use crate::store::SEEN_REQUESTS_KEPT;
 use axum::body::Bytes;
@@ -59,8 +63,18 @@ pub async fn outgoing(State(svc): State<Arc<Services>>, headers: HeaderMap, body
     }
     let text = if message.text.is_empty() { "help" } else { message.text.as_str() };
     match answer_within(&svc, Platform::Teams, &account(&svc, &message), text, svc.waits.teams).await {
-        Ok(reply) => Json(teams_reply(&reply, lang)).into_response(),
+        Ok(reply) => Json(teams_reply(&reply, lang, &|command| signed_link(&svc, command))).into_response(),
         Err(_still_running) => Json(still_working(lang)).into_response(),
+    }
+}
+
+/// The signed link standing for a reply's choice, where there is one: a
+/// plan's Approve / Reject (`/plan/{token}`), decided on its confirmation
+/// page by someone who signs in, since Teams cannot call back.
+fn signed_link(svc: &Services, command: &str) -> Option<String> {
+    match crate::commands::parse(command).ok()?.command {
+        Command::DecidePlan { plan, approve } => Some(svc.links.plan_url(plan, approve, unix_now())),
+        _ => None,
     }
 }
 

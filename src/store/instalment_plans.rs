@@ -242,9 +242,16 @@ where
             return Err(StoreError::Conflict(format!("plan {id} is already {}", stored.status.as_str())));
         }
         let mut entry = audit(action, &stored, actor, now);
-        if let PlanDecision::Approve { confirm_to: Some(to), day } = decision {
-            Self::queue_confirmation(&mut tx, &stored, to, *day, actor, now).await?;
-            entry.detail["confirmation_to"] = to.as_str().into();
+        match decision {
+            PlanDecision::Approve { confirm_to: Some(to), day } => {
+                Self::queue_confirmation(&mut tx, &stored, to, *day, actor, now).await?;
+                entry.detail["confirmation_to"] = to.as_str().into();
+            }
+            // Said in the audit log too: why the client got nothing.
+            PlanDecision::Approve { confirm_to: None, .. } => {
+                entry.detail["confirmation"] = "none: the client has no e-mail address".into();
+            }
+            PlanDecision::Reject => {}
         }
         Self::insert_audit(&mut tx, &entry).await?;
         tx.commit().await?;

@@ -1,6 +1,7 @@
 //! The HTML pages `relance serve` shows people: the confirmation page a
 //! decision link opens (`GET /act/{token}`), the page answering its POST, and
-//! the local `/digest` page used when no chat platform is configured.
+//! the local `/digest` page used when no chat platform is configured, and
+//! the confirmation pages of call outcome links and instalment plan links.
 //!
 //! Rendering only: the HTTP handlers verify links, check codes and CSRF
 //! tokens, decide, and call these functions for the HTML. Two rules:
@@ -13,6 +14,8 @@
 
 pub mod call_pages;
 pub mod pages;
+pub mod plan_pages;
 
 pub use call_pages::{call_confirm_page, CallConfirmView, CallTyped};
 pub use pages::{confirm_page, digest_page, result_page, ConfirmView};
+pub use plan_pages::{plan_confirm_page, PlanConfirmView};

@@ -32,6 +32,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("digest.html.j2", include_str!("templates/digest.html.j2")),
     ("_call.html.j2", include_str!("templates/_call.html.j2")),
     ("call_confirm.html.j2", include_str!("templates/call_confirm.html.j2")),
+    ("plan_confirm.html.j2", include_str!("templates/plan_confirm.html.j2")),
 ];
 
 /// Compiled once. HTML escaping for every template whatever its name (see

@@ -88,6 +88,40 @@ pub fn note_day(instalment: &Instalment, rules: &InstalmentRules, calendar: &Cal
     Some(calendar.on_or_after(raw)).filter(|day| *day < instalment.due_date)
 }
 
+/// The instalment whose friendly note is to go out on `today`, if any: the
+/// next unpaid instalment of a plan in force, from its note day (see
+/// [`note_day`]) to its date inclusive. The days after the note day are a
+/// catch-up for a morning the digest was not posted (the server down): the
+/// note still makes sense up to the date itself ("due today"), never after
+/// it, when the instalment is late and the grace, then the policy, take over.
+/// Whether the note already went is the queue's business (one per instalment).
+pub fn note_due(
+    plan: &PlanInForce,
+    paid: Decimal,
+    rules: &InstalmentRules,
+    calendar: &Calendar,
+    today: NaiveDate,
+) -> Option<Instalment> {
+    let Standing::InForce { next, .. } = progress(plan, paid, rules, calendar, today).standing else {
+        return None;
+    };
+    let from = note_day(&next, rules, calendar)?;
+    (from <= today && today <= next.due_date).then_some(next)
+}
+
+/// The business day the note before `next` will go out, seen from `today`
+/// when it has not been queued yet: its note day, or the next digest's day
+/// for a catch-up; none when that would be after the instalment's date.
+pub fn next_note_on(
+    next: &Instalment,
+    rules: &InstalmentRules,
+    calendar: &Calendar,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    let day = note_day(next, rules, calendar)?.max(calendar.on_or_after(today));
+    (day <= next.due_date).then_some(day)
+}
+
 /// Where `plan` stands on `today`, given what its invoices received (`paid`,
 /// see [`paid_towards`]).
 pub fn progress(

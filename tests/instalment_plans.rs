@@ -374,7 +374,10 @@ async fn an_instalment_note_is_queued_once_with_its_audit_entry() {
     for ts in common::test_stores().await {
         let store = ts.store.as_ref();
         store.import_clients(&[common::client("C1")], &common::actor(), "clients.csv").await.unwrap();
-        store.import_invoices(&[common::invoice("F-1", "C1", "2026-03-02", "300")], &common::actor(), "i.csv").await.unwrap();
+        store
+            .import_invoices(&[common::invoice("F-1", "C1", "2026-03-02", "300")], &common::actor(), "i.csv")
+            .await
+            .unwrap();
         let request = PlanRequest {
             covered: Covered::Client(cid("C1")),
             count: 3,

@@ -8,9 +8,9 @@
 use super::worker::{log_settled, Pass, Worker};
 use crate::domain::Language;
 use crate::duplicates::{still_owed, DuplicateCancel};
+use crate::instalment_notes::{still_due, NoteCancel};
 use crate::mail::compose_plain;
 use crate::render::duplicate::{render_duplicate, DuplicateText};
-use crate::instalment_notes::{still_due, NoteCancel};
 use crate::render::instalment_note::render_instalment_note;
 use crate::render::instalment_plan::render_plan_confirmation;
 use crate::store::{ClaimedDuplicate, PlanStatus, Settled};

@@ -152,15 +152,15 @@ fn the_note_goes_from_its_day_to_the_instalments_date_for_the_next_unpaid_one_on
         note_due(&three_hundred(), paid, &rules, &Calendar::default(), d(today)).map(|i| i.number)
     };
     let cases = [
-        (dec!(0), "2026-03-12", None),     // before the note day (Friday 13)
-        (dec!(0), "2026-03-13", Some(1)),  // 16 March − 3 days
-        (dec!(0), "2026-03-14", Some(1)),  // catch-up (a Saturday: the digest is not posted, the rule holds)
-        (dec!(0), "2026-03-16", Some(1)),  // catch-up up to the date itself
-        (dec!(0), "2026-03-17", None),     // late: the grace, then the policy
-        (dec!(100), "2026-03-13", None),   // paid early: no note for it…
+        (dec!(0), "2026-03-12", None),      // before the note day (Friday 13)
+        (dec!(0), "2026-03-13", Some(1)),   // 16 March − 3 days
+        (dec!(0), "2026-03-14", Some(1)),   // catch-up (a Saturday: the digest is not posted, the rule holds)
+        (dec!(0), "2026-03-16", Some(1)),   // catch-up up to the date itself
+        (dec!(0), "2026-03-17", None),      // late: the grace, then the policy
+        (dec!(100), "2026-03-13", None),    // paid early: no note for it…
         (dec!(100), "2026-04-13", Some(2)), // …the next one's note day (Monday 13 April)
         (dec!(150), "2026-04-16", Some(2)), // half paid is unpaid
-        (dec!(100), "2026-04-10", None),   // the Friday before the note day: not yet
+        (dec!(100), "2026-04-10", None),    // the Friday before the note day: not yet
         (dec!(200), "2026-05-13", Some(3)), // Saturday 16 May − 3: Wednesday 13
         (dec!(200), "2026-05-16", Some(3)),
         (dec!(300), "2026-05-13", None), // completed

@@ -123,3 +123,36 @@ fn at_send_time_a_paid_instalment_an_ended_plan_or_a_passed_date_cancels_the_not
     assert_eq!(check(Some(&stored(PlanStatus::Broken)), 1, dec!(0), "2026-03-13"), Err(NoteCancel::PlanEnded));
     assert_eq!(check(None, 1, dec!(0), "2026-03-13"), Err(NoteCancel::PlanEnded));
 }
+
+#[test]
+fn the_header_line_shows_on_every_platform_and_the_digest_page() {
+    use crate::chat::links::Action;
+    use crate::digest::call_buttons::CallButton;
+    use crate::digest::discord::{discord_digest_pages, ButtonKind};
+    use crate::digest::slack::slack_digest_pages;
+    use crate::digest::teams::teams_digest_cards;
+    use crate::digest::DigestHeader;
+    let row = NoteRow {
+        plan_id: 7,
+        client_id: ClientId::parse("SGE").unwrap(),
+        instalment: 2,
+        day: d("2026-04-20"),
+        status: OutboxStatus::Queued,
+        sent_at: None,
+        last_error: None,
+    };
+    let line = header_line(&[row], Language::Fr).unwrap();
+    let header = DigestHeader::new(d("2026-04-20"), vec![line.clone()]);
+    let link = |id: &str, _: Action| format!("https://relance.example/act/{id}");
+    let call_link = |_: &CallButton| String::new();
+    let rendered = [
+        slack_digest_pages(&header, &[], Language::Fr)[0].body.to_string(),
+        discord_digest_pages(&header, &[], Language::Fr, ButtonKind::Interactive)[0].body.to_string(),
+        teams_digest_cards(&header, &[], Language::Fr, &link)[0].body.to_string(),
+        crate::web::pages::digest_page(&header, &[], &[], Language::Fr, &link, &call_link),
+    ];
+    for (platform, text) in ["slack", "discord", "teams", "/digest"].iter().zip(rendered) {
+        let text = text.replace("&#x27;", "'").replace("&#39;", "'");
+        assert!(text.contains("📅 1 rappel d'échéance part aujourd'hui : SGE."), "{platform}: {text}");
+    }
+}

@@ -11,8 +11,9 @@
 //! An unpaid instalment is missed `grace_days` business days after its date
 //! (a transfer takes a day or two to show in the bank file): from the next
 //! business day on, the plan is broken and the policy's stages resume. While
-//! it is in force, the planner leaves its invoices alone except for a
-//! friendly note `reminder_days_before` days before each instalment.
+//! it is in force, the planner leaves its invoices alone; the client only
+//! gets a friendly note `reminder_days_before` days before each instalment
+//! ([`note_due`], queued and sent by `crate::instalment_notes`).
 
 use super::calendar::Calendar;
 use super::instalments::Instalment;

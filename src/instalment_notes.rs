@@ -68,8 +68,12 @@ pub fn header_line(notes: &[NoteRow], language: Language) -> Option<String> {
     if notes.is_empty() {
         return None;
     }
-    let mut clients: Vec<&str> = notes.iter().map(|n| n.client_id.as_str()).collect();
-    clients.dedup();
+    let mut clients: Vec<&str> = Vec::new();
+    for client in notes.iter().map(|n| n.client_id.as_str()) {
+        if !clients.contains(&client) {
+            clients.push(client);
+        }
+    }
     let more = clients.len().saturating_sub(SHOWN);
     let mut names = clients.into_iter().take(SHOWN).collect::<Vec<_>>().join(", ");
     if more > 0 {

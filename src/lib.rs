@@ -17,6 +17,7 @@ pub mod domain;
 pub mod duplicates;
 pub mod holds;
 pub mod import;
+pub mod instalment_notes;
 pub mod instalment_plans;
 pub mod ledger;
 pub mod letter;

@@ -278,3 +278,192 @@ async fn approving_a_plan_for_a_client_without_e_mail_says_no_confirmation_could
         assert!(entry.detail.get("confirmation_to").is_none(), "{}: nothing queued", backend.name);
     }
 }
+
+const NOTE_CLIENTS: &str = "client_id;name;email;phone;segment;owner;language;kind;siren\n\
+    SGE;Société Générale d'Équipement;ap@sge.fr;;standard;Marc;fr;b2b;\n\
+    DUP;M. Jean Dupont;jean@dupont.fr;;standard;;fr;b2c;\n\
+    UKL;UK Lighting Ltd;ap@uklighting.co.uk;;standard;;en;b2b;\n";
+
+const NOTE_INVOICES: &str = "number;client_id;issue_date;due_date;amount;currency;paid;description\n\
+    F-2;SGE;06/02/2026;06/03/2026;1 000,00;EUR;;Audit\n\
+    F-5;SGE;06/02/2026;06/03/2026;200,01;EUR;;Fournitures\n\
+    F-3;DUP;01/02/2026;13/02/2026;500,00;EUR;;Réparation\n\
+    F-8;UKL;01/02/2026;13/02/2026;300,00;EUR;;Lamps\n";
+
+/// Proposes and approves a plan for `client` on `day`; returns its id.
+fn approved_plan(url: &str, day: &str, client: &str, count: &str, first: &str) -> i64 {
+    stdout(relance(url, day).args(["echeancier", client, count, "--first", first]));
+    let status: Value = serde_json::from_str(&stdout(relance(url, day).args(["status", client, "--json"]))).unwrap();
+    let id = status["plans"].as_array().unwrap().last().unwrap()["plan"]["id"].as_i64().unwrap();
+    stdout(relance(url, day).args(["echeancier", "approve", &id.to_string()]));
+    id
+}
+
+/// A business morning: the digest posted (`times` times), then one pass of the sender.
+fn morning(url: &str, smtp: &str, day: &str, times: usize) {
+    for _ in 0..times {
+        stdout(relance(url, day).arg("digest"));
+    }
+    stdout(relance(url, day).args(["send"]).env("SMTP_URL", smtp).env("MAIL_FROM", "Claire <claire@atelier-dumas.fr>"));
+}
+
+/// The instalment notes the SMTP server received: (recipient, subject, body).
+fn notes(server: &common::smtp::SmtpServer) -> Vec<(String, String, String)> {
+    server
+        .received()
+        .iter()
+        .filter_map(|r| {
+            let m = r.parsed();
+            let subject = m.subject()?.to_string();
+            let note = subject.starts_with("Rappel amical") || subject.starts_with("Friendly reminder");
+            let body = m.body_text(0)?.replace(['\u{202f}', '\u{a0}'], " ");
+            note.then(|| (r.to[0].clone(), subject, body))
+        })
+        .collect()
+}
+
+/// Over simulated days, the friendly note before each instalment of an
+/// approved plan is e-mailed once, on the business day `reminder_days_before`
+/// (3) calendar days before it, in the client's language; none for an
+/// instalment paid already, none once the plan is broken.
+#[tokio::test]
+async fn the_friendly_note_before_an_instalment_is_e_mailed_once_and_only_while_it_is_due() {
+    use common::smtp::SmtpServer;
+    for backend in common::test_stores().await {
+        let (url, dir, name) = (&backend.url, tempfile::tempdir().unwrap(), backend.name);
+        let (server, smtp) = SmtpServer::start();
+        let monday = "2026-03-16";
+        import(url, dir.path(), "clients", NOTE_CLIENTS, monday);
+        import(url, dir.path(), "invoices", NOTE_INVOICES, monday);
+        // SGE: 400 € on Monday 23 March, 23 April, 23 May; DUP and UKL: two on Friday 27 March and 27 April.
+        let sge = approved_plan(url, monday, "SGE", "3", "2026-03-23");
+        approved_plan(url, monday, "DUP", "2", "2026-03-27");
+        approved_plan(url, monday, "UKL", "2", "2026-03-27");
+        morning(url, &smtp, monday, 1);
+        assert_eq!(server.received().len(), 3, "{name}: the three confirmations");
+
+        for day in ["2026-03-17", "2026-03-18", "2026-03-19"] {
+            morning(url, &smtp, day, 1);
+        }
+        assert!(notes(&server).is_empty(), "{name}: too early for a note");
+        let text = stdout(relance(url, "2026-03-19").args(["status", "SGE"])).replace(['\u{202f}', '\u{a0}'], " ");
+        assert!(text.contains("1. 23/03/2026 · 400,00 € · prochaine · rappel prévu le 20/03/2026"), "{name}: {text}");
+
+        // Friday 20 March, 23 − 3 days: SGE's note, however often the digest is posted.
+        morning(url, &smtp, "2026-03-20", 2);
+        morning(url, &smtp, "2026-03-20", 1);
+        let sent = notes(&server);
+        assert_eq!(sent.len(), 1, "{name}: one note: {sent:?}");
+        let (to, subject, body) = &sent[0];
+        assert_eq!((to.as_str(), subject.as_str()), ("ap@sge.fr", "Rappel amical : échéance 1/3 du 23/03/2026"));
+        for expected in [
+            "l'échéance 1 sur 3 de votre échéancier de paiement (factures F-2 et F-5), d'un montant de 400,00 €, arrive le 23/03/2026",
+            "- échéance 2 : 400,00 € le 23/04/2026",
+            "- échéance 3 : 400,01 € le 23/05/2026",
+            "IBAN",
+        ] {
+            assert!(body.contains(expected), "{name}: {expected:?} missing from:\n{body}");
+        }
+        assert!(!body.contains("pénalit") && !body.contains("indemnit"), "{name}: friendly: {body}");
+        let digest = backend.store.digest(common::d("2026-03-20")).await.unwrap().unwrap();
+        let lines = digest.header["lines"].to_string();
+        assert!(lines.contains("📅 1 rappel d'échéance part aujourd'hui : SGE."), "{name}: {lines}");
+        let text = stdout(relance(url, "2026-03-20").args(["status", "SGE"]));
+        assert!(text.contains("· rappel envoyé le 20/03/2026"), "{name}: {text}");
+
+        // The weekend: no digest, no note. Monday 23: SGE pays instalment 1 and DUP its first, early.
+        morning(url, &smtp, "2026-03-21", 1);
+        import(
+            url,
+            dir.path(),
+            "payments",
+            "invoice;amount;date;reference\nF-2;400,00;23/03/2026;VIR 1\nF-3;250,00;23/03/2026;VIR 2\n",
+            "2026-03-23",
+        );
+        morning(url, &smtp, "2026-03-23", 1);
+        // Tuesday 24, 27 − 3 days: UKL's note in English; none for DUP, paid.
+        morning(url, &smtp, "2026-03-24", 1);
+        morning(url, &smtp, "2026-03-25", 1);
+        let sent = notes(&server);
+        let recipients: Vec<&str> = sent.iter().map(|n| n.0.as_str()).collect();
+        assert_eq!(recipients, ["ap@sge.fr", "ap@uklighting.co.uk"], "{name}: DUP paid, no note");
+        assert_eq!(sent[1].1, "Friendly reminder: instalment 1 of 2 due 27 Mar 2026", "{name}");
+        assert!(sent[1].2.contains("for €150.00, is due on 27 Mar 2026"), "{name}: {}", sent[1].2);
+
+        // Monday 20 April: SGE's second note. Unpaid, the plan breaks on the 28th: no third note.
+        morning(url, &smtp, "2026-04-20", 1);
+        morning(url, &smtp, "2026-04-28", 1);
+        morning(url, &smtp, "2026-05-20", 1);
+        let sent = notes(&server);
+        let subjects: Vec<&str> = sent.iter().filter(|n| n.0 == "ap@sge.fr").map(|n| n.1.as_str()).collect();
+        assert_eq!(
+            subjects,
+            ["Rappel amical : échéance 1/3 du 23/03/2026", "Rappel amical : échéance 2/3 du 23/04/2026"],
+            "{name}: once each, none after the break"
+        );
+        let audit = backend.store.audit_log(None, 1000).await.unwrap();
+        let note_steps: Vec<(&str, &str)> = audit
+            .iter()
+            .filter(|a| a.subject.starts_with(&format!("note:{sge}:")))
+            .map(|a| (a.subject.as_str(), a.action.as_str()))
+            .collect();
+        let (one, two) = (format!("note:{sge}:1"), format!("note:{sge}:2"));
+        assert_eq!(
+            note_steps,
+            [
+                (two.as_str(), "plan.note_sent"),
+                (two.as_str(), "plan.note_queued"),
+                (one.as_str(), "plan.note_sent"),
+                (one.as_str(), "plan.note_queued")
+            ],
+            "{name}: each audited once"
+        );
+    }
+}
+
+/// The store queues each instalment's note once, with one audit entry, and
+/// a second call (a second posting, another day's catch-up) answers the
+/// stored row with the day it was first queued.
+#[tokio::test]
+async fn an_instalment_note_is_queued_once_with_its_audit_entry() {
+    use common::sending::{cid, DAY};
+    use relance::instalment_plans::{decide, propose, Covered, PlanRequest};
+    use relance::policy::instalments::Frequency;
+    use relance::store::{NewNote, OutboxStatus};
+
+    for ts in common::test_stores().await {
+        let store = ts.store.as_ref();
+        store.import_clients(&[common::client("C1")], &common::actor(), "clients.csv").await.unwrap();
+        store
+            .import_invoices(&[common::invoice("F-1", "C1", "2026-03-02", "300")], &common::actor(), "i.csv")
+            .await
+            .unwrap();
+        let request = PlanRequest {
+            covered: Covered::Client(cid("C1")),
+            count: 3,
+            first: Some(common::d("2026-03-31")),
+            frequency: Frequency::Monthly,
+        };
+        let plan = propose(store, &request, &common::actor(), common::d(DAY)).await.unwrap().plan;
+        decide(store, plan.id, true, &common::actor(), common::d(DAY)).await.unwrap();
+        let note = |number: usize| NewNote {
+            plan_id: plan.id,
+            client_id: cid("C1"),
+            invoices: plan.invoices.clone(),
+            instalment: plan.schedule.instalments[number - 1].clone(),
+            recipient: relance::domain::EmailAddress::parse("compta@c1.example.fr").unwrap(),
+        };
+        let first = store.queue_instalment_notes(&[note(1)], common::d("2026-03-26"), &common::actor()).await.unwrap();
+        let again =
+            store.queue_instalment_notes(&[note(1), note(2)], common::d("2026-03-27"), &common::actor()).await.unwrap();
+        assert_eq!(first.len(), 1, "{}", ts.name);
+        assert_eq!(again[0], first[0], "{}: queued once, on its first day", ts.name);
+        assert_eq!((again[1].instalment, again[1].day), (2, common::d("2026-03-27")), "{}", ts.name);
+        assert_eq!(first[0].status, OutboxStatus::Queued);
+        assert_eq!(store.instalment_notes(&cid("C1")).await.unwrap(), again, "{}", ts.name);
+        assert!(store.duplicates(&cid("C1")).await.unwrap().is_empty(), "{}: a note is not a duplicate", ts.name);
+        let audit = store.audit_log(Some(&cid("C1")), 50).await.unwrap();
+        let queued = audit.iter().filter(|a| a.action == "plan.note_queued").count();
+        assert_eq!(queued, 2, "{}: one audit entry per note", ts.name);
+    }
+}

@@ -11,8 +11,9 @@
 //! An unpaid instalment is missed `grace_days` business days after its date
 //! (a transfer takes a day or two to show in the bank file): from the next
 //! business day on, the plan is broken and the policy's stages resume. While
-//! it is in force, the planner leaves its invoices alone except for a
-//! friendly note `reminder_days_before` days before each instalment.
+//! it is in force, the planner leaves its invoices alone; the client only
+//! gets a friendly note `reminder_days_before` days before each instalment
+//! ([`note_due`], queued and sent by `crate::instalment_notes`).
 
 use super::calendar::Calendar;
 use super::instalments::Instalment;
@@ -86,6 +87,40 @@ pub fn missed_on(instalment: &Instalment, rules: &InstalmentRules, calendar: &Ca
 pub fn note_day(instalment: &Instalment, rules: &InstalmentRules, calendar: &Calendar) -> Option<NaiveDate> {
     let raw = instalment.due_date.checked_sub_days(Days::new(u64::from(rules.reminder_days_before)))?;
     Some(calendar.on_or_after(raw)).filter(|day| *day < instalment.due_date)
+}
+
+/// The instalment whose friendly note is to go out on `today`, if any: the
+/// next unpaid instalment of a plan in force, from its note day (see
+/// [`note_day`]) to its date inclusive. The days after the note day are a
+/// catch-up for a morning the digest was not posted (the server down): the
+/// note still makes sense up to the date itself ("due today"), never after
+/// it, when the instalment is late and the grace, then the policy, take over.
+/// Whether the note already went is the queue's business (one per instalment).
+pub fn note_due(
+    plan: &PlanInForce,
+    paid: Decimal,
+    rules: &InstalmentRules,
+    calendar: &Calendar,
+    today: NaiveDate,
+) -> Option<Instalment> {
+    let Standing::InForce { next, .. } = progress(plan, paid, rules, calendar, today).standing else {
+        return None;
+    };
+    let from = note_day(&next, rules, calendar)?;
+    (from <= today && today <= next.due_date).then_some(next)
+}
+
+/// The business day the note before `next` will go out, seen from `today`
+/// when it has not been queued yet: its note day, or the next digest's day
+/// for a catch-up; none when that would be after the instalment's date.
+pub fn next_note_on(
+    next: &Instalment,
+    rules: &InstalmentRules,
+    calendar: &Calendar,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    let day = note_day(next, rules, calendar)?.max(calendar.on_or_after(today));
+    (day <= next.due_date).then_some(day)
 }
 
 /// Where `plan` stands on `today`, given what its invoices received (`paid`,

@@ -144,3 +144,44 @@ fn the_planner_leaves_a_plans_invoices_alone_until_an_instalment_is_missed() {
     account.invoices[0].payments.push(PaymentLine { date: d("2026-03-17"), amount: dec!(100) });
     assert!(plan(&ledger(&account), &policy, d("2026-03-19")).is_empty(), "instalment 1 paid: still held");
 }
+
+#[test]
+fn the_note_goes_from_its_day_to_the_instalments_date_for_the_next_unpaid_one_only() {
+    let due = |paid: Decimal, today: &str| {
+        let rules = InstalmentRules::default();
+        note_due(&three_hundred(), paid, &rules, &Calendar::default(), d(today)).map(|i| i.number)
+    };
+    let cases = [
+        (dec!(0), "2026-03-12", None),      // before the note day (Friday 13)
+        (dec!(0), "2026-03-13", Some(1)),   // 16 March − 3 days
+        (dec!(0), "2026-03-14", Some(1)),   // catch-up (a Saturday: the digest is not posted, the rule holds)
+        (dec!(0), "2026-03-16", Some(1)),   // catch-up up to the date itself
+        (dec!(0), "2026-03-17", None),      // late: the grace, then the policy
+        (dec!(100), "2026-03-13", None),    // paid early: no note for it…
+        (dec!(100), "2026-04-13", Some(2)), // …the next one's note day (Monday 13 April)
+        (dec!(150), "2026-04-16", Some(2)), // half paid is unpaid
+        (dec!(100), "2026-04-10", None),    // the Friday before the note day: not yet
+        (dec!(200), "2026-05-13", Some(3)), // Saturday 16 May − 3: Wednesday 13
+        (dec!(200), "2026-05-16", Some(3)),
+        (dec!(300), "2026-05-13", None), // completed
+    ];
+    for (paid, today, expected) in cases {
+        assert_eq!(due(paid, today), expected, "{paid} on {today}");
+    }
+    // A plan broken by instalment 1 has no note for instalment 2.
+    assert_eq!(due(dec!(0), "2026-04-13"), None, "broken");
+}
+
+#[test]
+fn the_next_note_is_on_its_day_or_at_the_next_digest_until_the_instalments_date() {
+    let (rules, calendar) = (InstalmentRules::default(), Calendar::default());
+    let first = instalment(1, "2026-03-16", dec!(100));
+    let cases = [
+        ("2026-03-02", Some("2026-03-13")), // ahead: its note day
+        ("2026-03-14", Some("2026-03-16")), // Saturday, not queued yet: Monday's digest, the date itself
+        ("2026-03-17", None),               // too late for a note
+    ];
+    for (today, expected) in cases {
+        assert_eq!(next_note_on(&first, &rules, &calendar, d(today)), expected.map(d), "{today}");
+    }
+}

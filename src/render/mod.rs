@@ -9,6 +9,7 @@ pub mod company;
 pub mod digest_text;
 pub mod duplicate;
 pub mod format;
+pub mod instalment_note;
 pub mod instalment_plan;
 pub mod message;
 pub mod plan_schedule;

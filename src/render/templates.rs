@@ -62,6 +62,7 @@ builtin_templates!(
     "email.html.j2",
     "duplicate.txt.j2",
     "instalment_plan.txt.j2",
+    "instalment_note.txt.j2",
 );
 
 /// A compiled set of templates, ready to render.

@@ -21,7 +21,6 @@ use crate::digest::teams::teams_digest_cards;
 use crate::digest::teams_calls::teams_call_cards;
 use crate::digest::{CallEntry, DigestEntry, DigestHeader};
 use crate::domain::ProposalId;
-use crate::instalment_plans;
 use crate::people::Platform;
 use crate::policy::aged::Figures;
 use crate::policy::calls::{CallPlanner, CallTask};
@@ -30,6 +29,7 @@ use crate::policy::payment_sent::PaymentWatch;
 use crate::policy::planner::Planner;
 use crate::render::message::{preview, render_message};
 use crate::store::{Actor, CallOutcomeRecord, OutboxRow, PostedMessage};
+use crate::{instalment_notes, instalment_plans};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
@@ -87,11 +87,13 @@ async fn compute(svc: &Services, today: NaiveDate) -> anyhow::Result<Computed> {
     let mut figures = Figures::new(today, crate::cli::DSO_PERIOD_DAYS);
     let mut changes = Changes::new(since.unwrap_or(today - Days::new(1)), today);
     let mut ended_plans = Vec::new();
+    let mut notes = Vec::new();
     let mut payments = PaymentWatch::new(&records, config.policy.calls.payment_sent_grace_days, today);
     let last_import_at = svc
         .store
         .ledger_pages(today, &mut |accounts| {
             ended_plans.extend(accounts.iter().flat_map(|a| instalment_plans::ended(a, &config.policy, today)));
+            notes.extend(accounts.iter().flat_map(|a| instalment_notes::notes_due(a, &config.policy, today)));
             planner.add(&accounts);
             calls.add(&accounts);
             figures.add(&accounts);
@@ -104,6 +106,7 @@ async fn compute(svc: &Services, today: NaiveDate) -> anyhow::Result<Computed> {
     let (aged, dso) = (figures.aged(), figures.dso());
     let actor = Actor { name: "relance".into(), via: "digest".into() };
     let ended_plans = instalment_plans::record_ends(svc.store.as_ref(), ended_plans, &actor).await?;
+    let todays_notes = instalment_notes::queue(svc.store.as_ref(), &notes, today, &actor).await?;
     let mut header = build::header(&HeaderInput {
         today,
         now: svc.clock.now(),
@@ -119,6 +122,7 @@ async fn compute(svc: &Services, today: NaiveDate) -> anyhow::Result<Computed> {
         payments_not_received: &payments.finish(),
     });
     let plan_lines = ended_plans.iter().map(|e| instalment_plans::end_line(e, svc.lang()));
+    let plan_lines = plan_lines.chain(instalment_notes::header_line(&todays_notes, svc.lang()));
     header.lines.splice(0..0, plan_lines);
     let states = proposals
         .into_iter()

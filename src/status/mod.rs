@@ -9,11 +9,11 @@ pub mod text;
 use crate::domain::{Channel, Client, Currency, ProposalId, Stage};
 use crate::ledger::{Account, Hold, InvoiceState, Ledger};
 use crate::policy::aged::{aged_balance, AgedBalance};
-use crate::policy::plan_progress::{paid_towards, progress, Progress};
+use crate::policy::plan_progress::{next_note_on, paid_towards, progress, Progress, Standing};
 use crate::policy::planner::next_step;
 use crate::policy::score::{payment_score, PaymentScore};
 use crate::policy::{plan, Policy, Proposal};
-use crate::store::{DuplicateRow, PlanRow, PlanStatus, ReminderRecord, Store};
+use crate::store::{DuplicateRow, NoteRow, PlanRow, PlanStatus, ReminderRecord, Store};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -65,6 +65,11 @@ pub struct OpenInvoice {
 pub struct PlanView {
     pub plan: PlanRow,
     pub progress: Option<Progress>,
+    /// The friendly notes before its instalments queued so far, oldest first.
+    pub notes: Vec<NoteRow>,
+    /// While in force and the next instalment's note is not queued yet: the
+    /// day it will be (none when its date is too close for a note).
+    pub next_note_day: Option<NaiveDate>,
 }
 
 /// A formal notice letter the sender wrote, and when a person posted it.
@@ -104,7 +109,8 @@ pub async fn gather(
     let mut report = build(account, reminders, letters, policy, today);
     report.payments_not_received = payments.finish();
     report.duplicates = store.duplicates(&client.id).await?;
-    report.plans = plan_views(store.plans(&client.id).await?, &account_invoices, policy, today);
+    let notes = store.instalment_notes(&client.id).await?;
+    report.plans = plan_views(store.plans(&client.id).await?, notes, &account_invoices, policy, today);
     Ok(Some(report))
 }
 
@@ -141,8 +147,15 @@ pub fn build(
     }
 }
 
-/// Each plan, with its progress when it is approved (the others have none).
-fn plan_views(plans: Vec<PlanRow>, invoices: &[InvoiceState], policy: &Policy, today: NaiveDate) -> Vec<PlanView> {
+/// Each plan, with its progress when it is approved (the others have none)
+/// and its instalment notes: those queued, and the next one's day.
+fn plan_views(
+    plans: Vec<PlanRow>,
+    notes: Vec<NoteRow>,
+    invoices: &[InvoiceState],
+    policy: &Policy,
+    today: NaiveDate,
+) -> Vec<PlanView> {
     plans
         .into_iter()
         .map(|plan| {
@@ -151,7 +164,14 @@ fn plan_views(plans: Vec<PlanRow>, invoices: &[InvoiceState], policy: &Policy, t
                 let paid = paid_towards(&in_force, invoices);
                 progress(&in_force, paid, &policy.instalments, &policy.calendar, today)
             });
-            PlanView { plan, progress }
+            let notes: Vec<NoteRow> = notes.iter().filter(|n| n.plan_id == plan.id).cloned().collect();
+            let next_note_day = match progress.as_ref().map(|p| &p.standing) {
+                Some(Standing::InForce { next, .. }) if !notes.iter().any(|n| n.instalment == next.number) => {
+                    next_note_on(next, &policy.instalments, &policy.calendar, today)
+                }
+                _ => None,
+            };
+            PlanView { plan, progress, notes, next_note_day }
         })
         .collect()
 }

@@ -208,10 +208,35 @@ pub fn plan_lines(plans: &[super::PlanView], lang: Language) -> Vec<String> {
                 ""
             };
             let (date, amount) = (format::date(i.due_date, lang), format::money(i.amount, currency, lang));
-            lines.push(format!("  {}. {date} · {amount}{mark}", i.number));
+            let note = note_mark(view, i.number, Some(i.number) == next, lang);
+            lines.push(format!("  {}. {date} · {amount}{mark}{note}", i.number));
         }
     }
     lines
+}
+
+/// What became of the friendly note before instalment `number`: « · rappel
+/// envoyé le 20/04/2026 », « · rappel prévu le 20/04/2026 » for the next
+/// instalment, nothing for the others.
+fn note_mark(view: &super::PlanView, number: u32, is_next: bool, lang: Language) -> String {
+    use crate::store::OutboxStatus;
+    let Some(note) = view.notes.iter().find(|n| n.instalment == number) else {
+        return match view.next_note_day.filter(|_| is_next) {
+            Some(day) => format!("{} {}", t(lang, " · rappel prévu le", " · note due on"), format::date(day, lang)),
+            None => String::new(),
+        };
+    };
+    match note.status {
+        OutboxStatus::Sent => {
+            let day = note.sent_at.map_or(note.day, |at| at.date_naive());
+            format!("{} {}", t(lang, " · rappel envoyé le", " · note sent on"), format::date(day, lang))
+        }
+        OutboxStatus::Queued | OutboxStatus::Sending => t(lang, " · rappel à envoyer", " · note to send").to_string(),
+        OutboxStatus::Failed | OutboxStatus::Cancelled => {
+            let why = note.last_error.as_deref().unwrap_or_default();
+            format!("{} ({why})", t(lang, " · rappel non envoyé", " · note not sent"))
+        }
+    }
 }
 
 /// "30/11/2026 · F-2026-001 → compta@client.fr · envoyé (demandé par Claire

@@ -54,6 +54,9 @@ pub struct ClaimedDuplicate {
     pub attempts: u32,
     /// Set when this is an instalment plan's confirmation rather than a duplicate.
     pub plan_id: Option<i64>,
+    /// Set, with `plan_id`, when this is the friendly note before that
+    /// instalment of the plan (`0011_instalment_notes.sql`).
+    pub instalment: Option<u32>,
 }
 
 /// One stored duplicate, for `relance status` and the tests.
@@ -146,7 +149,8 @@ where
             "UPDATE duplicates SET status = 'sending', lease_owner = $2, lease_until = $3, \
              attempts = attempts + 1, updated_at = $1 \
              WHERE id IN (SELECT id FROM duplicates WHERE {DUE} ORDER BY id LIMIT $4{}) \
-             RETURNING id, dup_key, client_id, CAST(invoices AS TEXT), recipient, CAST(attempts AS BIGINT), plan_id",
+             RETURNING id, dup_key, client_id, CAST(invoices AS TEXT), recipient, CAST(attempts AS BIGINT), plan_id, \
+             CAST(instalment AS BIGINT)",
             DB::SKIP_LOCKED
         );
         let mut tx = self.begin_write().await?;
@@ -224,6 +228,7 @@ fn claimed(row: &impl Columns) -> Result<ClaimedDuplicate> {
         recipient: row.text(4)?.to_string(),
         attempts: attempts(row.int(5)?)?,
         plan_id: row.opt_int(6)?,
+        instalment: row.opt_int(7)?.map(u32::try_from).transpose().map_err(|_| corrupt("instalment number"))?,
     })
 }
 
@@ -245,7 +250,8 @@ fn duplicate_row(row: &impl Columns) -> Result<DuplicateRow> {
 }
 
 /// `duplicate.sent`, `duplicate.retry`, `duplicate.failed` or `duplicate.cancelled`
-/// (`plan.confirmation_sent`, … for a plan's confirmation).
+/// (`plan.confirmation_sent`, … for a plan's confirmation, `plan.note_sent`, …
+/// for the note before an instalment).
 fn settled_audit(claimed: &ClaimedDuplicate, settled: &Settled, actor: &Actor, now: DateTime<Utc>) -> AuditEntry {
     let mut detail = serde_json::json!({ "invoices": claimed.invoices, "attempt": claimed.attempts });
     let action = match settled {
@@ -268,9 +274,10 @@ fn settled_audit(claimed: &ClaimedDuplicate, settled: &Settled, actor: &Actor, n
             "duplicate.cancelled"
         }
     };
-    let action = match claimed.plan_id {
-        Some(_) => action.replace("duplicate.", "plan.confirmation_"),
-        None => action.to_string(),
+    let action = match (claimed.plan_id, claimed.instalment) {
+        (Some(_), Some(_)) => action.replace("duplicate.", "plan.note_"),
+        (Some(_), None) => action.replace("duplicate.", "plan.confirmation_"),
+        (None, _) => action.to_string(),
     };
     AuditEntry {
         at: now,

@@ -11,6 +11,7 @@ mod board;
 mod call_attempts;
 mod digest_state;
 mod duplicates;
+mod instalment_notes;
 mod instalment_plans;
 mod jobs;
 mod packed;
@@ -27,6 +28,7 @@ pub use digest_state::{
     Settled,
 };
 pub use duplicates::{ClaimedDuplicate, DuplicateRow, NewDuplicate, QueuedDuplicate};
+pub use instalment_notes::{NewNote, NoteRow};
 pub use instalment_plans::{NewPlan, PlanDecision, PlanEnd, PlanRow, PlanStatus, Stamped};
 pub use postgres::PgStore;
 pub use sql::SqlStore;
@@ -341,6 +343,14 @@ pub trait Store: Send + Sync {
     async fn plan(&self, id: i64) -> Result<Option<PlanRow>>;
     /// A client's plans, oldest first.
     async fn plans(&self, client: &ClientId) -> Result<Vec<PlanRow>>;
+    /// Queues the friendly notes before these instalments (sent by the
+    /// sender with the duplicates), each once ever (`note:<plan>:<number>`)
+    /// with its `plan.note_queued` audit entry, in one transaction, stamped
+    /// `day`. Returns every note asked for as stored: one queued on an
+    /// earlier day keeps that day, so a caller can tell today's apart.
+    async fn queue_instalment_notes(&self, notes: &[NewNote], day: NaiveDate, actor: &Actor) -> Result<Vec<NoteRow>>;
+    /// A client's instalment notes, oldest first.
+    async fn instalment_notes(&self, client: &ClientId) -> Result<Vec<NoteRow>>;
 
     // ----- Calls (see `call_attempts`). -----
 

@@ -561,6 +561,19 @@ where
         self.plans_of(client).await
     }
 
+    async fn queue_instalment_notes(
+        &self,
+        notes: &[super::NewNote],
+        day: NaiveDate,
+        actor: &Actor,
+    ) -> Result<Vec<super::NoteRow>> {
+        self.notes_queue(notes, day, actor).await
+    }
+
+    async fn instalment_notes(&self, client: &ClientId) -> Result<Vec<super::NoteRow>> {
+        self.notes_of(client).await
+    }
+
     async fn record_call_outcome(
         &self,
         call: &super::CallRef,

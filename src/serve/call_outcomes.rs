@@ -103,6 +103,21 @@ pub(super) async fn locate(svc: &Services, button: &CallButton) -> anyhow::Resul
     Ok(Ok(Located { task, account, outcomes, answered }))
 }
 
+impl Found {
+    /// The client's address in the ledger: the modal's pre-filled copy
+    /// address, and the one taken when the caller leaves it empty.
+    pub(super) fn client_email(&self) -> Option<&crate::domain::EmailAddress> {
+        self.account.client.email.as_ref()
+    }
+}
+
+impl Located {
+    /// The client's address in the ledger (see [`Found::client_email`]).
+    pub(super) fn client_email(&self) -> Option<&crate::domain::EmailAddress> {
+        self.account.client.email.as_ref()
+    }
+}
+
 /// Stores the outcome with the holds it puts on the call's invoices.
 pub(super) async fn record(svc: &Arc<Services>, found: &Found, outcome: &Outcome) -> anyhow::Result<()> {
     let today = svc.clock.today();
@@ -129,7 +144,7 @@ pub(super) async fn record(svc: &Arc<Services>, found: &Found, outcome: &Outcome
     };
     let actor = Actor { name: found.person.name.clone(), via: found.platform.as_str().into() };
     let duplicate = match outcome {
-        Outcome::NotReceived => duplicate_of(svc, &call.invoices, today).await,
+        Outcome::NotReceived { to } => duplicate_of(svc, &call.invoices, to.as_ref(), today).await,
         _ => None,
     };
     svc.store.record_call_outcome(&call, outcome, &holds, duplicate.as_ref(), &actor).await?;
@@ -142,19 +157,25 @@ pub(super) async fn record(svc: &Arc<Services>, found: &Found, outcome: &Outcome
 }
 
 /// "Invoice not received": a copy of the call's invoices, queued with the
-/// outcome (one transaction) to the client's address in the ledger
+/// outcome (one transaction) to the address the caller confirmed (`to`,
+/// checked by `read`; the ledger's when the outcome has none)
 /// (`crate::duplicates`), and sent by the sender once. A copy that cannot be
-/// queued (no address in the ledger, an invoice paid meanwhile) is logged:
-/// the outcome and its grace stand.
+/// queued (an invoice paid meanwhile) is logged, the address masked: the
+/// outcome and its grace stand.
 async fn duplicate_of(
     svc: &Services,
     invoices: &[crate::domain::InvoiceNumber],
+    to: Option<&crate::domain::EmailAddress>,
     today: chrono::NaiveDate,
 ) -> Option<crate::store::NewDuplicate> {
-    match crate::duplicates::prepare(svc.store.as_ref(), invoices, None, today).await {
-        Ok(dup) => Some(dup),
+    match crate::duplicates::prepare(svc.store.as_ref(), invoices, to.map(|t| t.as_str()), today).await {
+        Ok(dup) => {
+            tracing::info!(to = %crate::duplicates::masked(&dup.recipient), "call outcome: invoice copy queued");
+            Some(dup)
+        }
         Err(err) => {
-            tracing::warn!(error = %err, "call outcome: invoice copy not queued");
+            let to = to.map(crate::duplicates::masked).unwrap_or_default();
+            tracing::warn!(error = %err, to = %to, "call outcome: invoice copy not queued");
             None
         }
     }
@@ -181,7 +202,8 @@ pub async fn on_click(
             Err(err) => return failed(&err),
         },
         Ok(found) => {
-            let modal = call_outcome_modal(&button, &found.task.client_name, &svc.config().policy.calls, lang);
+            let (name, email) = (&found.task.client_name, found.client_email());
+            let modal = call_outcome_modal(&button, name, email, &svc.config().policy.calls, lang);
             if let Some(trigger) = trigger_id.clone() {
                 let svc = svc.clone();
                 tokio::spawn(async move {
@@ -221,7 +243,7 @@ pub async fn on_submit(svc: Arc<Services>, user_id: String, button: CallButton, 
         Ok(Err(text)) => return Json(notice("relance", &text, lang)).into_response(),
         Err(err) => return failed(&err),
     };
-    let outcome = match read(button.kind, &form, &svc.config().policy.calls, svc.clock.today()) {
+    let outcome = match read(button.kind, &form, found.client_email(), &svc.config().policy.calls, svc.clock.today()) {
         Ok(outcome) => outcome,
         Err(refused) => return Json(form_errors(&refused, lang)).into_response(),
     };

@@ -341,6 +341,9 @@ pub trait Store: Send + Sync {
     async fn plan(&self, id: i64) -> Result<Option<PlanRow>>;
     /// A client's plans, oldest first.
     async fn plans(&self, client: &ClientId) -> Result<Vec<PlanRow>>;
+    /// Every plan proposed and not yet decided, oldest first: the digest's
+    /// header shows them until finance decides.
+    async fn proposed_plans(&self) -> Result<Vec<PlanRow>>;
 
     // ----- Calls (see `call_attempts`). -----
 

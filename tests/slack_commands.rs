@@ -547,17 +547,23 @@ async fn a_proposed_plan_waits_in_the_posted_digest_until_finance_approves_it() 
         assert!(posted.contains(line), "{}: {posted}", bot.name);
         assert!(posted.contains("`/relance echeancier approve 1` ou `/relance echeancier reject 1`"), "{posted}");
 
-        // Approved: the next posting edits page 1 without the line.
+        // Approved: page 1 is edited at once, without the line.
         let approved = texts(&click_command(&bot, CLAIRE, "echeancier approve 1").await);
         assert!(approved.contains("Échéancier n° 1 approuvé"), "{approved}");
-        serve::publish(&bot.svc).await.unwrap();
-        let received = bot.slack.received_requests().await.unwrap();
-        let edits: Vec<String> = received
-            .iter()
-            .filter(|r| r.url.path() == "/api/chat.update")
-            .filter_map(|r| digest_header(&serde_json::from_slice(&r.body).unwrap()))
-            .collect();
-        let edited = edits.last().expect("page 1 edited");
+        let mut edited = None;
+        for _ in 0..100 {
+            let received = bot.slack.received_requests().await.unwrap();
+            let mut edits = received
+                .iter()
+                .filter(|r| r.url.path() == "/api/chat.update")
+                .filter_map(|r| digest_header(&serde_json::from_slice(&r.body).unwrap()));
+            edited = edits.next_back();
+            if edited.is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let edited = edited.expect("page 1 edited after the approval");
         assert!(!edited.contains("⏳") && !edited.contains("echeancier approve"), "{}: {edited}", bot.name);
         bot.running.stop().await.unwrap();
     }

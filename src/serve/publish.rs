@@ -134,7 +134,9 @@ async fn compute(svc: &Services, today: NaiveDate) -> anyhow::Result<Computed> {
 /// signed Approve / Reject links (used by Teams and `/digest`; Slack and
 /// Discord name the command). A client no longer in the ledger is named by
 /// its id.
-async fn waiting_plans(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<(Vec<WaitingPlan>, usize)> {
+/// Link expiry runs on the real time, like the other links' (the clock may
+/// be replaying a day).
+async fn waiting_plans(svc: &Services) -> anyhow::Result<(Vec<WaitingPlan>, usize)> {
     let proposed = svc.store.proposed_plans().await?;
     if proposed.is_empty() {
         return Ok((Vec::new(), 0));
@@ -142,7 +144,7 @@ async fn waiting_plans(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<(Ve
     let index = svc.clients.get(svc.store.as_ref()).await?;
     let name_of = |id: &ClientId| index.get(id).map(|c| c.name.clone());
     let (mut shown, more) = plan_lines::waiting_plans(&proposed, &name_of, svc.lang());
-    let unix = now.timestamp();
+    let unix = unix_now();
     for plan in &mut shown {
         plan.links = Some(PlanLinks {
             approve: svc.links.plan_url(plan.id, true, unix),
@@ -193,7 +195,7 @@ impl DayState {
         for row in svc.store.outbox(day).await? {
             outbox.entry(row.item.proposal_id.clone()).or_default().push(row);
         }
-        let plans = waiting_plans(svc, now).await?;
+        let plans = waiting_plans(svc).await?;
         Ok(Self { day, lines, warning, outbox, plans, now })
     }
 

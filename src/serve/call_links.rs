@@ -172,7 +172,7 @@ async fn recorded(
         );
         return Ok(page(StatusCode::CONFLICT, result_page(lang, "relance", text, false)));
     }
-    record(svc, &found, &outcome).await?;
+    let outcome = record(svc, &found, &outcome).await?;
     let follow = svc.clone();
     tokio::spawn(async move { refresh_after(&follow).await });
     let text = match outcome {

@@ -118,8 +118,11 @@ impl Located {
     }
 }
 
-/// Stores the outcome with the holds it puts on the call's invoices.
-pub(super) async fn record(svc: &Arc<Services>, found: &Found, outcome: &Outcome) -> anyhow::Result<()> {
+/// Stores the outcome with the holds it puts on the call's invoices; the
+/// outcome as stored, which is what to tell: a "not received" whose copy
+/// could not be queued (an invoice paid meanwhile) keeps no address, so
+/// nothing claims a copy left.
+pub(super) async fn record(svc: &Arc<Services>, found: &Found, outcome: &Outcome) -> anyhow::Result<Outcome> {
     let today = svc.clock.today();
     let rules = &svc.config().policy.calls;
     let effect = consequence(outcome, rules, today);
@@ -143,17 +146,20 @@ pub(super) async fn record(svc: &Arc<Services>, found: &Found, outcome: &Outcome
         day: today,
     };
     let actor = Actor { name: found.person.name.clone(), via: found.platform.as_str().into() };
-    let duplicate = match outcome {
-        Outcome::NotReceived { to } => duplicate_of(svc, &call.invoices, to.as_ref(), today).await,
-        _ => None,
+    let (duplicate, outcome) = match outcome {
+        Outcome::NotReceived { to } => match duplicate_of(svc, &call.invoices, to.as_ref(), today).await {
+            Some(dup) => (Some(dup), outcome.clone()),
+            None => (None, Outcome::NotReceived { to: None }),
+        },
+        _ => (None, outcome.clone()),
     };
-    svc.store.record_call_outcome(&call, outcome, &holds, duplicate.as_ref(), &actor).await?;
+    svc.store.record_call_outcome(&call, &outcome, &holds, duplicate.as_ref(), &actor).await?;
     if effect.notify_owner {
         // After the outcome is stored, and without keeping the clicker waiting.
         let svc = svc.clone();
         tokio::spawn(async move { super::owner_notices::send_due(&svc).await });
     }
-    Ok(())
+    Ok(outcome)
 }
 
 /// "Invoice not received": a copy of the call's invoices, queued with the
@@ -198,7 +204,7 @@ pub async fn on_click(
     let answer: Result<Option<String>, String> = match found {
         Err(text) => Err(text),
         Ok(found) if button.kind.asks() == Asks::Nothing => match record(&svc, &found, &Outcome::Voicemail).await {
-            Ok(()) => Ok(Some(noted(&Outcome::Voicemail, lang))),
+            Ok(stored) => Ok(Some(noted(&stored, lang))),
             Err(err) => return failed(&err),
         },
         Ok(found) => {

@@ -54,9 +54,10 @@ pub async fn on_submit(svc: Arc<Services>, user_id: String, button: CallButton, 
 
 /// Records, answers what was recorded, and edits the call pages after.
 async fn recorded(svc: Arc<Services>, found: &super::call_outcomes::Found, outcome: Outcome) -> Response {
-    if let Err(err) = record(&svc, found, &outcome).await {
-        return failed(&err);
-    }
+    let outcome = match record(&svc, found, &outcome).await {
+        Ok(stored) => stored,
+        Err(err) => return failed(&err),
+    };
     let lang = svc.lang();
     let text = match outcome {
         Outcome::CashDifficulty => instalments(&found.task.client_id, lang),

@@ -206,7 +206,7 @@ async fn two_voicemails_on_two_days_close_the_call_and_nobody_else_changes_anyth
 }
 
 #[tokio::test]
-async fn invoice_not_received_queues_a_copy_of_the_invoice_and_holds_the_next_reminder() {
+async fn invoice_not_received_mails_the_copy_to_the_address_the_caller_confirms_and_holds_the_next_reminder() {
     for test_store in test_stores().await {
         let fakes = Fakes::start().await;
         let bot = Bot::start(test_store, Some(&fakes), Platforms::All, morning("2026-03-16")).await;
@@ -215,15 +215,51 @@ async fn invoice_not_received_queues_a_copy_of_the_invoice_and_holds_the_next_re
 
         assert!(proposed(&bot, "2026-03-20").await.contains(&"C1".to_string()), "{}: due before", bot.name);
         let not_received = button(&fakes, "Garage Martin", "not_received").await;
-        let submitted = post(&bot, &fakes, submission(CLAIRE_SLACK, &not_received, json!({}))).await;
-        assert_eq!(submitted.status(), 200, "{}", bot.name);
-        assert_eq!(outcomes(&bot).await, [Outcome::NotReceived], "{}", bot.name);
+        // The click opens the modal, the copy's address pre-filled with the ledger's.
+        assert_eq!(post(&bot, &fakes, outcome_click(CLAIRE_SLACK, &not_received)).await.status(), 200);
+        eventually("the modal opened", || async {
+            let opened = Fakes::requests(&fakes.slack, "POST", "/views.open").await;
+            opened.iter().any(|o| o.to_string().contains(r#""initial_value":"compta@c1.example.fr""#))
+        })
+        .await;
 
-        // A copy of F-1 is queued for the sender, once, to the ledger's address.
-        let copies = bot.store.duplicates(&relance::domain::ClientId::parse("C1").unwrap()).await.unwrap();
+        // A malformed address keeps the modal open with the error under the field; nothing written.
+        let typed =
+            |text: &str| json!({ "outcome_email": { "outcome_email": { "type": "plain_text_input", "value": text } } });
+        let bad = post(&bot, &fakes, submission(CLAIRE_SLACK, &not_received, typed("jeanne.garage-martin.fr"))).await;
+        let bad: Value = bad.json().await.unwrap();
+        assert_eq!(bad["response_action"], "errors", "{}: {bad}", bot.name);
+        assert!(bad["errors"]["outcome_email"].as_str().unwrap().starts_with("« jeanne.garage-martin.fr » n'est pas"));
+        assert!(outcomes(&bot).await.is_empty(), "{}", bot.name);
+        let client = ClientId::parse("C1").unwrap();
+        assert!(bot.store.duplicates(&client).await.unwrap().is_empty(), "{}", bot.name);
+
+        // The address the client gave on the phone replaces the ledger's.
+        let submitted =
+            post(&bot, &fakes, submission(CLAIRE_SLACK, &not_received, typed(" jeanne@garage-martin.fr "))).await;
+        assert_eq!(submitted.status(), 200, "{}", bot.name);
+        let confirmed = relance::domain::EmailAddress::parse("jeanne@garage-martin.fr").unwrap();
+        assert_eq!(outcomes(&bot).await, [Outcome::NotReceived { to: Some(confirmed) }], "{}", bot.name);
+
+        // A copy of F-1 is queued once, audited with its address, and e-mailed there only.
+        let copies = bot.store.duplicates(&client).await.unwrap();
         assert_eq!(copies.len(), 1, "{}: {copies:?}", bot.name);
         assert_eq!(copies[0].invoices.iter().map(ToString::to_string).collect::<Vec<_>>(), ["F-1"]);
         assert_eq!(copies[0].requested_by, "Claire Martin", "{}", bot.name);
+        let log = bot.store.audit_log(Some(&client), 10).await.unwrap();
+        let noted = log.iter().find(|e| e.action == "call.not_received").expect("the outcome's audit entry");
+        assert_eq!(noted.detail["outcome"]["to"], "jeanne@garage-martin.fr", "{}", bot.name);
+        let mailed = mailed_on_monday(&bot).await;
+        assert_eq!(mailed.len(), 1, "{}: {mailed:?}", bot.name);
+        assert_eq!(mailed[0].0, ["jeanne@garage-martin.fr"], "{}: not the ledger's address", bot.name);
+        assert!(mailed[0].1.contains("F-1"), "{}: {mailed:?}", bot.name);
+
+        // The call says in place where the copy went.
+        eventually("the call page edited", || async {
+            let edits = Fakes::requests(&fakes.slack, "POST", "/chat.update").await;
+            edits.iter().any(|e| e.to_string().contains("facture non reçue, copie à jeanne@garage-martin.fr"))
+        })
+        .await;
         // The next written reminder waits the grace (5 days by default).
         assert!(!proposed(&bot, "2026-03-20").await.contains(&"C1".to_string()), "{}", bot.name);
         bot.stop().await;

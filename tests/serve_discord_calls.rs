@@ -148,6 +148,55 @@ async fn a_promise_through_the_modal_is_stored_with_its_hold_and_a_bad_date_reco
     }
 }
 
+#[tokio::test]
+async fn invoice_not_received_via_discord_mails_the_copy_to_the_confirmed_address_and_refuses_a_bad_one() {
+    for test_store in test_stores().await {
+        let (fakes, bot) = published_monday(test_store).await;
+        let not_received = button(&fakes, "Garage Martin", "not_received").await;
+
+        // The modal asks the copy's address, pre-filled with the ledger's.
+        let modal = answer(&bot, &click(CLAIRE_DISCORD, &not_received)).await;
+        assert_eq!(modal["type"], 9, "{modal}");
+        let field = &modal["data"]["components"][1]["component"];
+        assert_eq!(
+            (field["custom_id"].as_str(), field["value"].as_str()),
+            (Some("email"), Some("compta@c1.example.fr"))
+        );
+
+        // A malformed address is told privately; nothing is recorded or queued.
+        let bad = answer(&bot, &submit(CLAIRE_DISCORD, &not_received, "email", "jeanne@garage martin.fr")).await;
+        assert!(private_text(&bad).starts_with("« jeanne@garage martin.fr » n'est pas une adresse e-mail"), "{bad}");
+        let client = ClientId::parse("C1").unwrap();
+        assert!(outcomes(&bot).await.is_empty(), "{}", bot.name);
+        assert!(bot.store.duplicates(&client).await.unwrap().is_empty(), "{}", bot.name);
+
+        let done = answer(&bot, &submit(CLAIRE_DISCORD, &not_received, "email", "jeanne@garage-martin.fr")).await;
+        assert_eq!(
+            private_text(&done),
+            "📞 Noté : facture non reçue, copie à jeanne@garage-martin.fr.",
+            "{}",
+            bot.name
+        );
+        let mailed = mailed_on_monday(&bot).await;
+        assert_eq!(
+            mailed.iter().map(|m| m.0.clone()).collect::<Vec<_>>(),
+            [["jeanne@garage-martin.fr"]],
+            "{}",
+            bot.name
+        );
+        let log = bot.store.audit_log(Some(&client), 10).await.unwrap();
+        let queued = log.iter().find(|e| e.action == "duplicate.requested").expect("the copy's audit entry");
+        assert_eq!(queued.detail["to"], "jeanne@garage-martin.fr", "{}", bot.name);
+        assert_eq!(queued.actor.via, "discord", "{}", bot.name);
+        eventually("the call page edited", || async {
+            let edits = Fakes::requests(&fakes.discord, "PATCH", "/messages/1200000000000000001").await;
+            edits.iter().any(|e| e.to_string().contains("facture non reçue, copie à jeanne@garage-martin.fr"))
+        })
+        .await;
+        bot.stop().await;
+    }
+}
+
 /// Discord through a channel webhook only (no bot token): the call pages
 /// carry the outcome buttons as signed `/call/{token}` links, like Teams,
 /// and the link's page records the outcome for the person who signs in.

@@ -101,6 +101,45 @@ async fn a_dispute_from_the_teams_card_asks_a_reason_records_once_and_stops_remi
 }
 
 #[tokio::test]
+async fn invoice_not_received_from_the_teams_card_mails_the_copy_to_the_address_confirmed_on_the_page() {
+    for test_store in test_stores().await {
+        let (fakes, bot) = published_monday(test_store).await;
+        let url = teams_link(&fakes, &bot, "Garage Martin", "Facture non reçue").await;
+        let client = relance::domain::ClientId::parse("C1").unwrap();
+
+        let (page, csrf) = open(&url).await;
+        assert!(page.contains("name=\"email\" type=\"email\" value=\"compta@c1.example.fr\""), "{page}");
+
+        // A malformed address: the page again, naming it, with what was typed; nothing written.
+        let (status, page) = submit(&url, &csrf, "Claire Martin", "4821", &[("email", "jeanne@martin")]).await;
+        assert_eq!(status, 422, "{page}");
+        assert!(page.contains("role=\"alert\">« jeanne@martin » n&#x27;est pas une adresse e-mail"), "{page}");
+        assert!(page.contains("value=\"jeanne@martin\""), "{page}");
+        assert!(outcomes(&bot).await.is_empty(), "{}", bot.name);
+        assert!(bot.store.duplicates(&client).await.unwrap().is_empty(), "{}", bot.name);
+
+        let (status, page) =
+            submit(&url, &csrf, "Claire Martin", "4821", &[("email", "jeanne@garage-martin.fr")]).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(page.contains("📞 Noté : facture non reçue, copie à jeanne@garage-martin.fr."), "{page}");
+        let mailed = mailed_on_monday(&bot).await;
+        assert_eq!(
+            mailed.iter().map(|m| m.0.clone()).collect::<Vec<_>>(),
+            [["jeanne@garage-martin.fr"]],
+            "{}",
+            bot.name
+        );
+        let log = bot.store.audit_log(Some(&client), 10).await.unwrap();
+        let noted = log.iter().find(|e| e.action == "call.not_received").expect("the outcome's audit entry");
+        assert_eq!(
+            (noted.detail["outcome"]["to"].as_str(), noted.actor.via.as_str()),
+            (Some("jeanne@garage-martin.fr"), "web")
+        );
+        bot.stop().await;
+    }
+}
+
+#[tokio::test]
 async fn a_sales_rep_records_a_promise_for_her_own_client_only() {
     for test_store in test_stores().await {
         let (fakes, bot) = published_monday(test_store).await;

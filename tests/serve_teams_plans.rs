@@ -179,3 +179,45 @@ async fn a_plan_link_for_a_client_without_e_mail_says_no_confirmation_could_be_s
         bot.stop().await;
     }
 }
+
+/// The URL of the link titled `label` under the digest header's plan line
+/// in the Teams card, pointed at the test server.
+async fn digest_plan_link(fakes: &Fakes, bot: &Bot, label: &str) -> String {
+    for card in Fakes::requests(&fakes.teams, "POST", "/workflow").await {
+        let body = card["attachments"][0]["content"]["body"].as_array().cloned().unwrap_or_default();
+        let Some(at) = body.iter().position(|b| b["text"].as_str().is_some_and(|t| t.starts_with("⏳"))) else {
+            continue;
+        };
+        let actions = body[at + 1]["actions"].as_array().expect("the plan's links");
+        let action = actions.iter().find(|a| a["title"] == label).expect("the link");
+        let url = action["url"].as_str().unwrap();
+        assert!(url.contains("/plan/"), "{url}");
+        return format!("{}/plan/{}", bot.base, url.rsplit('/').next().unwrap());
+    }
+    panic!("no plan waiting in the Teams digest");
+}
+
+#[tokio::test]
+async fn a_plan_waiting_in_the_teams_digest_is_approved_through_its_link_and_leaves_the_digest_page() {
+    for test_store in test_stores().await {
+        let fakes = Fakes::start().await;
+        let bot = Bot::start(test_store, Some(&fakes), Platforms::All, monday()).await;
+        import_ledger(bot.store.as_ref()).await;
+        ask(&bot, "1485983409301", "echeancier F-2026-004 2 30/03").await;
+        relance::serve::publish(&bot.svc).await.unwrap().unwrap();
+
+        let digest = || async { reqwest::get(format!("{}/digest", bot.base)).await.unwrap().text().await.unwrap() };
+        let page = digest().await.replace('\u{a0}', " ");
+        assert!(page.contains("⏳ Échéancier n° 1 à approuver — Menuiserie Roux : 2 × 155,00 €"), "{page}");
+        assert_eq!(page.matches("/plan/").count(), 2, "Approve and Reject: {page}");
+
+        let approve = digest_plan_link(&fakes, &bot, "Approuver").await;
+        let (_, csrf) = open(&approve).await;
+        let (code, page) = submit(&approve, &csrf, "Claire Martin", "4821").await;
+        assert_eq!(code, 200, "{page}");
+        assert_eq!(status(&bot).await, PlanStatus::Approved, "{}", bot.name);
+        let page = digest().await;
+        assert!(!page.contains("⏳") && !page.contains("/plan/"), "{}: {page}", bot.name);
+        bot.stop().await;
+    }
+}

@@ -527,6 +527,49 @@ async fn the_owner_proposes_an_instalment_plan_and_only_finance_approves_it_with
 }
 
 #[tokio::test]
+async fn a_proposed_plan_waits_in_the_posted_digest_until_finance_approves_it() {
+    for test_store in test_stores().await {
+        let bot = Bot::start(test_store, monday()).await;
+        import_ledger(bot.store.as_ref()).await;
+        bot.command(JULIE, "échéancier F-2026-004 2 30/03").await;
+        serve::publish(&bot.svc).await.unwrap();
+        let digest_header = |body: &Value| -> Option<String> {
+            let blocks = body["blocks"].as_array()?;
+            blocks
+                .iter()
+                .any(|b| b["block_id"] == "digest:header")
+                .then(|| body["blocks"].to_string().replace('\u{a0}', " "))
+        };
+        let received = bot.slack.received_requests().await.unwrap();
+        let post = received.iter().find(|r| r.url.path() == "/api/chat.postMessage").expect("the digest");
+        let posted = digest_header(&serde_json::from_slice(&post.body).unwrap()).expect("page 1");
+        let line = "⏳ Échéancier n° 1 à approuver — Menuiserie Roux : 2 × 155,00 € dès le 30/03/2026 (proposé par Julie Roux)";
+        assert!(posted.contains(line), "{}: {posted}", bot.name);
+        assert!(posted.contains("`/relance echeancier approve 1` ou `/relance echeancier reject 1`"), "{posted}");
+
+        // Approved: page 1 is edited at once, without the line.
+        let approved = texts(&click_command(&bot, CLAIRE, "echeancier approve 1").await);
+        assert!(approved.contains("Échéancier n° 1 approuvé"), "{approved}");
+        let mut edited = None;
+        for _ in 0..100 {
+            let received = bot.slack.received_requests().await.unwrap();
+            let mut edits = received
+                .iter()
+                .filter(|r| r.url.path() == "/api/chat.update")
+                .filter_map(|r| digest_header(&serde_json::from_slice(&r.body).unwrap()));
+            edited = edits.next_back();
+            if edited.is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let edited = edited.expect("page 1 edited after the approval");
+        assert!(!edited.contains("⏳") && !edited.contains("echeancier approve"), "{}: {edited}", bot.name);
+        bot.running.stop().await.unwrap();
+    }
+}
+
+#[tokio::test]
 async fn a_weekly_plan_is_asked_from_the_chat_with_hebdo() {
     for test_store in test_stores().await {
         let bot = Bot::start(test_store, monday()).await;

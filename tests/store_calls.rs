@@ -109,7 +109,7 @@ async fn invoice_not_received_queues_its_copy_with_the_outcome_or_not_at_all() {
         let failed = store
             .record_call_outcome(
                 &call("2026-03-16", &["F1", "F404"]),
-                &Outcome::NotReceived,
+                &Outcome::NotReceived { to: Some(dup.recipient.clone()) },
                 &holds,
                 Some(&dup),
                 &actor(),
@@ -121,10 +121,11 @@ async fn invoice_not_received_queues_its_copy_with_the_outcome_or_not_at_all() {
         // Recorded: the outcome, its grace and the copy, audited together.
         let holds = [(num("F1"), grace.clone())];
         let dup = copy(&["F1"]);
-        store
-            .record_call_outcome(&call("2026-03-16", &["F1"]), &Outcome::NotReceived, &holds, Some(&dup), &actor())
-            .await
-            .unwrap();
+        let outcome = Outcome::NotReceived { to: Some(dup.recipient.clone()) };
+        store.record_call_outcome(&call("2026-03-16", &["F1"]), &outcome, &holds, Some(&dup), &actor()).await.unwrap();
+        // The outcome keeps the address the copy went to.
+        let stored = store.call_outcomes(d("2026-03-16"), d("2026-03-16")).await.unwrap();
+        assert_eq!(stored.last().map(|r| &r.outcome), Some(&outcome), "{}", t.name);
         let copies = store.duplicates(&client_id).await.unwrap();
         assert_eq!(copies.len(), 1, "{}", t.name);
         assert_eq!(
@@ -140,6 +141,8 @@ async fn invoice_not_received_queues_its_copy_with_the_outcome_or_not_at_all() {
             "{}: {actions:?}",
             t.name
         );
+        let noted = log.iter().find(|e| e.action == "call.not_received").expect("the outcome's audit entry");
+        assert_eq!(noted.detail["outcome"]["to"], "compta@c1.example", "{}", t.name);
     }
 }
 

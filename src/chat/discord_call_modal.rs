@@ -9,9 +9,9 @@
 //! it fits Discord's 100 characters whenever the button did.
 
 use super::discord_interaction::find_input;
-use super::slack_call_modal::{about, MAX_OUTCOME_REASON_CHARS};
+use super::slack_call_modal::{about, email_hint, email_label, MAX_EMAIL_CHARS, MAX_OUTCOME_REASON_CHARS};
 use crate::digest::call_buttons::CallButton;
-use crate::domain::Language;
+use crate::domain::{EmailAddress, Language};
 use crate::policy::call_outcome::{Asks, OutcomeForm};
 use crate::policy::calls::CallRules;
 use crate::render::format::truncate_chars;
@@ -21,6 +21,9 @@ use serde_json::{json, Value};
 const DATE_INPUT: &str = "date";
 const REASON_INPUT: &str = "reason";
 const DAYS_INPUT: &str = "days";
+const EMAIL_INPUT: &str = "email";
+/// Discord's limit on a Label's description.
+const MAX_DESCRIPTION_CHARS: usize = 100;
 /// Discord's limit on a modal title.
 const MAX_MODAL_TITLE_CHARS: usize = 45;
 
@@ -30,13 +33,19 @@ pub struct TypedOutcome {
     pub date: Option<String>,
     pub reason: Option<String>,
     pub days: Option<String>,
+    pub email: Option<String>,
 }
 
 impl TypedOutcome {
     /// The inputs of a submitted modal's `data.components`.
     pub fn from_components(components: &[Value]) -> Self {
         let typed = |id| find_input(components, id).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
-        Self { date: typed(DATE_INPUT), reason: typed(REASON_INPUT), days: typed(DAYS_INPUT) }
+        Self {
+            date: typed(DATE_INPUT),
+            reason: typed(REASON_INPUT),
+            days: typed(DAYS_INPUT),
+            email: typed(EMAIL_INPUT),
+        }
     }
 
     /// The form `call_outcome::read` checks; an unreadable date is refused
@@ -46,7 +55,7 @@ impl TypedOutcome {
             None => None,
             Some(text) => Some(crate::import::parse_date(text).map_err(|_| not_a_date(text, lang))?),
         };
-        Ok(OutcomeForm { date, reason: self.reason.clone(), days: self.days.clone() })
+        Ok(OutcomeForm { date, reason: self.reason.clone(), days: self.days.clone(), email: self.email.clone() })
     }
 }
 
@@ -61,8 +70,15 @@ fn not_a_date(text: &str, lang: Language) -> String {
 }
 
 /// The modal an outcome button opens: what recording will do, then the
-/// inputs `asks()` names (none for a confirmation).
-pub fn discord_outcome_modal(button: &CallButton, client_name: &str, rules: &CallRules, lang: Language) -> Value {
+/// inputs `asks()` names (none for a confirmation); the copy's address is
+/// pre-filled with `email`, the client's in the ledger.
+pub fn discord_outcome_modal(
+    button: &CallButton,
+    client_name: &str,
+    email: Option<&EmailAddress>,
+    rules: &CallRules,
+    lang: Language,
+) -> Value {
     let fr = lang == Language::Fr;
     let name = client_name.split_whitespace().collect::<Vec<_>>().join(" ");
     let name: String = name.chars().take(150).collect();
@@ -81,6 +97,12 @@ pub fn discord_outcome_modal(button: &CallButton, client_name: &str, rules: &Cal
             components.push(reason());
             let label = if fr { "Suspendre (jours)" } else { "Hold (days)" };
             components.push(input(label, DAYS_INPUT, 1, 3, Some(rules.internal_block_days.to_string())));
+        }
+        Asks::Address => {
+            let value = email.map(|e| e.as_str().to_string());
+            let mut field = input(email_label(lang), EMAIL_INPUT, 1, MAX_EMAIL_CHARS, value);
+            field["description"] = json!(truncate_chars(email_hint(email.is_some(), lang), MAX_DESCRIPTION_CHARS));
+            components.push(field);
         }
         Asks::Nothing | Asks::Confirmation => {}
     }
@@ -126,7 +148,7 @@ mod tests {
     #[test]
     fn each_modal_asks_what_its_outcome_needs_and_carries_its_button() {
         let rules = CallRules::default();
-        let modal = |kind| discord_outcome_modal(&button(kind), "Durand  &\nFils", &rules, Language::Fr);
+        let modal = |kind| discord_outcome_modal(&button(kind), "Durand  &\nFils", None, &rules, Language::Fr);
         let promise = modal(OutcomeKind::Promise);
         assert_eq!(promise["type"], 9);
         assert_eq!(
@@ -140,6 +162,14 @@ mod tests {
         assert_eq!(inputs(&block), [REASON_INPUT, DAYS_INPUT]);
         assert_eq!(block["data"]["components"][2]["component"]["value"], "7");
         assert!(inputs(&modal(OutcomeKind::PaymentSent)).is_empty());
+        let ledger = EmailAddress::parse("compta@durand.fr").unwrap();
+        let copy = discord_outcome_modal(&button(OutcomeKind::NotReceived), "X", Some(&ledger), &rules, Language::En);
+        assert_eq!(inputs(&copy), [EMAIL_INPUT]);
+        assert_eq!(copy["data"]["components"][1]["component"]["value"], "compta@durand.fr");
+        assert!(
+            copy["data"]["components"][1]["description"].as_str().unwrap().chars().count() <= MAX_DESCRIPTION_CHARS
+        );
+        assert!(modal(OutcomeKind::NotReceived)["data"]["components"][1]["component"].get("value").is_none());
     }
 
     #[test]

@@ -1,26 +1,37 @@
 //! The modals of the call outcomes (`views.open`, then `view_submission`):
 //! what the caller confirms or gives — the promised date, the reason, the
-//! days — and the notice that replaces a submitted modal when there is
+//! days, the address a copy of the invoices goes to — and the notice that replaces a submitted modal when there is
 //! something to say (`response_action: update`). Pure: JSON in Slack's
 //! shape. All plain text, where Slack parses no mention, so client names
 //! and reasons need no escaping.
 
 use super::slack_interaction::{
-    CALL_OUTCOME_CALLBACK_ID, OUTCOME_DATE_BLOCK_ID, OUTCOME_DAYS_BLOCK_ID, OUTCOME_REASON_BLOCK_ID,
+    CALL_OUTCOME_CALLBACK_ID, OUTCOME_DATE_BLOCK_ID, OUTCOME_DAYS_BLOCK_ID, OUTCOME_EMAIL_BLOCK_ID,
+    OUTCOME_REASON_BLOCK_ID,
 };
 use crate::digest::call_buttons::CallButton;
-use crate::domain::Language;
+use crate::domain::{EmailAddress, Language};
 use crate::policy::call_outcome::{Asks, OutcomeKind, OutcomeRefusal};
 use crate::policy::calls::CallRules;
 use serde_json::{json, Value};
 
 /// Longest reason typed (a dispute's, an internal block's).
 pub const MAX_OUTCOME_REASON_CHARS: usize = 500;
+/// Longest address typed (RFC 5321's path limit).
+pub const MAX_EMAIL_CHARS: usize = 254;
 /// Slack's limit on a modal's title.
 const MAX_TITLE_CHARS: usize = 24;
 
 /// The modal an outcome button opens; `private_metadata` carries the button.
-pub fn call_outcome_modal(button: &CallButton, client_name: &str, rules: &CallRules, lang: Language) -> Value {
+/// `email`, the client's address in the ledger, pre-fills the copy's
+/// address ("invoice not received"), which the caller confirms or replaces.
+pub fn call_outcome_modal(
+    button: &CallButton,
+    client_name: &str,
+    email: Option<&EmailAddress>,
+    rules: &CallRules,
+    lang: Language,
+) -> Value {
     let fr = lang == Language::Fr;
     let name: String = client_name.trim().chars().take(150).collect();
     let mut blocks = vec![json!({
@@ -50,6 +61,23 @@ pub fn call_outcome_modal(button: &CallButton, client_name: &str, rules: &CallRu
                 },
             }));
         }
+        Asks::Address => {
+            let mut element = json!({
+                "type": "plain_text_input",
+                "action_id": OUTCOME_EMAIL_BLOCK_ID,
+                "max_length": MAX_EMAIL_CHARS,
+            });
+            if let Some(email) = email {
+                element["initial_value"] = json!(email.as_str());
+            }
+            blocks.push(json!({
+                "type": "input",
+                "block_id": OUTCOME_EMAIL_BLOCK_ID,
+                "label": { "type": "plain_text", "text": email_label(lang) },
+                "hint": { "type": "plain_text", "text": email_hint(email.is_some(), lang) },
+                "element": element,
+            }));
+        }
         Asks::Nothing | Asks::Confirmation => {}
     }
     json!({
@@ -70,11 +98,11 @@ pub(crate) fn about(kind: OutcomeKind, name: &str, rules: &CallRules, lang: Lang
         OutcomeKind::Promise if fr => format!("{name} paiera le… Aucune relance sur ces factures jusqu'à cette date."),
         OutcomeKind::Promise => format!("{name} will pay on… No reminder for these invoices until then."),
         OutcomeKind::NotReceived if fr => format!(
-            "{name} n'a pas reçu la facture. Une copie part aujourd'hui à son adresse e-mail ; la prochaine relance écrite attendra {} jours.",
+            "{name} n'a pas reçu la facture. Une copie part aujourd'hui à l'adresse e-mail confirmée ci-dessous ; la prochaine relance écrite attendra {} jours.",
             rules.duplicate_grace_days
         ),
         OutcomeKind::NotReceived => format!(
-            "{name} did not receive the invoice. A copy goes to its e-mail address today; the next written reminder will wait {} days.",
+            "{name} did not receive the invoice. A copy goes today to the e-mail address confirmed below; the next written reminder will wait {} days.",
             rules.duplicate_grace_days
         ),
         OutcomeKind::PaymentSent if fr => format!(
@@ -95,6 +123,29 @@ pub(crate) fn about(kind: OutcomeKind, name: &str, rules: &CallRules, lang: Lang
         OutcomeKind::CashDifficulty => format!("{name} has cash difficulties."),
         OutcomeKind::Voicemail if fr => format!("Messagerie ou injoignable : {name}."),
         OutcomeKind::Voicemail => format!("Voicemail or unreachable: {name}."),
+    }
+}
+
+/// The copy's address field: its label (also Discord's and the link page's).
+pub(crate) fn email_label(lang: Language) -> &'static str {
+    match lang {
+        Language::Fr => "Envoyer la copie à (e-mail)",
+        Language::En => "Send the copy to (e-mail)",
+    }
+}
+
+/// Under the address: where the pre-filled value comes from, or that the
+/// ledger has none.
+pub(crate) fn email_hint(known: bool, lang: Language) -> &'static str {
+    match (known, lang) {
+        (true, Language::Fr) => {
+            "L'adresse du client dans le registre : confirmez-la ou remplacez-la par celle donnée au téléphone."
+        }
+        (true, Language::En) => {
+            "The client's address in the ledger: confirm it or replace it with the one given on the phone."
+        }
+        (false, Language::Fr) => "Aucune adresse dans le registre pour ce client : indiquez celle donnée au téléphone.",
+        (false, Language::En) => "No address in the ledger for this client: give the one given on the phone.",
     }
 }
 
@@ -124,6 +175,7 @@ pub fn form_errors(refusal: &OutcomeRefusal, lang: Language) -> Value {
         OutcomeRefusal::NoDate | OutcomeRefusal::DateInThePast(_) => OUTCOME_DATE_BLOCK_ID,
         OutcomeRefusal::NoReason => OUTCOME_REASON_BLOCK_ID,
         OutcomeRefusal::BadDays(_) => OUTCOME_DAYS_BLOCK_ID,
+        OutcomeRefusal::NoAddress | OutcomeRefusal::BadAddress { .. } => OUTCOME_EMAIL_BLOCK_ID,
     };
     json!({ "response_action": "errors", "errors": { block: refusal.text(lang) } })
 }
@@ -155,7 +207,7 @@ mod tests {
     fn each_modal_asks_what_its_outcome_needs() {
         let rules = CallRules::default();
         let inputs = |kind| {
-            let modal = call_outcome_modal(&button(kind), "Durand & Fils", &rules, Language::Fr);
+            let modal = call_outcome_modal(&button(kind), "Durand & Fils", None, &rules, Language::Fr);
             assert_eq!(CallButton::parse(modal["private_metadata"].as_str().unwrap()), Some(button(kind)));
             assert!(modal["title"]["text"].as_str().unwrap().chars().count() <= MAX_TITLE_CHARS);
             let blocks = modal["blocks"].as_array().unwrap().clone();
@@ -169,8 +221,17 @@ mod tests {
         assert_eq!(inputs(OutcomeKind::Dispute), [OUTCOME_REASON_BLOCK_ID]);
         assert_eq!(inputs(OutcomeKind::InternalBlock), [OUTCOME_REASON_BLOCK_ID, OUTCOME_DAYS_BLOCK_ID]);
         assert!(inputs(OutcomeKind::PaymentSent).is_empty());
-        let block = call_outcome_modal(&button(OutcomeKind::InternalBlock), "X", &rules, Language::Fr);
+        let block = call_outcome_modal(&button(OutcomeKind::InternalBlock), "X", None, &rules, Language::Fr);
         assert_eq!(block["blocks"][2]["element"]["initial_value"], "7");
+        assert_eq!(inputs(OutcomeKind::NotReceived), [OUTCOME_EMAIL_BLOCK_ID]);
+        let ledger = EmailAddress::parse("compta@durand.fr").unwrap();
+        let copy = call_outcome_modal(&button(OutcomeKind::NotReceived), "X", Some(&ledger), &rules, Language::Fr);
+        assert_eq!(copy["blocks"][1]["element"]["initial_value"], "compta@durand.fr");
+        let unknown = call_outcome_modal(&button(OutcomeKind::NotReceived), "X", None, &rules, Language::Fr);
+        assert!(unknown["blocks"][1]["element"].get("initial_value").is_none());
+        assert!(unknown["blocks"][1]["hint"]["text"].as_str().unwrap().starts_with("Aucune adresse"));
+        let errors = form_errors(&OutcomeRefusal::NoAddress, Language::Fr);
+        assert!(errors["errors"][OUTCOME_EMAIL_BLOCK_ID].as_str().unwrap().contains("pas d'adresse e-mail"));
         let errors = form_errors(&OutcomeRefusal::NoReason, Language::Fr);
         assert_eq!(errors["errors"][OUTCOME_REASON_BLOCK_ID], "Indiquez le motif.");
     }

@@ -35,6 +35,7 @@ pub const CALL_OUTCOME_CALLBACK_ID: &str = "call_outcome";
 pub const OUTCOME_DATE_BLOCK_ID: &str = "outcome_date";
 pub const OUTCOME_REASON_BLOCK_ID: &str = "outcome_reason";
 pub const OUTCOME_DAYS_BLOCK_ID: &str = "outcome_days";
+pub const OUTCOME_EMAIL_BLOCK_ID: &str = "outcome_email";
 
 /// What an interaction asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,7 +185,8 @@ fn call_outcome_form(user_id: String, view: View) -> Result<SlackInteraction, Sl
     };
     let reason = input(OUTCOME_REASON_BLOCK_ID).and_then(|i| i.value);
     let days = input(OUTCOME_DAYS_BLOCK_ID).and_then(|i| i.value);
-    Ok(SlackInteraction::CallOutcomeForm { user_id, button, form: OutcomeForm { date, reason, days } })
+    let email = input(OUTCOME_EMAIL_BLOCK_ID).and_then(|i| i.value);
+    Ok(SlackInteraction::CallOutcomeForm { user_id, button, form: OutcomeForm { date, reason, days, email } })
 }
 
 fn user_id(payload: &Payload) -> Result<String, SlackInteractionError> {

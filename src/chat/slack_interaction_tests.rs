@@ -196,7 +196,8 @@ fn an_outcome_button_and_its_modal_read_back_the_call_and_what_was_typed() {
             "outcome_days": {"outcome_days": {"type": "plain_text_input", "value": "10"}},
         }}}
     });
-    let form_read = OutcomeForm { date: None, reason: Some("bon de commande".into()), days: Some("10".into()) };
+    let form_read =
+        OutcomeForm { date: None, reason: Some("bon de commande".into()), days: Some("10".into()), email: None };
     assert_eq!(
         parse_slack_interaction(&form(&submitted.to_string())),
         Ok(SlackInteraction::CallOutcomeForm { user_id: "UA8RXUSPL".into(), button, form: form_read })

@@ -231,7 +231,7 @@ impl Asked<'_> {
     /// paused or disputed is withdrawn (its buttons gone, a queued message
     /// cancelled), one whose hold was lifted comes back — the merge of a
     /// second posting (`store/board/merge.rs`) does exactly that.
-    async fn refresh_todays_digest(&self) {
+    pub(super) async fn refresh_todays_digest(&self) {
         let today = self.svc.clock.today();
         match self.svc.store.digest(today).await {
             Ok(Some(_)) => {}

@@ -30,6 +30,7 @@ use super::describe::{
     total_line_marked, tr,
 };
 use super::model::{DigestEntry, DigestHeader};
+use super::plan_lines::{command_hint, more_line};
 use crate::decision::{action_label, Action};
 use crate::domain::{Language, ProposalId, Stage};
 use crate::render::format::{one_line, truncate_chars, truncate_chars_mended};
@@ -43,6 +44,8 @@ pub const MAX_ENTRIES_PER_PAGE: usize = 5;
 pub const PAGE_EMBED_CHARS: usize = 5_800;
 /// Description of one embed; Discord allows 4096.
 pub const MAX_DESCRIPTION_CHARS: usize = 2_000;
+/// Plans waiting for approval listed in the header.
+const MAX_PLANS: usize = 5;
 /// Invoices listed per entry before the rest is summarised in one line.
 pub const MAX_INVOICE_LINES: usize = 10;
 /// Characters of the message preview shown per entry (after escaping).
@@ -249,6 +252,7 @@ fn header_embed(header: &DigestHeader, empty: bool, lang: Language) -> Value {
         lines.push(format!("⚠️ **{}**", discord_escape(warning)));
     }
     lines.extend(header.lines.iter().map(|l| discord_escape(l)));
+    lines.extend(plan_lines(header, lang));
     if empty {
         lines.push(nothing_today(lang).to_string());
     }
@@ -258,6 +262,20 @@ fn header_embed(header: &DigestHeader, empty: bool, lang: Language) -> Value {
         embed["description"] = json!(truncate_escaped(&lines.join("\n"), MAX_DESCRIPTION_CHARS));
     }
     embed
+}
+
+/// The plans waiting for finance, fewer than elsewhere ([`MAX_PLANS`]: the
+/// header's description shares 2,000 characters with the totals), then
+/// "… et N autres" and the commands that decide them.
+fn plan_lines(header: &DigestHeader, lang: Language) -> Vec<String> {
+    if header.plans.is_empty() {
+        return Vec::new();
+    }
+    let shown = &header.plans[..header.plans.len().min(MAX_PLANS)];
+    let mut lines: Vec<String> = shown.iter().map(|p| discord_escape(&p.line)).collect();
+    lines.extend(more_line(header.plans.len() - shown.len() + header.plans_more, lang));
+    lines.push(format!("→ {}", command_hint("<n°>", lang)));
+    lines
 }
 
 /// Page 1's "send anyway" row: releases approvals held for stale data.

@@ -384,3 +384,16 @@ fn a_written_letter_offers_letter_posted_within_the_custom_id_limit() {
         Some(Action::LetterPosted)
     );
 }
+
+#[test]
+fn plans_waiting_for_approval_are_listed_with_their_commands_capped_within_discord_limits() {
+    let header = crate::digest::fixtures::header_with_plans(30);
+    let pages = discord_digest_pages(&header, &big_day(), Language::Fr, ButtonKind::Interactive);
+    pages.iter().for_each(|p| check_discord_limits(&p.body));
+    let description = pages[0].body["embeds"][0]["description"].as_str().unwrap();
+    let plans: Vec<&str> = description.lines().filter(|l| l.starts_with("⏳")).collect();
+    assert_eq!(plans.len(), MAX_PLANS, "{description}");
+    assert!(plans[0].contains("\\<!channel\\> & Établissements"), "escaped: {description}");
+    assert!(description.contains("… et 25 autres échéanciers à approuver\n"), "{description}");
+    assert!(description.ends_with("→ `/relance echeancier approve <n°>` ou `/relance echeancier reject <n°>`"));
+}

@@ -3,6 +3,7 @@
 //! tested on the same day.
 
 use super::model::{DigestEntry, DigestHeader};
+use crate::domain::Language;
 use crate::domain::{Channel, ProposalId, Stage, Tone};
 use crate::policy::{Proposal, ProposedInvoice};
 use chrono::NaiveDate;
@@ -98,4 +99,23 @@ pub(crate) fn call_entry(id: &str, name: &str, invoices: usize) -> super::model:
 /// Monday 16 March 2026, the fixtures' day.
 pub(crate) fn monday() -> NaiveDate {
     d(2026, 3, 16)
+}
+
+/// [`header`] on a day with `count` proposed instalment plans, the clients
+/// named at their longest and like a mass mention, each with its signed
+/// links (as long as real tokens).
+pub(crate) fn header_with_plans(count: i64) -> DigestHeader {
+    use crate::digest::plan_lines::{tests::plan, waiting_plans};
+    use crate::store::PlanStatus;
+    let plans: Vec<_> =
+        (1..=count).map(|id| plan(id, "C1", &["400.00", "400.00", "400.01"], PlanStatus::Proposed)).collect();
+    let name_of =
+        |_: &crate::domain::ClientId| Some(format!("<!channel> & {}", "Établissements Très Longs ".repeat(8)));
+    let mut with_plans = header();
+    (with_plans.plans, with_plans.plans_more) = waiting_plans(&plans, &name_of, Language::Fr);
+    for p in &mut with_plans.plans {
+        let url = |what: &str| format!("https://relance.example.fr/plan/{}.{}.{what}", "t".repeat(120), p.id);
+        p.links = Some(crate::digest::PlanLinks { approve: url("approve"), reject: url("reject") });
+    }
+    with_plans
 }

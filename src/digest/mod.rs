@@ -25,11 +25,12 @@ pub mod discord_calls;
 pub(crate) mod fixtures;
 pub mod model;
 pub mod owner_notice;
+pub mod plan_lines;
 pub mod slack;
 pub mod slack_calls;
 pub mod teams;
 pub mod teams_calls;
 
-pub use model::{CallEntry, CallNote, DigestEntry, DigestHeader, Owner};
+pub use model::{CallEntry, CallNote, DigestEntry, DigestHeader, Owner, PlanLinks, WaitingPlan};
 pub use slack::{slack_digest_pages, slack_escape};
 pub use teams::{teams_digest_cards, teams_inert, TeamsPage};

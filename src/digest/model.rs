@@ -20,12 +20,40 @@ pub struct DigestHeader {
     /// Whether to offer finance the "send anyway" button (stale data and at
     /// least one entry still to send).
     pub send_anyway: bool,
+    /// The instalment plans proposed and not yet decided, oldest first, at
+    /// most `plan_lines::MAX_WAITING_PLANS` (read live at each rendering, so
+    /// an approval takes the line away at the next edit).
+    pub plans: Vec<WaitingPlan>,
+    /// Proposed plans beyond those shown: "… et N autres".
+    pub plans_more: usize,
 }
 
 impl DigestHeader {
     pub fn new(date: NaiveDate, lines: Vec<String>) -> Self {
-        Self { date, lines, warning: None, send_anyway: false }
+        Self { date, lines, warning: None, send_anyway: false, plans: Vec::new(), plans_more: 0 }
     }
+}
+
+/// A proposed instalment plan waiting for finance: nobody would see it
+/// otherwise until someone looks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitingPlan {
+    pub id: i64,
+    /// "⏳ Échéancier n° 3 à approuver — Garage Martin : 3 × 400,00 € dès le
+    /// 15/04/2026 (proposé par Julie Roux)". Client data inside: renderers
+    /// escape it.
+    pub line: String,
+    /// The signed Approve / Reject pages (`/plan/{token}`), for the renderers
+    /// whose buttons are links (Teams, the local `/digest` page); the shell
+    /// fills them, Slack and Discord name the command instead.
+    pub links: Option<PlanLinks>,
+}
+
+/// The two signed links of a waiting plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanLinks {
+    pub approve: String,
+    pub reject: String,
 }
 
 /// The sales rep in charge of a client, to mention on their strategic

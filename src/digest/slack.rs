@@ -33,6 +33,7 @@ use super::describe::{
     digest_title, digest_title_or_name, invoice_bullets, nothing_today, preview, reminder_count, stage_line,
     stale_mark, tags_with_owner, total_line_marked, tr,
 };
+use super::plan_lines::{command_hint, more_line};
 use crate::decision::{action_label, Action};
 use crate::domain::{Language, ProposalId};
 use crate::policy::Proposal;
@@ -69,8 +70,8 @@ const MAX_BUTTON_CHARS: usize = 30;
 const MAX_CONFIRM_TEXT_CHARS: usize = 280;
 /// Blocks an entry may take: section, status, actions.
 const ENTRY_BLOCKS: usize = 3;
-/// Blocks the header may take: warning, totals, "send anyway".
-const HEADER_BLOCKS: usize = 3;
+/// Blocks the header may take: warning, totals, plans waiting, "send anyway".
+const HEADER_BLOCKS: usize = 4;
 /// Characters reserved for a stale warning the header may gain later.
 const WARNING_RESERVE_CHARS: usize = 300;
 /// Room for the page footer, added once the number of pages is known.
@@ -213,10 +214,29 @@ fn header_blocks(header: &DigestHeader, say_empty: bool, lang: Language) -> Vec<
         lines.push(nothing_today(lang).to_string());
     }
     blocks.push(section("digest:header".to_string(), &lines.join("\n")));
+    if let Some(plans) = plans_text(header, lang) {
+        blocks.push(section("digest:plans".to_string(), &plans));
+    }
     if header.send_anyway {
         blocks.push(send_anyway_block(header.date, lang));
     }
     blocks
+}
+
+/// The plans waiting for finance, each with the commands that decide it
+/// (a digest message has no reply buttons of its own); at most
+/// `MAX_WAITING_PLANS` lines, then "… et N autres".
+fn plans_text(header: &DigestHeader, lang: Language) -> Option<String> {
+    if header.plans.is_empty() {
+        return None;
+    }
+    let mut lines: Vec<String> = header
+        .plans
+        .iter()
+        .map(|p| format!("{} — {}", slack_escape(&p.line), command_hint(&p.id.to_string(), lang)))
+        .collect();
+    lines.extend(more_line(header.plans_more, lang));
+    Some(lines.join("\n"))
 }
 
 /// Every line bold, the first behind ⚠️: it must be read before anything else.

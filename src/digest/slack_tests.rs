@@ -464,3 +464,19 @@ fn every_page_still_fits_when_each_entry_becomes_a_letter_to_post() {
         assert_eq!(buttons(&again).iter().filter(|(_, a, _)| a.starts_with("letter_posted:")).count(), letters.len());
     }
 }
+
+#[test]
+fn plans_waiting_for_approval_are_listed_with_their_commands_capped_within_slack_limits() {
+    let with_plans = crate::digest::fixtures::header_with_plans(30);
+    let pages = slack_digest_pages(&with_plans, &big_day(), Language::Fr);
+    pages.iter().for_each(|p| check_slack_limits(&p.body));
+    let plans = text_of(&block(&pages[0].body, "digest:plans")["text"]).to_string();
+    let lines: Vec<&str> = plans.lines().collect();
+    assert_eq!(lines.len(), crate::digest::plan_lines::MAX_WAITING_PLANS + 1, "{plans}");
+    assert!(lines[0].starts_with("⏳ Échéancier n° 1 à approuver — &lt;!channel&gt; &amp; Établissements"), "{plans}");
+    assert!(lines[0].ends_with("— `/relance echeancier approve 1` ou `/relance echeancier reject 1`"), "{plans}");
+    assert_eq!(lines.last().copied(), Some("… et 22 autres échéanciers à approuver"));
+    assert!(!plans.contains("https://"), "Slack names the command, no link: {plans}");
+    let none = slack_digest_pages(&header(), &[], Language::Fr);
+    assert!(!none[0].body.to_string().contains("digest:plans"), "no plan, no section");
+}

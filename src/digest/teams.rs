@@ -21,6 +21,7 @@ use super::describe::{
     status_lines, total_line, tr,
 };
 use super::model::{DigestEntry, DigestHeader};
+use super::plan_lines::{decide_labels, more_line};
 use crate::decision::{action_label, Action};
 use crate::domain::{Language, ProposalId};
 use crate::render::format::truncate_chars;
@@ -192,6 +193,7 @@ fn header_items(
         block["spacing"] = json!("None");
         block
     }));
+    items.extend(plan_items(header, lang));
     if empty {
         items.push(text(nothing_today(lang)));
     }
@@ -202,6 +204,29 @@ fn header_items(
             "actions": [button(Action::SendAnyway, link(&day, Action::SendAnyway), lang)],
         }));
     }
+    items
+}
+
+/// The plans waiting for finance: each line, then its signed Approve /
+/// Reject links (`/plan/{token}`) when the shell gave them; then "… et N
+/// autres".
+fn plan_items(header: &DigestHeader, lang: Language) -> Vec<Value> {
+    let (approve, reject) = decide_labels(lang);
+    let mut items = Vec::new();
+    for plan in &header.plans {
+        items.push(text(&truncate_chars(&plan.line, MAX_LINE_CHARS)));
+        if let Some(links) = &plan.links {
+            items.push(json!({
+                "type": "ActionSet",
+                "spacing": "Small",
+                "actions": [
+                    { "type": "Action.OpenUrl", "title": approve, "url": links.approve, "style": "positive" },
+                    { "type": "Action.OpenUrl", "title": reject, "url": links.reject, "style": "destructive" },
+                ],
+            }));
+        }
+    }
+    items.extend(more_line(header.plans_more, lang).map(|l| text(&l)));
     items
 }
 

@@ -223,3 +223,24 @@ fn a_written_letter_offers_letter_posted_as_a_signed_link() {
     assert_eq!(letter["style"], "positive");
     assert!(pages[0].body.to_string().contains("lettre recommandée à imprimer et poster"));
 }
+
+#[test]
+fn plans_waiting_for_approval_carry_their_signed_links_capped_under_28_kb() {
+    let header = crate::digest::fixtures::header_with_plans(30);
+    let pages = teams_digest_cards(&header, &heavy_day(), Language::Fr, &link);
+    for page in &pages {
+        let size = serde_json::to_vec(&page.body).unwrap().len();
+        assert!(size <= TEAMS_LIMIT_BYTES, "a card of {size} bytes");
+    }
+    let first = all_actions(&pages[0]);
+    let plan_links: Vec<&Value> = first.iter().filter(|a| a["url"].as_str().unwrap().contains("/plan/")).collect();
+    assert_eq!(plan_links.len(), 2 * crate::digest::plan_lines::MAX_WAITING_PLANS);
+    assert_eq!(
+        (plan_links[0]["title"].as_str(), plan_links[1]["title"].as_str()),
+        (Some("Approuver"), Some("Refuser"))
+    );
+    assert!(plan_links[0]["url"].as_str().unwrap().ends_with(".1.approve"), "{}", plan_links[0]);
+    let text = card(&pages[0]).to_string();
+    assert!(text.contains("⏳ Échéancier n° 8 à approuver") && !text.contains("n° 9 à approuver"), "capped");
+    assert!(text.contains("… et 22 autres échéanciers à approuver"));
+}

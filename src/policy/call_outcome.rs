@@ -9,7 +9,7 @@
 //! sender's re-check and `relance status` read them like any other hold.
 
 use super::calls::CallRules;
-use crate::domain::Language;
+use crate::domain::{EmailAddress, Language};
 use crate::holds::HoldChange;
 use crate::ledger::Hold;
 use crate::render::format;
@@ -43,6 +43,10 @@ pub enum Asks {
     ReasonAndDays,
     /// Only a confirmation: what was said is noted with the outcome.
     Confirmation,
+    /// The e-mail address the copy of the invoices goes to: the caller
+    /// confirms the client's address from the ledger or types the one the
+    /// client just gave on the phone.
+    Address,
 }
 
 impl OutcomeKind {
@@ -87,7 +91,8 @@ impl OutcomeKind {
             OutcomeKind::Promise => Asks::Date,
             OutcomeKind::Dispute => Asks::Reason,
             OutcomeKind::InternalBlock => Asks::ReasonAndDays,
-            OutcomeKind::NotReceived | OutcomeKind::PaymentSent | OutcomeKind::CashDifficulty => Asks::Confirmation,
+            OutcomeKind::NotReceived => Asks::Address,
+            OutcomeKind::PaymentSent | OutcomeKind::CashDifficulty => Asks::Confirmation,
         }
     }
 
@@ -117,11 +122,22 @@ impl OutcomeKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
-    Promise { by: NaiveDate },
-    NotReceived,
+    Promise {
+        by: NaiveDate,
+    },
+    /// The copy goes to `to`, the address the caller confirmed (`None` only
+    /// for an outcome recorded before the address was asked).
+    NotReceived {
+        to: Option<EmailAddress>,
+    },
     PaymentSent,
-    Dispute { reason: String },
-    InternalBlock { reason: String, days: u32 },
+    Dispute {
+        reason: String,
+    },
+    InternalBlock {
+        reason: String,
+        days: u32,
+    },
     CashDifficulty,
     Voicemail,
 }
@@ -130,7 +146,7 @@ impl Outcome {
     pub fn kind(&self) -> OutcomeKind {
         match self {
             Outcome::Promise { .. } => OutcomeKind::Promise,
-            Outcome::NotReceived => OutcomeKind::NotReceived,
+            Outcome::NotReceived { .. } => OutcomeKind::NotReceived,
             Outcome::PaymentSent => OutcomeKind::PaymentSent,
             Outcome::Dispute { .. } => OutcomeKind::Dispute,
             Outcome::InternalBlock { .. } => OutcomeKind::InternalBlock,
@@ -153,6 +169,14 @@ impl Outcome {
         }
     }
 
+    /// Where the copy of a "not received" went.
+    pub fn copy_to(&self) -> Option<&EmailAddress> {
+        match self {
+            Outcome::NotReceived { to } => to.as_ref(),
+            _ => None,
+        }
+    }
+
     pub fn days(&self) -> Option<u32> {
         match self {
             Outcome::InternalBlock { days, .. } => Some(*days),
@@ -166,10 +190,11 @@ impl Outcome {
         promised_for: Option<NaiveDate>,
         reason: Option<String>,
         days: Option<u32>,
+        copy_to: Option<EmailAddress>,
     ) -> Option<Self> {
         Some(match kind {
             OutcomeKind::Promise => Outcome::Promise { by: promised_for? },
-            OutcomeKind::NotReceived => Outcome::NotReceived,
+            OutcomeKind::NotReceived => Outcome::NotReceived { to: copy_to },
             OutcomeKind::PaymentSent => Outcome::PaymentSent,
             OutcomeKind::Dispute => Outcome::Dispute { reason: reason? },
             OutcomeKind::InternalBlock => Outcome::InternalBlock { reason: reason?, days: days? },
@@ -184,8 +209,10 @@ impl Outcome {
         match self {
             Outcome::Promise { by } if fr => format!("promesse au {}", format::date(*by, lang)),
             Outcome::Promise { by } => format!("promised for {}", format::date(*by, lang)),
-            Outcome::NotReceived if fr => "facture non reçue".into(),
-            Outcome::NotReceived => "invoice not received".into(),
+            Outcome::NotReceived { to: Some(to) } if fr => format!("facture non reçue, copie à {}", to.as_str()),
+            Outcome::NotReceived { to: Some(to) } => format!("invoice not received, copy to {}", to.as_str()),
+            Outcome::NotReceived { to: None } if fr => "facture non reçue".into(),
+            Outcome::NotReceived { to: None } => "invoice not received".into(),
             Outcome::PaymentSent if fr => "paiement envoyé".into(),
             Outcome::PaymentSent => "payment sent".into(),
             Outcome::Dispute { reason } if fr => format!("litige ({reason})"),
@@ -207,6 +234,8 @@ pub struct OutcomeForm {
     pub reason: Option<String>,
     /// The days typed, as text: a bad number is named in the refusal.
     pub days: Option<String>,
+    /// The address typed for the copy (pre-filled with the ledger's).
+    pub email: Option<String>,
 }
 
 /// Why an outcome cannot be recorded as given; nothing is stored.
@@ -216,6 +245,13 @@ pub enum OutcomeRefusal {
     DateInThePast(NaiveDate),
     NoReason,
     BadDays(String),
+    /// No address typed and none in the ledger.
+    NoAddress,
+    /// What was typed is not an e-mail address: the text and why.
+    BadAddress {
+        typed: String,
+        why: String,
+    },
 }
 
 /// The longest hold a caller may set for an internal block.
@@ -242,16 +278,31 @@ impl OutcomeRefusal {
                 format!("« {text} » : indiquez un nombre de jours entre 1 et {MAX_BLOCK_DAYS}.")
             }
             OutcomeRefusal::BadDays(text) => format!("\"{text}\": give a number of days from 1 to {MAX_BLOCK_DAYS}."),
+            OutcomeRefusal::NoAddress if fr => {
+                "Ce client n'a pas d'adresse e-mail dans le registre : indiquez celle où envoyer la copie.".into()
+            }
+            OutcomeRefusal::NoAddress => {
+                "This client has no e-mail address in the ledger: give the one the copy should go to.".into()
+            }
+            OutcomeRefusal::BadAddress { typed, why } if fr => {
+                format!("« {typed} » n'est pas une adresse e-mail ({why}) : rien n'a été enregistré.")
+            }
+            OutcomeRefusal::BadAddress { typed, why } => {
+                format!("\"{typed}\" is not an e-mail address ({why}): nothing was recorded.")
+            }
         }
     }
 }
 
 /// Reads the form for an outcome of `kind`: a promise needs a date, today
 /// or later; a dispute and an internal block a reason; an internal block's
-/// days default to `policy.calls.internal_block_days`.
+/// days default to `policy.calls.internal_block_days`; "not received" an
+/// address for the copy, the one typed or else `client_email`, the
+/// client's in the ledger.
 pub fn read(
     kind: OutcomeKind,
     form: &OutcomeForm,
+    client_email: Option<&EmailAddress>,
     rules: &CallRules,
     today: NaiveDate,
 ) -> Result<Outcome, OutcomeRefusal> {
@@ -274,11 +325,23 @@ pub fn read(
             };
             Outcome::InternalBlock { reason, days }
         }
-        OutcomeKind::NotReceived => Outcome::NotReceived,
+        OutcomeKind::NotReceived => Outcome::NotReceived { to: Some(copy_address(form, client_email)?) },
         OutcomeKind::PaymentSent => Outcome::PaymentSent,
         OutcomeKind::CashDifficulty => Outcome::CashDifficulty,
         OutcomeKind::Voicemail => Outcome::Voicemail,
     })
+}
+
+/// The address typed, checked; empty means the ledger's; neither is a
+/// refusal asking for one. A typed text is echoed at most 80 characters.
+fn copy_address(form: &OutcomeForm, client_email: Option<&EmailAddress>) -> Result<EmailAddress, OutcomeRefusal> {
+    match form.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        Some(typed) => EmailAddress::parse(typed).map_err(|e| OutcomeRefusal::BadAddress {
+            typed: format::truncate_chars(typed, 80),
+            why: e.why.to_string(),
+        }),
+        None => client_email.cloned().ok_or(OutcomeRefusal::NoAddress),
+    }
 }
 
 /// What an outcome does, beyond being recorded.
@@ -298,7 +361,7 @@ pub fn consequence(outcome: &Outcome, rules: &CallRules, today: NaiveDate) -> Co
     let pause = |days: u32| HoldChange::Pause { until: today + Days::new(u64::from(days)) };
     let (hold, notify_owner, offer_instalments) = match outcome {
         Outcome::Promise { by } => (Some(HoldChange::Promise { by: *by }), false, false),
-        Outcome::NotReceived => (Some(pause(rules.duplicate_grace_days)), false, false),
+        Outcome::NotReceived { .. } => (Some(pause(rules.duplicate_grace_days)), false, false),
         Outcome::PaymentSent => (Some(pause(rules.payment_sent_grace_days)), false, false),
         Outcome::Dispute { reason } => (Some(HoldChange::Dispute { reason: reason.clone() }), true, false),
         Outcome::InternalBlock { days, .. } => (Some(pause(*days)), true, false),
@@ -327,7 +390,11 @@ mod tests {
     }
 
     fn form(date: Option<&str>, reason: Option<&str>, days: Option<&str>) -> OutcomeForm {
-        OutcomeForm { date: date.map(d), reason: reason.map(String::from), days: days.map(String::from) }
+        OutcomeForm { date: date.map(d), reason: reason.map(String::from), days: days.map(String::from), email: None }
+    }
+
+    fn email(text: &str) -> EmailAddress {
+        EmailAddress::parse(text).unwrap()
     }
 
     #[test]
@@ -362,15 +429,61 @@ mod tests {
                 Err(OutcomeRefusal::BadDays("dix".into())),
             ),
             (OutcomeKind::InternalBlock, form(None, None, Some("3")), Err(OutcomeRefusal::NoReason)),
-            (OutcomeKind::NotReceived, form(None, None, None), Ok(Outcome::NotReceived)),
             (OutcomeKind::PaymentSent, form(None, None, None), Ok(Outcome::PaymentSent)),
             (OutcomeKind::CashDifficulty, form(None, None, None), Ok(Outcome::CashDifficulty)),
             (OutcomeKind::Voicemail, form(None, None, None), Ok(Outcome::Voicemail)),
         ];
+        let ledger = email("compta@martin.fr");
         for (kind, form, expected) in cases {
-            assert_eq!(read(kind, &form, &rules, today), expected, "{kind:?} {form:?}");
+            assert_eq!(read(kind, &form, Some(&ledger), &rules, today), expected, "{kind:?} {form:?}");
         }
         assert!(OutcomeRefusal::BadDays("dix".into()).text(Language::Fr).contains("« dix »"));
+    }
+
+    #[test]
+    fn not_received_sends_the_copy_to_the_address_confirmed_or_says_what_is_wrong() {
+        let rules = CallRules::default();
+        let today = d("2026-03-16");
+        let typed = |text: Option<&str>| OutcomeForm { email: text.map(String::from), ..OutcomeForm::default() };
+        let to = |text: &str| Ok(Outcome::NotReceived { to: Some(email(text)) });
+        let ledger = email("compta@martin.fr");
+        type Case = (Option<&'static str>, bool, Result<Outcome, OutcomeRefusal>);
+        let cases: Vec<Case> = vec![
+            // The ledger's address, confirmed as pre-filled, or left empty.
+            (Some("compta@martin.fr"), true, to("compta@martin.fr")),
+            (None, true, to("compta@martin.fr")),
+            (Some("   "), true, to("compta@martin.fr")),
+            // The address the client gave on the phone wins over the ledger's.
+            (Some(" jeanne@martin.fr "), true, to("jeanne@martin.fr")),
+            (Some("jeanne@martin.fr"), false, to("jeanne@martin.fr")),
+            // Nothing anywhere: the caller is asked for one.
+            (None, false, Err(OutcomeRefusal::NoAddress)),
+            (Some(""), false, Err(OutcomeRefusal::NoAddress)),
+            // A malformed address is refused, naming it, even with a ledger address.
+            (
+                Some("jeanne.martin.fr"),
+                true,
+                Err(OutcomeRefusal::BadAddress { typed: "jeanne.martin.fr".into(), why: "has no @".into() }),
+            ),
+            (
+                Some("jeanne @martin.fr"),
+                true,
+                Err(OutcomeRefusal::BadAddress {
+                    typed: "jeanne @martin.fr".into(),
+                    why: "contains spaces or separators (one address per field)".into(),
+                }),
+            ),
+        ];
+        for (text, has_ledger, expected) in cases {
+            let got = read(OutcomeKind::NotReceived, &typed(text), has_ledger.then_some(&ledger), &rules, today);
+            assert_eq!(got, expected, "{text:?} ledger: {has_ledger}");
+        }
+        let bad = OutcomeRefusal::BadAddress { typed: "x".into(), why: "has no @".into() };
+        assert_eq!(bad.text(Language::Fr), "« x » n'est pas une adresse e-mail (has no @) : rien n'a été enregistré.");
+        assert!(OutcomeRefusal::NoAddress.text(Language::En).contains("no e-mail address in the ledger"));
+        let noted = Outcome::NotReceived { to: Some(email("jeanne@martin.fr")) };
+        assert_eq!(noted.describe(Language::Fr), "facture non reçue, copie à jeanne@martin.fr");
+        assert_eq!(noted.copy_to(), Some(&email("jeanne@martin.fr")));
     }
 
     #[test]
@@ -385,7 +498,7 @@ mod tests {
         let pause = |until: &str| Some(HoldChange::Pause { until: d(until) });
         let cases: Vec<(Outcome, Option<HoldChange>, bool, bool)> = vec![
             (Outcome::Promise { by: d("2026-03-20") }, Some(HoldChange::Promise { by: d("2026-03-20") }), false, false),
-            (Outcome::NotReceived, pause("2026-03-21"), false, false),
+            (Outcome::NotReceived { to: None }, pause("2026-03-21"), false, false),
             (Outcome::PaymentSent, pause("2026-03-19"), false, false),
             (
                 Outcome::Dispute { reason: "prix".into() },
@@ -412,8 +525,10 @@ mod tests {
         }
         assert_eq!(OutcomeKind::parse("maybe"), None);
         let block = Outcome::InternalBlock { reason: "BC".into(), days: 4 };
-        assert_eq!(Outcome::from_parts(block.kind(), None, Some("BC".into()), Some(4)), Some(block));
-        assert_eq!(Outcome::from_parts(OutcomeKind::Promise, None, None, None), None);
+        assert_eq!(Outcome::from_parts(block.kind(), None, Some("BC".into()), Some(4), None), Some(block));
+        assert_eq!(Outcome::from_parts(OutcomeKind::Promise, None, None, None, None), None);
+        let copy = Outcome::NotReceived { to: Some(email("jeanne@martin.fr")) };
+        assert_eq!(Outcome::from_parts(copy.kind(), None, None, None, copy.copy_to().cloned()), Some(copy));
     }
 
     #[test]

@@ -45,19 +45,31 @@ pub struct CallForm {
     #[serde(default)]
     days: String,
     #[serde(default)]
+    email: String,
+    #[serde(default)]
     csrf: String,
 }
 
 impl CallForm {
     fn typed(&self) -> CallTyped {
-        CallTyped { date: self.date.clone(), reason: self.reason.clone(), days: self.days.clone() }
+        CallTyped {
+            date: self.date.clone(),
+            reason: self.reason.clone(),
+            days: self.days.clone(),
+            email: self.email.clone(),
+        }
     }
 
     /// The fields as the outcome rules read them; a date that is not one
     /// reads as none ("give the promised date").
     fn outcome_form(&self) -> OutcomeForm {
         let text = |t: &str| Some(t.trim().to_string()).filter(|t| !t.is_empty());
-        OutcomeForm { date: self.date.trim().parse().ok(), reason: text(&self.reason), days: text(&self.days) }
+        OutcomeForm {
+            date: self.date.trim().parse().ok(),
+            reason: text(&self.reason),
+            days: text(&self.days),
+            email: text(&self.email),
+        }
     }
 }
 
@@ -86,12 +98,13 @@ async fn confirm(
     error: Option<String>,
     typed: CallTyped,
 ) -> anyhow::Result<String> {
-    let (call, notice) = match locate(svc, button).await? {
+    let (call, notice, client_email) = match locate(svc, button).await? {
         Ok(located) => {
+            let client_email = located.client_email().cloned();
             let entries = call_entries(vec![located.task], &svc.people(), &located.outcomes, svc.clock.tz());
-            (entries.into_iter().next(), located.answered)
+            (entries.into_iter().next(), located.answered, client_email)
         }
-        Err(text) => (None, Some(text)),
+        Err(text) => (None, Some(text), None),
     };
     Ok(call_confirm_page(&CallConfirmView {
         lang: svc.lang(),
@@ -99,6 +112,7 @@ async fn confirm(
         call: call.as_ref(),
         notice,
         rules: &svc.config().policy.calls,
+        client_email: client_email.as_ref(),
         today: svc.clock.today(),
         csrf: csrf_for(svc, token),
         error,
@@ -142,7 +156,8 @@ async fn recorded(
         Ok(found) => found,
         Err(text) => return Ok(page(StatusCode::FORBIDDEN, result_page(lang, "relance", &text, false))),
     };
-    let outcome = match read(button.kind, &form.outcome_form(), &svc.config().policy.calls, svc.clock.today()) {
+    let rules = &svc.config().policy.calls;
+    let outcome = match read(button.kind, &form.outcome_form(), found.client_email(), rules, svc.clock.today()) {
         Ok(outcome) => outcome,
         Err(refused) => {
             return Ok(again(svc, button, token, refused.text(lang), form, StatusCode::UNPROCESSABLE_ENTITY).await)
@@ -157,7 +172,7 @@ async fn recorded(
         );
         return Ok(page(StatusCode::CONFLICT, result_page(lang, "relance", text, false)));
     }
-    record(svc, &found, &outcome).await?;
+    let outcome = record(svc, &found, &outcome).await?;
     let follow = svc.clone();
     tokio::spawn(async move { refresh_after(&follow).await });
     let text = match outcome {

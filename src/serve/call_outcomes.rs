@@ -103,8 +103,26 @@ pub(super) async fn locate(svc: &Services, button: &CallButton) -> anyhow::Resul
     Ok(Ok(Located { task, account, outcomes, answered }))
 }
 
-/// Stores the outcome with the holds it puts on the call's invoices.
-pub(super) async fn record(svc: &Arc<Services>, found: &Found, outcome: &Outcome) -> anyhow::Result<()> {
+impl Found {
+    /// The client's address in the ledger: the modal's pre-filled copy
+    /// address, and the one taken when the caller leaves it empty.
+    pub(super) fn client_email(&self) -> Option<&crate::domain::EmailAddress> {
+        self.account.client.email.as_ref()
+    }
+}
+
+impl Located {
+    /// The client's address in the ledger (see [`Found::client_email`]).
+    pub(super) fn client_email(&self) -> Option<&crate::domain::EmailAddress> {
+        self.account.client.email.as_ref()
+    }
+}
+
+/// Stores the outcome with the holds it puts on the call's invoices; the
+/// outcome as stored, which is what to tell: a "not received" whose copy
+/// could not be queued (an invoice paid meanwhile) keeps no address, so
+/// nothing claims a copy left.
+pub(super) async fn record(svc: &Arc<Services>, found: &Found, outcome: &Outcome) -> anyhow::Result<Outcome> {
     let today = svc.clock.today();
     let rules = &svc.config().policy.calls;
     let effect = consequence(outcome, rules, today);
@@ -128,33 +146,42 @@ pub(super) async fn record(svc: &Arc<Services>, found: &Found, outcome: &Outcome
         day: today,
     };
     let actor = Actor { name: found.person.name.clone(), via: found.platform.as_str().into() };
-    let duplicate = match outcome {
-        Outcome::NotReceived => duplicate_of(svc, &call.invoices, today).await,
-        _ => None,
+    let (duplicate, outcome) = match outcome {
+        Outcome::NotReceived { to } => match duplicate_of(svc, &call.invoices, to.as_ref(), today).await {
+            Some(dup) => (Some(dup), outcome.clone()),
+            None => (None, Outcome::NotReceived { to: None }),
+        },
+        _ => (None, outcome.clone()),
     };
-    svc.store.record_call_outcome(&call, outcome, &holds, duplicate.as_ref(), &actor).await?;
+    svc.store.record_call_outcome(&call, &outcome, &holds, duplicate.as_ref(), &actor).await?;
     if effect.notify_owner {
         // After the outcome is stored, and without keeping the clicker waiting.
         let svc = svc.clone();
         tokio::spawn(async move { super::owner_notices::send_due(&svc).await });
     }
-    Ok(())
+    Ok(outcome)
 }
 
 /// "Invoice not received": a copy of the call's invoices, queued with the
-/// outcome (one transaction) to the client's address in the ledger
+/// outcome (one transaction) to the address the caller confirmed (`to`,
+/// checked by `read`; the ledger's when the outcome has none)
 /// (`crate::duplicates`), and sent by the sender once. A copy that cannot be
-/// queued (no address in the ledger, an invoice paid meanwhile) is logged:
-/// the outcome and its grace stand.
+/// queued (an invoice paid meanwhile) is logged, the address masked: the
+/// outcome and its grace stand.
 async fn duplicate_of(
     svc: &Services,
     invoices: &[crate::domain::InvoiceNumber],
+    to: Option<&crate::domain::EmailAddress>,
     today: chrono::NaiveDate,
 ) -> Option<crate::store::NewDuplicate> {
-    match crate::duplicates::prepare(svc.store.as_ref(), invoices, None, today).await {
-        Ok(dup) => Some(dup),
+    match crate::duplicates::prepare(svc.store.as_ref(), invoices, to.map(|t| t.as_str()), today).await {
+        Ok(dup) => {
+            tracing::info!(to = %crate::duplicates::masked(&dup.recipient), "call outcome: invoice copy queued");
+            Some(dup)
+        }
         Err(err) => {
-            tracing::warn!(error = %err, "call outcome: invoice copy not queued");
+            let to = to.map(crate::duplicates::masked).unwrap_or_default();
+            tracing::warn!(error = %err, to = %to, "call outcome: invoice copy not queued");
             None
         }
     }
@@ -177,11 +204,12 @@ pub async fn on_click(
     let answer: Result<Option<String>, String> = match found {
         Err(text) => Err(text),
         Ok(found) if button.kind.asks() == Asks::Nothing => match record(&svc, &found, &Outcome::Voicemail).await {
-            Ok(()) => Ok(Some(noted(&Outcome::Voicemail, lang))),
+            Ok(stored) => Ok(Some(noted(&stored, lang))),
             Err(err) => return failed(&err),
         },
         Ok(found) => {
-            let modal = call_outcome_modal(&button, &found.task.client_name, &svc.config().policy.calls, lang);
+            let (name, email) = (&found.task.client_name, found.client_email());
+            let modal = call_outcome_modal(&button, name, email, &svc.config().policy.calls, lang);
             if let Some(trigger) = trigger_id.clone() {
                 let svc = svc.clone();
                 tokio::spawn(async move {
@@ -221,7 +249,7 @@ pub async fn on_submit(svc: Arc<Services>, user_id: String, button: CallButton, 
         Ok(Err(text)) => return Json(notice("relance", &text, lang)).into_response(),
         Err(err) => return failed(&err),
     };
-    let outcome = match read(button.kind, &form, &svc.config().policy.calls, svc.clock.today()) {
+    let outcome = match read(button.kind, &form, found.client_email(), &svc.config().policy.calls, svc.clock.today()) {
         Ok(outcome) => outcome,
         Err(refused) => return Json(form_errors(&refused, lang)).into_response(),
     };

@@ -27,7 +27,8 @@ pub async fn on_click(svc: Arc<Services>, user_id: String, button: CallButton) -
         Err(err) => return failed(&err),
     };
     if button.kind.asks() != Asks::Nothing {
-        let modal = discord_outcome_modal(&button, &found.task.client_name, &svc.config().policy.calls, svc.lang());
+        let (name, email) = (&found.task.client_name, found.client_email());
+        let modal = discord_outcome_modal(&button, name, email, &svc.config().policy.calls, svc.lang());
         return Json(modal).into_response();
     }
     recorded(svc, &found, Outcome::Voicemail).await
@@ -45,7 +46,7 @@ pub async fn on_submit(svc: Arc<Services>, user_id: String, button: CallButton, 
         Ok(form) => form,
         Err(text) => return Json(ephemeral(&text)).into_response(),
     };
-    match read(button.kind, &form, &svc.config().policy.calls, svc.clock.today()) {
+    match read(button.kind, &form, found.client_email(), &svc.config().policy.calls, svc.clock.today()) {
         Ok(outcome) => recorded(svc, &found, outcome).await,
         Err(refused) => Json(ephemeral(&refused.text(lang))).into_response(),
     }
@@ -53,9 +54,10 @@ pub async fn on_submit(svc: Arc<Services>, user_id: String, button: CallButton, 
 
 /// Records, answers what was recorded, and edits the call pages after.
 async fn recorded(svc: Arc<Services>, found: &super::call_outcomes::Found, outcome: Outcome) -> Response {
-    if let Err(err) = record(&svc, found, &outcome).await {
-        return failed(&err);
-    }
+    let outcome = match record(&svc, found, &outcome).await {
+        Ok(stored) => stored,
+        Err(err) => return failed(&err),
+    };
     let lang = svc.lang();
     let text = match outcome {
         Outcome::CashDifficulty => instalments(&found.task.client_id, lang),

@@ -136,6 +136,11 @@ async fn decided(svc: &Services, claims: &PlanLinkClaims, person: Person) -> any
         Err(err) => return Ok(page(StatusCode::NOT_FOUND, result_page(lang, "relance", &err.to_string(), false))),
     };
     tracing::info!(by = %person.name, plan = done.plan.id, approve = claims.approve, "instalment plan decided by link");
+    // Today's digest, if posted, is posted again: the plan leaves its header
+    // and, approved, its invoices leave the day's entries.
+    if svc.store.digest(today).await?.is_some() {
+        svc.touched(super::refresher::Touched::Republish);
+    }
     let mut text = decided_title(&done.plan, done.confirm_to.as_ref(), lang);
     if let Some(line) = confirmation_line(&done.plan, done.confirm_to.as_ref(), lang) {
         text = format!("{text}. {line}");

@@ -19,8 +19,8 @@ use crate::digest::slack::{slack_digest_pages, slack_page};
 use crate::digest::slack_calls::slack_call_pages;
 use crate::digest::teams::teams_digest_cards;
 use crate::digest::teams_calls::teams_call_cards;
-use crate::digest::{CallEntry, DigestEntry, DigestHeader};
-use crate::domain::ProposalId;
+use crate::digest::{plan_lines, CallEntry, DigestEntry, DigestHeader, PlanLinks, WaitingPlan};
+use crate::domain::{ClientId, ProposalId};
 use crate::people::Platform;
 use crate::policy::aged::Figures;
 use crate::policy::calls::{CallPlanner, CallTask};
@@ -134,6 +134,30 @@ async fn compute(svc: &Services, today: NaiveDate) -> anyhow::Result<Computed> {
     Ok((header, states, calls.finish(), outcomes))
 }
 
+/// The proposed instalment plans, as the header lines them, each with its
+/// signed Approve / Reject links (used by Teams and `/digest`; Slack and
+/// Discord name the command). A client no longer in the ledger is named by
+/// its id.
+/// Link expiry runs on the real time, like the other links' (the clock may
+/// be replaying a day).
+async fn waiting_plans(svc: &Services) -> anyhow::Result<(Vec<WaitingPlan>, usize)> {
+    let proposed = svc.store.proposed_plans().await?;
+    if proposed.is_empty() {
+        return Ok((Vec::new(), 0));
+    }
+    let index = svc.clients.get(svc.store.as_ref()).await?;
+    let name_of = |id: &ClientId| index.get(id).map(|c| c.name.clone());
+    let (mut shown, more) = plan_lines::waiting_plans(&proposed, &name_of, svc.lang());
+    let unix = unix_now();
+    for plan in &mut shown {
+        plan.links = Some(PlanLinks {
+            approve: svc.links.plan_url(plan.id, true, unix),
+            reject: svc.links.plan_url(plan.id, false, unix),
+        });
+    }
+    Ok((shown, more))
+}
+
 /// The digest as shown now: stored header lines, freshness re-read (a fresh
 /// import lifts the warning), each entry's status and buttons.
 pub async fn view(
@@ -154,6 +178,9 @@ pub struct DayState {
     warning: Option<String>,
     /// The day's outbox rows by reminder: what became of the approved messages.
     outbox: HashMap<ProposalId, Vec<OutboxRow>>,
+    /// The plans waiting for finance (read now, not stored with the
+    /// header: a plan decided leaves the header at the next edit).
+    plans: (Vec<WaitingPlan>, usize),
     now: DateTime<Utc>,
 }
 
@@ -172,7 +199,8 @@ impl DayState {
         for row in svc.store.outbox(day).await? {
             outbox.entry(row.item.proposal_id.clone()).or_default().push(row);
         }
-        Ok(Self { day, lines, warning, outbox, now })
+        let plans = waiting_plans(svc).await?;
+        Ok(Self { day, lines, warning, outbox, plans, now })
     }
 
     /// The header and the entries, with each entry's status, buttons and preview.
@@ -180,6 +208,7 @@ impl DayState {
         let config = svc.config();
         let stale = self.warning.is_some();
         let mut header = DigestHeader::new(self.day, self.lines.clone());
+        (header.plans, header.plans_more) = self.plans.clone();
         if stale {
             header.warning = self.warning.clone();
             header.send_anyway = states.iter().any(|s| matches!(s.status, Status::Pending | Status::Approved));

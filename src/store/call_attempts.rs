@@ -9,7 +9,7 @@ use super::board::rows::{from_json, to_json};
 use super::rows::{self, corrupt};
 use super::sql::SqlStore;
 use super::{Actor, AuditEntry, HoldTarget, NewDuplicate, Result};
-use crate::domain::{ClientId, InvoiceNumber};
+use crate::domain::{ClientId, EmailAddress, InvoiceNumber};
 use crate::ledger::Hold;
 use crate::policy::call_outcome::{Outcome, OutcomeKind};
 use crate::policy::calls::CallAttempt;
@@ -53,12 +53,13 @@ impl CallOutcomeRecord {
 }
 
 const SELECT: &str = "SELECT task_id, client_id, CAST(invoices AS TEXT), offset_days, day, outcome, promised_for, \
-                      reason, days, actor, via, at FROM call_attempts";
+                      reason, days, actor, via, at, copy_to FROM call_attempts";
 
 fn record(row: &impl Columns) -> Result<CallOutcomeRecord> {
     let kind = OutcomeKind::parse(row.text(5)?).ok_or_else(|| corrupt(format!("call outcome {:?}", row.text(5))))?;
     let days = row.opt_int(8)?.map(u32::try_from).transpose().map_err(|_| corrupt("call outcome days"))?;
-    let outcome = Outcome::from_parts(kind, row.opt_date(6)?, row.opt_text(7)?.map(String::from), days)
+    let copy_to = row.opt_text(12)?.map(EmailAddress::parse).transpose().map_err(|e| corrupt(e.to_string()))?;
+    let outcome = Outcome::from_parts(kind, row.opt_date(6)?, row.opt_text(7)?.map(String::from), days, copy_to)
         .ok_or_else(|| corrupt(format!("call outcome {kind:?} without its detail")))?;
     Ok(CallOutcomeRecord {
         call: CallRef {
@@ -109,7 +110,7 @@ where
             CallOutcomeRecord { call: call.clone(), outcome: outcome.clone(), actor: actor.clone(), at: self.now() };
         let sql = format!(
             "INSERT INTO call_attempts (task_id, client_id, invoices, offset_days, day, outcome, promised_for, \
-             reason, days, actor, via, at) VALUES ($1, $2, {}, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+             reason, days, actor, via, at, copy_to) VALUES ($1, $2, {}, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
             DB::json_param(3)
         );
         let mut tx = self.begin_write().await?;
@@ -126,6 +127,7 @@ where
             .text(&actor.name)
             .text(&actor.via)
             .time(record.at)
+            .opt_text(outcome.copy_to().map(EmailAddress::as_str))
             .execute(&mut *tx)
             .await?;
         Self::insert_audit(&mut tx, &audit(&record)).await?;

@@ -317,6 +317,11 @@ where
         Self::plans_where(&mut conn, "client_id = $1", Some(client.as_str())).await
     }
 
+    pub(super) async fn plans_proposed(&self) -> Result<Vec<PlanRow>> {
+        let mut conn = self.pool().acquire().await?;
+        Self::plans_where(&mut conn, "status = 'proposed'", None).await
+    }
+
     /// The approved plans by client, for the snapshot (read in its transaction).
     pub(super) async fn plans_in_force(
         conn: &mut Conn<DB>,

@@ -351,6 +351,9 @@ pub trait Store: Send + Sync {
     async fn queue_instalment_notes(&self, notes: &[NewNote], day: NaiveDate, actor: &Actor) -> Result<Vec<NoteRow>>;
     /// A client's instalment notes, oldest first.
     async fn instalment_notes(&self, client: &ClientId) -> Result<Vec<NoteRow>>;
+    /// Every plan proposed and not yet decided, oldest first: the digest's
+    /// header shows them until finance decides.
+    async fn proposed_plans(&self) -> Result<Vec<PlanRow>>;
 
     // ----- Calls (see `call_attempts`). -----
 

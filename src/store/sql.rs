@@ -574,6 +574,10 @@ where
         self.notes_of(client).await
     }
 
+    async fn proposed_plans(&self) -> Result<Vec<super::PlanRow>> {
+        self.plans_proposed().await
+    }
+
     async fn record_call_outcome(
         &self,
         call: &super::CallRef,

@@ -2,10 +2,11 @@
 //! outcome link opens (`GET /call/{token}`): the call as the digest shows
 //! it, what recording the outcome will do, and the fields it asks (see
 //! [`OutcomeKind::asks`]): a date for a promise, a reason for a dispute, a
-//! reason and days for an internal block.
+//! reason and days for an internal block, for "invoice not received" the
+//! address the copy goes to, pre-filled with the client's from the ledger.
 
 use super::pages::{render, words};
-use crate::chat::slack_call_modal::{about, MAX_OUTCOME_REASON_CHARS};
+use crate::chat::slack_call_modal::{about, email_hint, email_label, MAX_EMAIL_CHARS, MAX_OUTCOME_REASON_CHARS};
 use crate::digest::call_buttons::CallButton;
 use crate::digest::call_lines::{
     call_invoice_bullets, call_note_line, call_total_line, caller_line, owner_name, reminders_line, script_label,
@@ -14,7 +15,7 @@ use crate::digest::call_lines::{
 use crate::digest::describe::tr;
 use crate::digest::teams_calls::CallLinkFn;
 use crate::digest::CallEntry;
-use crate::domain::Language;
+use crate::domain::{EmailAddress, Language};
 use crate::policy::call_outcome::{Asks, OutcomeKind, MAX_BLOCK_DAYS};
 use crate::policy::calls::CallRules;
 use chrono::NaiveDate;
@@ -82,6 +83,7 @@ pub struct CallTyped {
     pub date: String,
     pub reason: String,
     pub days: String,
+    pub email: String,
 }
 
 /// What the confirmation page of an outcome link shows.
@@ -95,6 +97,9 @@ pub struct CallConfirmView<'a> {
     /// the page then has no form.
     pub notice: Option<String>,
     pub rules: &'a CallRules,
+    /// The client's address in the ledger: the copy's address until the
+    /// caller types another.
+    pub client_email: Option<&'a EmailAddress>,
     pub today: NaiveDate,
     /// Echoed in a hidden field; the POST handler checks it.
     pub csrf: String,
@@ -129,6 +134,7 @@ pub fn call_confirm_page(view: &CallConfirmView) -> String {
         Asks::Date => "date",
         Asks::Reason => "reason",
         Asks::ReasonAndDays => "reason_days",
+        Asks::Address => "email",
         Asks::Confirmation | Asks::Nothing => "",
     };
     render(
@@ -147,6 +153,11 @@ pub fn call_confirm_page(view: &CallConfirmView) -> String {
             block_days => view.rules.internal_block_days,
             max_days => MAX_BLOCK_DAYS,
             max_reason => MAX_OUTCOME_REASON_CHARS,
+            email => view.client_email.map(EmailAddress::as_str).unwrap_or_default(),
+            email_known => view.client_email.is_some(),
+            email_label => email_label(lang),
+            email_hint => email_hint(view.client_email.is_some(), lang),
+            max_email => MAX_EMAIL_CHARS,
             typed => &view.typed,
             csrf => &view.csrf,
             submit => label,
@@ -183,6 +194,7 @@ mod tests {
             call,
             notice: None,
             rules,
+            client_email: None,
             today: monday(),
             csrf: "c5rf".into(),
             error: None,
@@ -203,6 +215,7 @@ mod tests {
                 vec!["name=\"date\""],
             ),
             (OutcomeKind::PaymentSent, vec![], vec!["name=\"date\"", "name=\"reason\"", "name=\"days\""]),
+            (OutcomeKind::NotReceived, vec!["name=\"email\" type=\"email\""], vec!["name=\"date\"", "name=\"reason\""]),
             (OutcomeKind::Voicemail, vec![], vec!["name=\"date\"", "name=\"reason\"", "name=\"days\""]),
         ];
         for (kind, has, lacks) in cases {
@@ -236,9 +249,30 @@ mod tests {
         let call = call_entry("C1", "Garage Martin", 1);
         let mut again = view(OutcomeKind::InternalBlock, Some(&call), &rules);
         again.error = Some("« dix » : indiquez un nombre de jours entre 1 et 90.".into());
-        again.typed = CallTyped { date: String::new(), reason: "bon de commande".into(), days: "dix".into() };
+        again.typed = CallTyped {
+            date: String::new(),
+            reason: "bon de commande".into(),
+            days: "dix".into(),
+            email: String::new(),
+        };
         let page = call_confirm_page(&again);
         assert!(page.contains("role=\"alert\">« dix »"), "{page}");
         assert!(page.contains(">bon de commande</textarea>") && page.contains("value=\"dix\""), "{page}");
+    }
+
+    #[test]
+    fn the_copy_address_is_the_ledger_s_until_another_is_typed() {
+        let rules = CallRules::default();
+        let call = call_entry("C1", "Garage Martin", 1);
+        let ledger = EmailAddress::parse("compta@martin.fr").unwrap();
+        let mut copy = view(OutcomeKind::NotReceived, Some(&call), &rules);
+        copy.client_email = Some(&ledger);
+        let page = call_confirm_page(&copy);
+        assert!(page.contains("name=\"email\" type=\"email\" value=\"compta@martin.fr\""), "{page}");
+        copy.typed.email = "jeanne<@martin.fr".into();
+        let page = call_confirm_page(&copy);
+        assert!(page.contains("value=\"jeanne&lt;@martin.fr\""), "{page}");
+        let page = call_confirm_page(&view(OutcomeKind::NotReceived, Some(&call), &rules));
+        assert!(page.contains("Aucune adresse dans le registre") && page.contains("value=\"\" required"), "{page}");
     }
 }

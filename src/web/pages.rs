@@ -144,6 +144,16 @@ pub fn digest_page(
         ButtonView::new(Action::SendAnyway, link(&day, Action::SendAnyway), lang)
     });
     let entries: Vec<EntryView> = entries.iter().map(|e| entry_view(e, lang, Some(link))).collect();
+    let (approve, reject) = crate::digest::plan_lines::decide_labels(lang);
+    let plans: Vec<PlanView> = header
+        .plans
+        .iter()
+        .map(|p| PlanView {
+            line: p.line.clone(),
+            approve: p.links.as_ref().map(|l| l.approve.clone()),
+            reject: p.links.as_ref().map(|l| l.reject.clone()),
+        })
+        .collect();
     render(
         "digest.html.j2",
         context! {
@@ -152,6 +162,10 @@ pub fn digest_page(
             warning => &header.warning,
             lines => &header.lines,
             send_anyway,
+            plans,
+            plans_more => crate::digest::plan_lines::more_line(header.plans_more, lang),
+            approve_label => approve,
+            reject_label => reject,
             entries,
             nothing => nothing_today(lang),
             calls_heading => calls_title(header.date, lang),
@@ -159,6 +173,15 @@ pub fn digest_page(
             c => call_words(lang),
         },
     )
+}
+
+/// A plan waiting for finance on the `/digest` page: its line and its
+/// signed Approve / Reject links.
+#[derive(Debug, Serialize)]
+struct PlanView {
+    line: String,
+    approve: Option<String>,
+    reject: Option<String>,
 }
 
 /// Renders a built-in template. They are all exercised by the tests, with

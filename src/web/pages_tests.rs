@@ -274,3 +274,16 @@ fn the_digest_page_lists_the_calls_with_a_tel_link_and_escaped_names() {
 fn call_link(button: &crate::digest::call_buttons::CallButton) -> String {
     format!("https://relance.example.fr/call/{}", button.encode())
 }
+
+#[test]
+fn the_digest_page_lists_the_plans_waiting_with_their_signed_links_escaped_and_capped() {
+    let header = crate::digest::fixtures::header_with_plans(30);
+    let page = digest_page(&header, &[], &[], Language::Fr, &link, &call_link);
+    assert_document(&page, "fr");
+    assert!(page.contains("<li>⏳ Échéancier n° 1 à approuver — &lt;!channel&gt; &amp; Établissements"), "{page}");
+    assert!(!page.contains("<!channel>"), "{page}");
+    let approve = header.plans[0].links.as_ref().unwrap().approve.clone();
+    assert!(page.contains(&format!("<a class=\"button primary\" href=\"{approve}\">Approuver</a>")), "{page}");
+    assert_eq!(page.matches("/plan/").count(), 2 * crate::digest::plan_lines::MAX_WAITING_PLANS);
+    assert!(page.contains("<li>… et 22 autres échéanciers à approuver</li>"), "{page}");
+}

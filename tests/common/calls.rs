@@ -63,3 +63,17 @@ pub async fn published_monday(test_store: TestStore) -> (Fakes, Bot) {
     relance::serve::publish(&bot.svc).await.unwrap().unwrap();
     (fakes, bot)
 }
+
+/// What the sender e-mails at 10:30 on Monday 16 March to a real SMTP
+/// server (the copies of invoices a "not received" queued): the recipients
+/// of each message (the company's archive in Bcc left out) and its subject.
+pub async fn mailed_on_monday(bot: &Bot) -> Vec<(Vec<String>, String)> {
+    let (smtp, url) = super::smtp::SmtpServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let at = morning("2026-03-16") + chrono::Duration::minutes(60);
+    let worker = super::sending::worker(&bot._test_store, at, &url, None, dir.path()).await;
+    worker.run_pass().await.unwrap();
+    let received = smtp.received();
+    let to = |m: &super::smtp::Received| m.to.iter().filter(|t| !t.starts_with("archives@")).cloned().collect();
+    received.iter().map(|m| (to(m), m.parsed().subject().unwrap_or("").to_string())).collect()
+}

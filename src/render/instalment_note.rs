@@ -6,7 +6,8 @@
 //! no stage, no penalty, no deadline beyond the date agreed.
 
 use super::duplicate::DuplicateText;
-use super::format::{self, date, money};
+use super::format;
+use super::instalment_plan::InstalmentView;
 use super::message::{one_line, tidy, CompanyView};
 use super::{Company, RenderError, Templates};
 use crate::domain::{Client, Language};
@@ -14,14 +15,6 @@ use crate::policy::instalments::Instalment;
 use crate::store::PlanRow;
 use minijinja::Value;
 use serde::Serialize;
-
-/// One instalment as the template sees it.
-#[derive(Debug, Serialize)]
-struct InstalmentView {
-    number: u32,
-    date: String,
-    amount: String,
-}
 
 /// What the template sees (see templates/README.md).
 #[derive(Debug, Serialize)]
@@ -49,11 +42,7 @@ pub fn render_instalment_note(
 ) -> Result<DuplicateText, RenderError> {
     let lang = client.language;
     let currency = plan.schedule.currency;
-    let view = |i: &Instalment| InstalmentView {
-        number: i.number,
-        date: date(i.due_date, lang),
-        amount: money(i.amount, currency, lang),
-    };
+    let view = |i: &Instalment| InstalmentView::of(i, currency, lang);
     let numbers: Vec<String> = plan.invoices.iter().map(ToString::to_string).collect();
     let ctx = Context {
         lang: lang.as_str(),
@@ -72,7 +61,7 @@ pub fn render_instalment_note(
 
 /// « Échéance 2/3 du 23/04/2026 » / "Instalment 2 of 3 due 23 Apr 2026".
 fn subject(instalment: &InstalmentView, count: usize, lang: Language) -> String {
-    let (number, day) = (instalment.number, &instalment.date);
+    let (number, day) = instalment.number_and_date();
     match lang {
         Language::Fr => format!("Rappel amical : échéance {number}/{count} du {day}"),
         Language::En => format!("Friendly reminder: instalment {number} of {count} due {day}"),

@@ -11,19 +11,33 @@ use super::duplicate::{invoice_view, total_due, DuplicateText};
 use super::format::{self, date, money};
 use super::message::{one_line, tidy, CompanyView, InvoiceView};
 use super::{Company, RenderError, Templates};
-use crate::domain::{Client, Language};
+use crate::domain::{Client, Currency, Language};
 use crate::ledger::InvoiceState;
+use crate::policy::instalments::Instalment;
 use crate::store::PlanRow;
 use chrono::NaiveDate;
 use minijinja::Value;
 use serde::Serialize;
 
-/// One instalment as the template sees it.
+/// One instalment as the templates see it (the plan's confirmation and
+/// the note before an instalment).
 #[derive(Debug, Serialize)]
-struct InstalmentView {
+pub(super) struct InstalmentView {
     number: u32,
     date: String,
     amount: String,
+}
+
+impl InstalmentView {
+    /// The instalment with its date and amount in the client's language.
+    pub(super) fn of(i: &Instalment, currency: Currency, lang: Language) -> Self {
+        Self { number: i.number, date: date(i.due_date, lang), amount: money(i.amount, currency, lang) }
+    }
+
+    /// « 2/3 du 23/04/2026 »: what a note's subject names.
+    pub(super) fn number_and_date(&self) -> (u32, &str) {
+        (self.number, &self.date)
+    }
 }
 
 /// What the template sees (see templates/README.md).
@@ -56,16 +70,7 @@ pub fn render_plan_confirmation(
     let lang = client.language;
     let currency = plan.schedule.currency;
     let numbers: Vec<String> = plan.invoices.iter().map(ToString::to_string).collect();
-    let instalments = plan
-        .schedule
-        .instalments
-        .iter()
-        .map(|i| InstalmentView {
-            number: i.number,
-            date: date(i.due_date, lang),
-            amount: money(i.amount, currency, lang),
-        })
-        .collect();
+    let instalments = plan.schedule.instalments.iter().map(|i| InstalmentView::of(i, currency, lang)).collect();
     let ctx = Context {
         lang: lang.as_str(),
         company: CompanyView::new(company),

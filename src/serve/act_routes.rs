@@ -92,6 +92,28 @@ pub(super) fn sign_in(svc: &Services, token: &str, csrf: &str, who: &str, code: 
     }
 }
 
+/// [`sign_in`] for a link's POST: the person, or the answer to give at
+/// once — 403 for a forged form, the page again (401) for a wrong name or
+/// code, rendered by `again` with the error above the form.
+pub(super) async fn signed_in<Fut>(
+    svc: &Services,
+    token: &str,
+    (csrf, who, code): (&str, &str, &str),
+    again: impl FnOnce(String) -> Fut,
+) -> Result<crate::people::Person, Response>
+where
+    Fut: std::future::Future<Output = anyhow::Result<String>>,
+{
+    match sign_in(svc, token, csrf, who, code) {
+        SignIn::Person(person) => Ok(person),
+        SignIn::Forged(response) => Err(response),
+        SignIn::WrongCode(error) => Err(match again(error).await {
+            Ok(html) => page(StatusCode::UNAUTHORIZED, html),
+            Err(err) => server_error(svc, &err),
+        }),
+    }
+}
+
 fn csrf_ok(svc: &Services, token: &str, given: &str) -> bool {
     let mut mac = Hmac::<Sha256>::new_from_slice(svc.links.secret()).expect("any key length");
     mac.update(b"relance/csrf:");
@@ -145,15 +167,11 @@ pub async fn act_post(
         Ok(claims) => claims,
         Err(err) => return invalid_link(&svc, &err),
     };
-    let person = match sign_in(&svc, &token, &form.csrf, &form.who, &form.code) {
-        SignIn::Person(person) => person,
-        SignIn::Forged(response) => return response,
-        SignIn::WrongCode(error) => {
-            return match confirm(&svc, &claims, &token, Some(error)).await {
-                Ok(html) => page(StatusCode::UNAUTHORIZED, html),
-                Err(err) => server_error(&svc, &err),
-            }
-        }
+    let form_fields = (form.csrf.as_str(), form.who.as_str(), form.code.as_str());
+    let again = |error| confirm(&svc, &claims, &token, Some(error));
+    let person = match signed_in(&svc, &token, form_fields, again).await {
+        Ok(person) => person,
+        Err(response) => return response,
     };
     match decide(&svc, &claims, &token, person, &form).await {
         Ok(response) => response,

@@ -12,7 +12,7 @@
 //! click, the other link, a resent form) finds it decided and says so. A
 //! refused POST (wrong code, a role that may not) writes nothing.
 
-use super::act_routes::{csrf_for, invalid_link, page, server_error, sign_in, SignIn};
+use super::act_routes::{csrf_for, invalid_link, page, server_error, signed_in};
 use super::state::{unix_now, Services};
 use crate::chat::links::{verify_plan_link, PlanLinkClaims};
 use crate::digest::describe::tr;
@@ -96,15 +96,11 @@ pub async fn plan_post(
         Ok(claims) => claims,
         Err(err) => return invalid_link(&svc, &err),
     };
-    let person = match sign_in(&svc, &token, &form.csrf, &form.who, &form.code) {
-        SignIn::Person(person) => person,
-        SignIn::Forged(response) => return response,
-        SignIn::WrongCode(error) => {
-            return match confirm(&svc, &claims, &token, Some(error)).await {
-                Ok(html) => page(StatusCode::UNAUTHORIZED, html),
-                Err(err) => server_error(&svc, &err),
-            }
-        }
+    let form_fields = (form.csrf.as_str(), form.who.as_str(), form.code.as_str());
+    let again = |error| confirm(&svc, &claims, &token, Some(error));
+    let person = match signed_in(&svc, &token, form_fields, again).await {
+        Ok(person) => person,
+        Err(response) => return response,
     };
     match decided(&svc, &claims, person).await {
         Ok(response) => response,

@@ -61,7 +61,7 @@ impl Asked<'_> {
         };
         tracing::info!(by = %self.person.name, client = %client.id, plan = plan.id, "instalment plan proposed by command");
         // Today's digest header lists the plans waiting for finance.
-        self.refresh_todays_digest().await;
+        self.svc.republish_if_posted().await;
         let mut lines = schedule_lines(&plan, self.lang);
         lines.extend(confirmation_line(&plan, confirm_to.as_ref(), self.lang));
         let mut reply = self.reply(self.plan_title(&plan, &client), lines);
@@ -89,7 +89,7 @@ impl Asked<'_> {
             };
         tracing::info!(by = %self.person.name, plan = plan.id, approve, "instalment plan decided by command");
         // The plan leaves the header; approved, its invoices leave the day's entries.
-        self.refresh_todays_digest().await;
+        self.svc.republish_if_posted().await;
         let title = decided_title(&plan, confirm_to.as_ref(), self.lang);
         let mut lines = schedule_lines(&plan, self.lang);
         lines.extend(confirmation_line(&plan, confirm_to.as_ref(), self.lang));

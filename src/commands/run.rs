@@ -211,7 +211,7 @@ impl Asked<'_> {
             Err(refusal) => return Ok(Reply::said(refusal.text(self.lang))),
         };
         tracing::info!(by = %actor.name, via = %actor.via, client = %client.id, ?change, "hold changed by command");
-        self.refresh_todays_digest().await;
+        self.svc.republish_if_posted().await;
         let what = match &held.target {
             crate::store::HoldTarget::Client(_) => client.name.clone(),
             crate::store::HoldTarget::Invoice(number) => format!("{number} ({})", client.name),
@@ -224,24 +224,6 @@ impl Asked<'_> {
             },
         ];
         Ok(self.reply(format!("✅ {} — {}", client.name, client.id), lines))
-    }
-
-    /// Today's digest, if already posted, is posted again in the background
-    /// (by the refresher) so that it shows the change at once: an entry for a client just
-    /// paused or disputed is withdrawn (its buttons gone, a queued message
-    /// cancelled), one whose hold was lifted comes back — the merge of a
-    /// second posting (`store/board/merge.rs`) does exactly that.
-    pub(super) async fn refresh_todays_digest(&self) {
-        let today = self.svc.clock.today();
-        match self.svc.store.digest(today).await {
-            Ok(Some(_)) => {}
-            Ok(None) => return,
-            Err(err) => {
-                tracing::warn!(error = %err, "could not tell whether today's digest is posted");
-                return;
-            }
-        }
-        self.svc.touched(crate::serve::Touched::Republish);
     }
 
     /// Finance posts today's digest again (its messages are edited in place).

@@ -134,9 +134,7 @@ async fn decided(svc: &Services, claims: &PlanLinkClaims, person: Person) -> any
     tracing::info!(by = %person.name, plan = done.plan.id, approve = claims.approve, "instalment plan decided by link");
     // Today's digest, if posted, is posted again: the plan leaves its header
     // and, approved, its invoices leave the day's entries.
-    if svc.store.digest(today).await?.is_some() {
-        svc.touched(super::refresher::Touched::Republish);
-    }
+    svc.republish_if_posted().await;
     let mut text = decided_title(&done.plan, done.confirm_to.as_ref(), lang);
     if let Some(line) = confirmation_line(&done.plan, done.confirm_to.as_ref(), lang) {
         text = format!("{text}. {line}");

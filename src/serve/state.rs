@@ -241,6 +241,22 @@ impl Services {
         let _ = self.changes.send(touched);
     }
 
+    /// Today's digest, if already posted, is posted again in the background
+    /// (by the refresher) so that it shows a change at once: an entry for a
+    /// client just paused or disputed is withdrawn (its buttons gone, a
+    /// queued message cancelled), one whose hold was lifted comes back — the
+    /// merge of a second posting (`store/board/merge.rs`) does exactly that —
+    /// and the header's plans waiting for approval are read again. The
+    /// change itself is already stored: failing to tell is logged, not
+    /// returned.
+    pub async fn republish_if_posted(&self) {
+        match self.store.digest(self.clock.today()).await {
+            Ok(Some(_)) => self.touched(super::refresher::Touched::Republish),
+            Ok(None) => {}
+            Err(err) => tracing::warn!(error = %err, "could not tell whether today's digest is posted"),
+        }
+    }
+
     pub fn config(&self) -> &Config {
         &self.loaded.config
     }

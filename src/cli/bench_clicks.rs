@@ -422,9 +422,10 @@ impl Signed {
 /// One signed click; its latency from send to the whole answer.
 async fn send(connection: &mut Connection, click: &Signed) -> anyhow::Result<Duration> {
     use http_body_util::BodyExt;
+    let request = click.request.clone();
     let started = Instant::now();
     connection.ready().await?;
-    let answer = connection.send_request(click.request.clone()).await?;
+    let answer = connection.send_request(request).await?;
     let status = answer.status();
     let body = answer.into_body().collect().await?.to_bytes();
     let latency = started.elapsed();

@@ -95,18 +95,20 @@ fn apply(
 }
 
 /// `who` (finance) clicks `action` on `id` at 09:12, the ledger fresh or not.
+/// Written the way the server's decision engine writes it: through the
+/// store's decision writer when it has one (SQLite), else `apply_decisions`.
 async fn click(store: &dyn Store, id: &ProposalId, who: &str, action: Action, fresh: bool) {
     let person = Person { name: who.into(), role: Role::Finance, ..Person::default() };
     let rules = DecisionRules::default();
     let ctx = Context { now: at(9, 12), tz: Paris, rules: &rules, ledger_fresh: fresh };
     let click =
         Click { proposal_id: id.clone(), action, rev: None, reason: Some("en négociation".into()), days: None };
-    store
-        .apply_decisions(ctx.now.with_timezone(&Paris).date_naive(), std::slice::from_ref(id), &mut |entries, _| {
-            apply(entries, &person, &click, &ctx)
-        })
-        .await
-        .unwrap();
+    let day = ctx.now.with_timezone(&Paris).date_naive();
+    let mut decide = |entries: &mut _, _: &_| apply(entries, &person, &click, &ctx);
+    match store.decision_writer().unwrap() {
+        Some(mut writer) => writer.apply_decisions(day, std::slice::from_ref(id), &mut decide).unwrap(),
+        None => store.apply_decisions(day, std::slice::from_ref(id), &mut decide).await.unwrap(),
+    }
 }
 
 async fn audit_actions(store: &dyn Store, client: Option<&str>) -> Vec<String> {
@@ -449,34 +451,54 @@ async fn decisions_cannot_be_rewritten() {
 /// give what they give one by one: the last state of each entry, one
 /// decision row and audit entry per accepted click, and an outbox row that
 /// ends cancelled when the batch approves then vetoes.
+/// On every backend, and on SQLite both through the pool and through the
+/// decision writer the server's engine uses.
 #[tokio::test]
 async fn a_batch_of_clicks_writes_what_the_clicks_write_one_by_one() {
-    for t in test_stores().await {
-        let store = t.store.as_ref();
-        seed(store).await;
-        let posted = post(store, &[entry("C1", Stage::First, "100"), entry("C2", Stage::First, "200")]).await;
-        let (c1, c2) = (posted[0].proposal.id.clone(), posted[1].proposal.id.clone());
-        let person = Person { name: "Claire".into(), role: Role::Finance, ..Person::default() };
-        let rules = DecisionRules::default();
-        let ctx = Context { now: at(9, 12), tz: Paris, rules: &rules, ledger_fresh: true };
-        let click =
-            |id: &ProposalId, action| Click { proposal_id: id.clone(), action, rev: None, reason: None, days: None };
-        let clicks = [click(&c1, Action::Approve), click(&c2, Action::Approve), click(&c1, Action::Veto)];
-        store
-            .apply_decisions(d(DAY), &[c1.clone(), c2.clone()], &mut |entries, _| {
-                clicks.iter().flat_map(|c| apply(entries, &person, c, &ctx)).collect()
-            })
-            .await
-            .unwrap();
+    for through_writer in [false, true] {
+        for t in test_stores().await {
+            let store = t.store.as_ref();
+            let writer = match (through_writer, store.decision_writer().unwrap()) {
+                (false, _) => None,
+                (true, Some(writer)) => Some(writer),
+                (true, None) => continue,
+            };
+            let name = if through_writer { format!("{} (decision writer)", t.name) } else { t.name.to_string() };
+            seed(store).await;
+            let posted = post(store, &[entry("C1", Stage::First, "100"), entry("C2", Stage::First, "200")]).await;
+            let (c1, c2) = (posted[0].proposal.id.clone(), posted[1].proposal.id.clone());
+            let person = Person { name: "Claire".into(), role: Role::Finance, ..Person::default() };
+            let rules = DecisionRules::default();
+            let ctx = Context { now: at(9, 12), tz: Paris, rules: &rules, ledger_fresh: true };
+            let click = |id: &ProposalId, action| Click {
+                proposal_id: id.clone(),
+                action,
+                rev: None,
+                reason: None,
+                days: None,
+            };
+            let clicks = [click(&c1, Action::Approve), click(&c2, Action::Approve), click(&c1, Action::Veto)];
+            let ids = [c1.clone(), c2.clone()];
+            let mut decide =
+                |entries: &mut _, _: &_| clicks.iter().flat_map(|c| apply(entries, &person, c, &ctx)).collect();
+            match writer {
+                Some(mut writer) => writer.apply_decisions(d(DAY), &ids, &mut decide).unwrap(),
+                None => store.apply_decisions(d(DAY), &ids, &mut decide).await.unwrap(),
+            }
 
-        let stored = store.entries_by_id(&[c1.clone(), c2.clone()]).await.unwrap();
-        assert_eq!(statuses(&stored), vec![Status::Vetoed, Status::Approved], "{}", t.name);
-        let outbox = store.outbox(d(DAY)).await.unwrap();
-        let rows: Vec<_> = outbox.iter().map(|r| (r.item.proposal_id.clone(), r.status)).collect();
-        assert_eq!(rows, vec![(c1, OutboxStatus::Cancelled), (c2, OutboxStatus::Queued)], "{}", t.name);
-        assert_eq!(store.decisions(&cid("C1")).await.unwrap().len(), 2, "{}", t.name);
-        let actions = audit_actions(store, Some("C1")).await;
-        assert_eq!(actions, vec!["decision.approve", "decision.veto", "hold.pause"], "{}", t.name);
+            let stored = store.entries_by_id(&ids).await.unwrap();
+            assert_eq!(statuses(&stored), vec![Status::Vetoed, Status::Approved], "{name}");
+            let outbox = store.outbox(d(DAY)).await.unwrap();
+            let rows: Vec<_> = outbox.iter().map(|r| (r.item.proposal_id.clone(), r.status)).collect();
+            assert_eq!(rows, vec![(c1, OutboxStatus::Cancelled), (c2, OutboxStatus::Queued)], "{name}");
+            let decisions = store.decisions(&cid("C1")).await.unwrap();
+            assert_eq!(decisions.len(), 2, "{name}");
+            assert_eq!(decisions[0].at, at(9, 12), "{name}: the time reads back as written");
+            let actions = audit_actions(store, Some("C1")).await;
+            assert_eq!(actions, vec!["decision.approve", "decision.veto", "hold.pause"], "{name}");
+            let c1 = store.account(&cid("C1"), d(DAY)).await.unwrap().unwrap();
+            assert_eq!(c1.hold.paused_until, Some(d("2026-03-22")), "{name}: the veto's pause reads back as a date");
+        }
     }
 }
 

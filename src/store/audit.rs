@@ -6,7 +6,8 @@
 //! and DELETE), being the dated record a judge may ask for.
 
 use super::backend::{Backend, Binds, Columns};
-use super::rows::{parse, parse_opt, values};
+use super::rows::{parse, parse_opt, values, BATCH_ROWS};
+use super::stmt::{Args, Stmt};
 use super::{Actor, AuditEntry, ImportCounts, ReminderRecord, Result};
 use crate::domain::ClientId;
 use crate::ledger::Hold;
@@ -29,6 +30,16 @@ pub fn audit_insert_sql<DB: Backend>(rows: usize) -> String {
         "INSERT INTO audit_log (at, actor, via, action, client_id, subject, detail) VALUES {}",
         values::<DB>(1, rows, &json)
     )
+}
+
+/// Audit entries, in order, one statement per [`BATCH_ROWS`] of them.
+pub fn inserts<DB: Backend>(entries: &[AuditEntry]) -> Vec<Stmt> {
+    entries.chunks(BATCH_ROWS).map(insert::<DB>).collect()
+}
+
+/// One statement inserting these audit entries, in order.
+pub fn insert<DB: Backend>(entries: &[AuditEntry]) -> Stmt {
+    Stmt::new(audit_insert_sql::<DB>(entries.len()), entries.iter().fold(Args::default(), bind_audit))
 }
 
 pub fn bind_audit<'q, B: Binds<'q>>(q: B, e: &'q AuditEntry) -> B {

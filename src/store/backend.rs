@@ -8,7 +8,8 @@
 //! reads goes through [`Columns`] and everything it binds through [`Binds`],
 //! so the long list of sqlx trait bounds is written in this file only.
 
-use super::{Result, StoreError};
+use super::sql::SqlStore;
+use super::{DecisionWriter, Result, StoreError};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use rust_decimal::Decimal;
 use sqlx::migrate::{Migrate, Migrator};
@@ -76,6 +77,12 @@ pub trait Backend:
     fn json_param(n: usize) -> String;
     /// Rows inserted or updated by a statement (for upserts: not the unchanged ones).
     fn rows_affected(result: &Self::QueryResult) -> u64;
+
+    /// The store's synchronous decision writer, if this backend has one
+    /// (see [`DecisionWriter`]).
+    fn decision_writer(_store: &SqlStore<Self>) -> Result<Option<Box<dyn DecisionWriter>>> {
+        Ok(None)
+    }
 }
 
 /// Typed reads from a result row, by column position.

@@ -20,6 +20,8 @@ mod rows;
 mod snapshot;
 mod sql;
 mod sqlite;
+mod sqlite_writer;
+mod stmt;
 mod writes;
 
 pub use call_attempts::{CallOutcomeRecord, CallRef};
@@ -61,6 +63,9 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// From the SQLite decision writer's own connection (`sqlite_writer.rs`).
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -163,6 +168,13 @@ pub type DecideFn<'a> = dyn FnMut(&mut std::collections::HashMap<ProposalId, cra
     + Send
     + 'a;
 
+/// Writes batches of decisions from a thread of its own, synchronously: the
+/// decision engine's fast path on SQLite (`sqlite_writer.rs`). Same contract
+/// as [`Store::apply_decisions`].
+pub trait DecisionWriter: Send {
+    fn apply_decisions(&mut self, day: NaiveDate, ids: &[ProposalId], decide: &mut DecideFn<'_>) -> Result<()>;
+}
+
 #[async_trait]
 pub trait Store: Send + Sync {
     /// Applies the migrations (idempotent).
@@ -259,6 +271,12 @@ pub trait Store: Send + Sync {
     /// entry state, the decision row, its audit entry, its outbox operation
     /// (queue, or cancel if not sent) and the client's pause (kept if longer).
     async fn apply_decisions(&self, day: NaiveDate, ids: &[ProposalId], decide: &mut DecideFn<'_>) -> Result<()>;
+    /// A synchronous writer of decisions on a connection of its own, when the
+    /// backend has one (SQLite); the decision engine then runs on a thread of
+    /// its own with it. `None`: [`Store::apply_decisions`] is the way.
+    fn decision_writer(&self) -> Result<Option<Box<dyn DecisionWriter>>> {
+        Ok(None)
+    }
     /// Finance's "send anyway": releases the day's approvals held for fresh
     /// data (entries and outbox rows) and records who, audited. Returns how
     /// many were released.

@@ -53,6 +53,11 @@ impl<DB: Backend> SqlStore<DB> {
         self
     }
 
+    /// The clock stamping the store's writes.
+    pub(super) fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
     /// Now, to the microsecond (both databases keep that precision).
     pub(super) fn now(&self) -> DateTime<Utc> {
         self.clock.now().trunc_subsecs(6)
@@ -80,6 +85,11 @@ fn distinct(numbers: &[InvoiceNumber]) -> Vec<&str> {
 
 /// The kinds of import that make the ledger's payment data fresher.
 const FRESHNESS_KINDS: &str = "('invoices', 'payments')";
+
+/// The time of the latest import that makes the ledger fresh.
+pub(super) fn last_import_sql() -> String {
+    format!("SELECT at FROM imports WHERE kind IN {FRESHNESS_KINDS} ORDER BY id DESC LIMIT 1")
+}
 
 impl<DB> SqlStore<DB>
 where
@@ -196,8 +206,7 @@ where
     }
 
     pub(super) async fn last_import(conn: &mut Conn<DB>) -> Result<Option<DateTime<Utc>>> {
-        let sql = format!("SELECT at FROM imports WHERE kind IN {FRESHNESS_KINDS} ORDER BY id DESC LIMIT 1");
-        let row = sqlx::query::<DB>(&sql).fetch_optional(conn).await?;
+        let row = sqlx::query::<DB>(&last_import_sql()).fetch_optional(conn).await?;
         row.map(|r| r.time(0)).transpose()
     }
 }
@@ -464,6 +473,10 @@ where
 
     async fn apply_decisions(&self, day: NaiveDate, ids: &[ProposalId], decide: &mut DecideFn<'_>) -> Result<()> {
         self.board_apply_decisions(day, ids, decide).await
+    }
+
+    fn decision_writer(&self) -> Result<Option<Box<dyn super::DecisionWriter>>> {
+        DB::decision_writer(self)
     }
 
     async fn release_held(&self, day: NaiveDate, stamp: &Stamp) -> Result<u64> {

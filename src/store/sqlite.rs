@@ -6,7 +6,8 @@
 use super::backend::{Backend, MoneyColumns, ParamStyle, Q};
 use super::rows::corrupt;
 use super::sql::SqlStore;
-use super::{Result, StoreError};
+use super::sqlite_writer::SqliteDecisionWriter;
+use super::{DecisionWriter, Result, StoreError};
 use rust_decimal::Decimal;
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteQueryResult, SqliteSynchronous};
@@ -50,11 +51,11 @@ impl SqlStore<Sqlite> {
 
 /// The memory map's size: the whole database file for the ledgers this
 /// product targets (a million invoices is a few hundred MB).
-const MMAP_BYTES: u64 = 1 << 30;
+pub(super) const MMAP_BYTES: u64 = 1 << 30;
 
 /// The page cache of each connection (negative: in KiB): 16 MB, where
 /// SQLite's default is 2 MB.
-const CACHE_PRAGMA: &str = "-16384";
+pub(super) const CACHE_PRAGMA: &str = "-16384";
 
 /// How often the WAL is copied back into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
@@ -113,5 +114,16 @@ impl Backend for Sqlite {
 
     fn rows_affected(result: &SqliteQueryResult) -> u64 {
         result.rows_affected()
+    }
+
+    /// A connection of its own to the store's file (none for an in-memory
+    /// database, which a second connection would not see).
+    fn decision_writer(store: &SqlStore<Sqlite>) -> Result<Option<Box<dyn DecisionWriter>>> {
+        let path = store.pool().connect_options().get_filename().to_owned();
+        let name = path.to_string_lossy();
+        if name == ":memory:" || name.starts_with("file:") {
+            return Ok(None);
+        }
+        Ok(Some(Box::new(SqliteDecisionWriter::open(&path, *store.clock())?)))
     }
 }

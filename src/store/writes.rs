@@ -123,10 +123,8 @@ where
 
     /// Audit entries, in order, one statement per [`BATCH_ROWS`] of them.
     pub(super) async fn insert_audits(conn: &mut Conn<DB>, entries: &[AuditEntry]) -> Result<()> {
-        for chunk in entries.chunks(BATCH_ROWS) {
-            let sql = audit::audit_insert_sql::<DB>(chunk.len());
-            let query = chunk.iter().fold(sqlx::query::<DB>(&sql), audit::bind_audit);
-            query.execute(&mut *conn).await?;
+        for stmt in audit::inserts::<DB>(entries) {
+            stmt.run(&mut *conn).await?;
         }
         Ok(())
     }

@@ -15,14 +15,16 @@
 use super::rows;
 use super::trail;
 use crate::decision::{EntryState, OutboxItem, OutboxOp};
-use crate::domain::Channel;
+use crate::domain::{Channel, ClientId};
+use crate::store::audit;
 use crate::store::backend::{Backend, Binds, Conn, Q};
 use crate::store::rows::{param, placeholders, values, BATCH_ROWS};
 use crate::store::sql::SqlStore;
-use crate::store::{Applied, AuditEntry, Result, StoreError};
-use chrono::{DateTime, Utc};
+use crate::store::stmt::{Args, Stmt};
+use crate::store::{Applied, AuditEntry, Result};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Executor;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 impl<DB> SqlStore<DB>
 where
@@ -32,136 +34,171 @@ where
 {
     /// Writes accepted decisions (repeats already left out), in order.
     pub(super) async fn write_decisions(conn: &mut Conn<DB>, applied: &[&Applied], now: DateTime<Utc>) -> Result<()> {
-        Self::update_entries(conn, &last_states(applied), now).await?;
-        for chunk in applied.chunks(BATCH_ROWS) {
-            Self::insert_decision_rows(conn, chunk).await?;
+        for stmt in decision_statements::<DB>(applied, now, BATCH_ROWS)? {
+            stmt.run(conn).await?;
         }
-        let audit: Vec<AuditEntry> = applied.iter().map(|a| trail::decision(a)).collect();
-        Self::insert_audits(conn, &audit).await?;
-        let (queue, cancel) = outbox_ops(applied);
-        Self::queue_outbox_rows(conn, &queue, now).await?;
-        for chunk in cancel.chunks(BATCH_ROWS) {
-            Self::cancel_outbox(conn, chunk, now).await?;
-        }
-        Ok(())
-    }
-
-    /// Rewrites entries (each at most once) with one `UPDATE … FROM (VALUES …)`.
-    async fn update_entries(conn: &mut Conn<DB>, entries: &[&EntryState], now: DateTime<Utc>) -> Result<()> {
-        for chunk in entries.chunks(BATCH_ROWS) {
-            // `now` is the first parameter, before the rows' (SQLite numbers `?` in order).
-            let sql = format!(
-                "UPDATE digest_entries SET status = v.column2, rev = v.column3, state = v.column4, \
-                 updated_at = {} FROM (VALUES {}) AS v WHERE digest_entries.proposal_id = v.column1",
-                param::<DB>(1, false),
-                values::<DB>(2, chunk.len(), &[false, false, false, true])
-            );
-            let mut query = sqlx::query::<DB>(&sql).time(now);
-            for entry in chunk {
-                query = query
-                    .text(entry.proposal.id.as_str())
-                    .text(entry.status.as_str())
-                    .int(i64::from(entry.rev))
-                    .string(rows::to_json(entry)?);
-            }
-            let updated = DB::rows_affected(&query.execute(&mut *conn).await?);
-            if updated != chunk.len() as u64 {
-                return Err(StoreError::NotFound(format!(
-                    "{} of the {} digest entries decided",
-                    chunk.len() as u64 - updated,
-                    chunk.len()
-                )));
-            }
-        }
-        Ok(())
-    }
-
-    async fn insert_decision_rows(conn: &mut Conn<DB>, applied: &[&Applied]) -> Result<()> {
-        let mut json = [false; 9];
-        json[8] = true;
-        let sql = format!(
-            "INSERT INTO decisions (proposal_id, day, client_id, action, actor, via, at, effect, detail) VALUES {}",
-            values::<DB>(1, applied.len(), &json)
-        );
-        let mut query = sqlx::query::<DB>(&sql);
-        for a in applied {
-            let r = &a.record;
-            query = query
-                .text(r.proposal_id.as_str())
-                .date(r.day)
-                .text(r.client_id.as_str())
-                .text(r.action.as_str())
-                .text(&r.by)
-                .text(r.via.as_str())
-                .time(r.at)
-                .text(&r.effect)
-                .string(rows::to_json(&r.detail)?);
-        }
-        query.execute(conn).await?;
-        Ok(())
-    }
-
-    /// Queues each item's messages, one row per channel, or queues again
-    /// ones that were cancelled (an entry withdrawn then proposed and
-    /// approved again). A row a sender has taken further is left alone.
-    async fn queue_outbox_rows(conn: &mut Conn<DB>, items: &[&OutboxItem], now: DateTime<Utc>) -> Result<()> {
-        let batch: Vec<(&OutboxItem, Channel)> =
-            items.iter().flat_map(|item| item.channels.iter().map(move |c| (*item, *c))).collect();
-        for chunk in batch.chunks(BATCH_ROWS) {
-            Self::queue_outbox_chunk(conn, chunk, now).await?;
-        }
-        Ok(())
-    }
-
-    async fn queue_outbox_chunk(
-        conn: &mut Conn<DB>,
-        batch: &[(&OutboxItem, Channel)],
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let mut json = [false; 12];
-        json[9] = true;
-        let sql = format!(
-            "INSERT INTO outbox (proposal_id, channel, day, client_id, stage, tone, status, not_before, \
-             held_for_fresh_data, item, created_at, updated_at) VALUES {} \
-             ON CONFLICT (proposal_id, channel) DO UPDATE SET stage = excluded.stage, tone = excluded.tone, \
-             status = 'queued', not_before = excluded.not_before, \
-             held_for_fresh_data = excluded.held_for_fresh_data, item = excluded.item, attempts = 0, \
-             next_attempt_at = NULL, last_error = NULL, \
-             updated_at = excluded.updated_at WHERE outbox.status IN ('queued', 'cancelled')",
-            values::<DB>(1, batch.len(), &json)
-        );
-        let mut query = sqlx::query::<DB>(&sql);
-        for (item, channel) in batch {
-            query = query
-                .text(item.proposal_id.as_str())
-                .text(channel.as_str())
-                .date(item.day)
-                .text(item.client_id.as_str())
-                .text(item.stage.as_str())
-                .text(item.tone.as_str())
-                .text("queued")
-                .time(item.not_before)
-                .flag(item.held_for_fresh_data)
-                .string(rows::to_json(item)?)
-                .time(now)
-                .time(now);
-        }
-        query.execute(conn).await?;
         Ok(())
     }
 
     /// Cancels proposals' messages that are still queued, on every channel
     /// (never one already sent).
     pub(super) async fn cancel_outbox(conn: &mut Conn<DB>, ids: &[&str], now: DateTime<Utc>) -> Result<()> {
-        let sql = format!(
-            "UPDATE outbox SET status = 'cancelled', updated_at = {} WHERE status = 'queued' AND proposal_id IN ({})",
-            param::<DB>(1, false),
-            placeholders(DB::PARAMS, 2, ids.len())
-        );
-        let query = ids.iter().fold(sqlx::query::<DB>(&sql).time(now), |q, id| q.text(id));
-        query.execute(conn).await?;
+        for chunk in ids.chunks(BATCH_ROWS) {
+            outbox_cancel::<DB>(chunk, now).run(conn).await?;
+        }
         Ok(())
     }
+}
+
+/// The statements writing accepted decisions (repeats already left out), in
+/// order: the entries, the decision rows, their audit entries, the outbox;
+/// each statement writes up to `rows` rows.
+///
+/// Why `rows`: through a pool, every statement is a round trip, so the sqlx
+/// store writes [`BATCH_ROWS`] rows a statement. The SQLite decision writer
+/// runs statements in its own thread, where a round trip costs nothing but
+/// parsing a statement does: it writes one row a statement, so the handful
+/// of statement shapes are prepared once and reused.
+pub(crate) fn decision_statements<DB: Backend>(
+    applied: &[&Applied],
+    now: DateTime<Utc>,
+    rows: usize,
+) -> Result<Vec<Stmt>> {
+    let mut stmts = Vec::new();
+    for chunk in last_states(applied).chunks(rows) {
+        stmts.push(entries_update::<DB>(chunk, now)?);
+    }
+    for chunk in applied.chunks(rows) {
+        stmts.push(decision_rows::<DB>(chunk)?);
+    }
+    let audit: Vec<AuditEntry> = applied.iter().map(|a| trail::decision(a)).collect();
+    stmts.extend(audit.chunks(rows).map(audit::insert::<DB>));
+    let (queue, cancel) = outbox_ops(applied);
+    let queue: Vec<(&OutboxItem, Channel)> =
+        queue.iter().flat_map(|item| item.channels.iter().map(move |c| (*item, *c))).collect();
+    for chunk in queue.chunks(rows) {
+        stmts.push(outbox_queue::<DB>(chunk, now)?);
+    }
+    stmts.extend(cancel.chunks(rows).map(|chunk| outbox_cancel::<DB>(chunk, now)));
+    Ok(stmts)
+}
+
+/// Rewrites entries (each at most once) with one `UPDATE … FROM (VALUES …)`.
+fn entries_update<DB: Backend>(entries: &[&EntryState], now: DateTime<Utc>) -> Result<Stmt> {
+    // `now` is the first parameter, before the rows' (SQLite numbers `?` in order).
+    let sql = format!(
+        "UPDATE digest_entries SET status = v.column2, rev = v.column3, state = v.column4, \
+         updated_at = {} FROM (VALUES {}) AS v WHERE digest_entries.proposal_id = v.column1",
+        param::<DB>(1, false),
+        values::<DB>(2, entries.len(), &[false, false, false, true])
+    );
+    let mut args = Args::default().time(now);
+    for entry in entries {
+        args = args
+            .text(entry.proposal.id.as_str())
+            .text(entry.status.as_str())
+            .int(i64::from(entry.rev))
+            .string(rows::to_json(entry)?);
+    }
+    Ok(Stmt::new(sql, args).changing(entries.len() as u64, "digest entries decided"))
+}
+
+fn decision_rows<DB: Backend>(applied: &[&Applied]) -> Result<Stmt> {
+    let mut json = [false; 9];
+    json[8] = true;
+    let sql = format!(
+        "INSERT INTO decisions (proposal_id, day, client_id, action, actor, via, at, effect, detail) VALUES {}",
+        values::<DB>(1, applied.len(), &json)
+    );
+    let mut args = Args::default();
+    for a in applied {
+        let r = &a.record;
+        args = args
+            .text(r.proposal_id.as_str())
+            .date(r.day)
+            .text(r.client_id.as_str())
+            .text(r.action.as_str())
+            .text(&r.by)
+            .text(r.via.as_str())
+            .time(r.at)
+            .text(&r.effect)
+            .string(rows::to_json(&r.detail)?);
+    }
+    Ok(Stmt::new(sql, args))
+}
+
+/// Queues each item's messages, one row per channel, or queues again
+/// ones that were cancelled (an entry withdrawn then proposed and
+/// approved again). A row a sender has taken further is left alone.
+fn outbox_queue<DB: Backend>(batch: &[(&OutboxItem, Channel)], now: DateTime<Utc>) -> Result<Stmt> {
+    let mut json = [false; 12];
+    json[9] = true;
+    let sql = format!(
+        "INSERT INTO outbox (proposal_id, channel, day, client_id, stage, tone, status, not_before, \
+         held_for_fresh_data, item, created_at, updated_at) VALUES {} \
+         ON CONFLICT (proposal_id, channel) DO UPDATE SET stage = excluded.stage, tone = excluded.tone, \
+         status = 'queued', not_before = excluded.not_before, \
+         held_for_fresh_data = excluded.held_for_fresh_data, item = excluded.item, attempts = 0, \
+         next_attempt_at = NULL, last_error = NULL, \
+         updated_at = excluded.updated_at WHERE outbox.status IN ('queued', 'cancelled')",
+        values::<DB>(1, batch.len(), &json)
+    );
+    let mut args = Args::default();
+    for (item, channel) in batch {
+        args = args
+            .text(item.proposal_id.as_str())
+            .text(channel.as_str())
+            .date(item.day)
+            .text(item.client_id.as_str())
+            .text(item.stage.as_str())
+            .text(item.tone.as_str())
+            .text("queued")
+            .time(item.not_before)
+            .flag(item.held_for_fresh_data)
+            .string(rows::to_json(item)?)
+            .time(now)
+            .time(now);
+    }
+    Ok(Stmt::new(sql, args))
+}
+
+/// Cancels proposals' messages that are still queued, on every channel.
+fn outbox_cancel<DB: Backend>(ids: &[&str], now: DateTime<Utc>) -> Stmt {
+    let sql = format!(
+        "UPDATE outbox SET status = 'cancelled', updated_at = {} WHERE status = 'queued' AND proposal_id IN ({})",
+        param::<DB>(1, false),
+        placeholders(DB::PARAMS, 2, ids.len())
+    );
+    Stmt::new(sql, ids.iter().fold(Args::default().time(now), |args, id| args.text(id)))
+}
+
+/// The pause each client of the batch gets: the longest, with the decision
+/// that set it, in client order (the order every writer locks them in).
+pub(crate) fn pauses<'a>(applied: &[&'a Applied]) -> BTreeMap<&'a ClientId, (NaiveDate, &'a Applied)> {
+    let mut pauses: BTreeMap<&ClientId, (NaiveDate, &Applied)> = BTreeMap::new();
+    for a in applied {
+        if let Some(until) = a.outcome.pause_client_until {
+            let pause = pauses.entry(&a.record.client_id).or_insert((until, a));
+            if until > pause.0 {
+                *pause = (until, a);
+            }
+        }
+    }
+    pauses
+}
+
+/// Pauses a client until `until`, unless a longer pause is set (dispute and
+/// promise untouched). When it changes a row, [`trail::paused`] is audited.
+pub(crate) fn pause_client<DB: Backend>(client: &ClientId, until: NaiveDate, now: DateTime<Utc>) -> Stmt {
+    let sql = format!(
+        "UPDATE clients SET paused_until = {}, updated_at = {} \
+         WHERE client_id = {} AND (paused_until IS NULL OR paused_until < {})",
+        param::<DB>(1, false),
+        param::<DB>(2, false),
+        param::<DB>(3, false),
+        param::<DB>(4, false)
+    );
+    Stmt::new(sql, Args::default().date(until).time(now).text(client.as_str()).date(until))
 }
 
 /// Each decided entry's state after the batch, in first-decision order.

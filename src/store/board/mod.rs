@@ -9,11 +9,11 @@
 //! cycle), after the digest's own row when they touch it. That is what makes
 //! twenty simultaneous clicks on one button one decision.
 
-mod decisions;
+pub(super) mod decisions;
 mod merge;
 pub(super) mod rows;
 mod sending;
-mod trail;
+pub(super) mod trail;
 
 use super::backend::{Backend, Binds, Columns, Conn, Q};
 use super::rows::BATCH_ROWS;
@@ -28,7 +28,7 @@ use crate::people::Platform;
 use chrono::{DateTime, NaiveDate, Utc};
 use merge::{Change, Row};
 use sqlx::Executor;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 impl<DB> SqlStore<DB>
 where
@@ -145,17 +145,10 @@ where
         let applied = decide(&mut entries, &facts);
         let applied: Vec<&Applied> = applied.iter().filter(|a| a.outcome.effect != Effect::Repeat).collect();
         Self::write_decisions(&mut tx, &applied, now).await?;
-        let mut pauses: BTreeMap<&ClientId, (NaiveDate, &Applied)> = BTreeMap::new();
-        for a in applied {
-            if let Some(until) = a.outcome.pause_client_until {
-                let pause = pauses.entry(&a.record.client_id).or_insert((until, a));
-                if until > pause.0 {
-                    *pause = (until, a);
-                }
+        for (client, (until, a)) in decisions::pauses(&applied) {
+            if decisions::pause_client::<DB>(client, until, now).run(&mut tx).await? > 0 {
+                Self::insert_audit(&mut tx, &trail::paused(client, until, a)).await?;
             }
-        }
-        for (client, (until, a)) in pauses {
-            Self::pause_client(&mut tx, client, until, a, now).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -343,24 +336,6 @@ where
             item.held_for_fresh_data = false;
             let query = sqlx::query::<DB>(&update).flag(false).string(rows::to_json(&item)?).time(now).int(row.int(0)?);
             query.execute(&mut *conn).await?;
-        }
-        Ok(())
-    }
-
-    /// Pauses a client until `until`, unless a longer pause is set (dispute
-    /// and promise untouched). Audited as `hold.pause` when it changed.
-    async fn pause_client(
-        conn: &mut Conn<DB>,
-        client: &ClientId,
-        until: NaiveDate,
-        a: &Applied,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let sql = "UPDATE clients SET paused_until = $1, updated_at = $2 \
-                   WHERE client_id = $3 AND (paused_until IS NULL OR paused_until < $4)";
-        let query = sqlx::query::<DB>(sql).date(until).time(now).text(client.as_str()).date(until);
-        if DB::rows_affected(&query.execute(&mut *conn).await?) > 0 {
-            Self::insert_audit(conn, &trail::paused(client, until, a)).await?;
         }
         Ok(())
     }

@@ -16,9 +16,11 @@
 //! PostgreSQL has no such writer: its round trips are network ones, and
 //! several instances share the work through row locks.
 
+use super::backend::Backend;
 use super::board::decisions::{decision_statements, pause_client, pauses};
 use super::board::rows::{from_json, ENTRY_COLUMNS};
 use super::board::trail;
+use super::rows::{placeholders, BATCH_ROWS};
 use super::sql::last_import_sql;
 use super::stmt::Stmt;
 use super::{Applied, DayFacts, DecideFn, DecisionWriter, Result, StoreError};
@@ -33,7 +35,8 @@ use std::path::Path;
 use std::time::Duration;
 
 /// Prepared statements kept by the connection: the batch's statements
-/// differ by their number of rows, so a few dozen shapes recur.
+/// differ by their number of rows (a batch of 256 clicks has as many
+/// shapes), and the common sizes recur.
 const STATEMENT_CACHE: usize = 128;
 
 pub struct SqliteDecisionWriter {
@@ -69,7 +72,7 @@ impl DecisionWriter for SqliteDecisionWriter {
         let mut entries = entries_with_ids(&tx, ids)?;
         let applied = decide(&mut entries, &facts);
         let applied: Vec<&Applied> = applied.iter().filter(|a| a.outcome.effect != Effect::Repeat).collect();
-        for stmt in decision_statements::<Sqlite>(&applied, now, 1)? {
+        for stmt in decision_statements::<Sqlite>(&applied, now)? {
             run(&tx, &stmt)?;
         }
         for (client, (until, a)) in pauses(&applied) {
@@ -98,19 +101,20 @@ fn day_facts(conn: &Connection, day: NaiveDate) -> Result<DayFacts> {
     Ok(DayFacts { sent_anyway: actor.flatten().is_some(), last_import_at: at.as_deref().map(time).transpose()? })
 }
 
-/// The entries with these ids (each once), read one by one in proposal-id
-/// order with one prepared statement (in this thread, a statement costs no
-/// round trip, and a fixed shape is parsed once).
+/// The entries with these ids (each once), in proposal-id order.
 fn entries_with_ids(conn: &Connection, ids: &[ProposalId]) -> Result<HashMap<ProposalId, EntryState>> {
     let mut wanted: Vec<&str> = ids.iter().map(ProposalId::as_str).collect();
     wanted.sort_unstable();
     wanted.dedup();
-    let sql = format!("SELECT {ENTRY_COLUMNS} FROM digest_entries WHERE proposal_id = ?");
-    let mut select = conn.prepare_cached(&sql)?;
     let mut found = HashMap::with_capacity(wanted.len());
-    for id in wanted {
-        let mut rows = select.query([id])?;
-        if let Some(row) = rows.next()? {
+    for chunk in wanted.chunks(BATCH_ROWS) {
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM digest_entries WHERE proposal_id IN ({}) ORDER BY proposal_id",
+            placeholders(<Sqlite as Backend>::PARAMS, 1, chunk.len())
+        );
+        let mut select = conn.prepare_cached(&sql)?;
+        let mut rows = select.query(rusqlite::params_from_iter(chunk))?;
+        while let Some(row) = rows.next()? {
             let entry: EntryState = from_json(row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?)?;
             found.insert(entry.proposal.id.clone(), entry);
         }

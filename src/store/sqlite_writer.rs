@@ -128,3 +128,33 @@ fn time(text: &str) -> Result<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| StoreError::Corrupt(format!("time {text:?}: {e}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The writer's connection must behave like the pool's: WAL (readers
+    /// never wait for it), foreign keys checked, the same page cache.
+    #[test]
+    fn the_writer_opens_with_the_pools_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let writer = SqliteDecisionWriter::open(&dir.path().join("relance.db"), Clock::real(chrono_tz::Europe::Paris))
+            .expect("opens");
+        let pragma = |name: &str| -> String {
+            writer
+                .conn
+                .query_row(&format!("PRAGMA {name}"), [], |row| row.get::<_, rusqlite::types::Value>(0))
+                .map(|value| match value {
+                    rusqlite::types::Value::Integer(n) => n.to_string(),
+                    rusqlite::types::Value::Text(t) => t,
+                    other => format!("{other:?}"),
+                })
+                .unwrap()
+        };
+        assert_eq!(pragma("journal_mode"), "wal");
+        assert_eq!(pragma("foreign_keys"), "1");
+        assert_eq!(pragma("cache_size"), super::super::sqlite::CACHE_PRAGMA);
+        assert_eq!(pragma("synchronous"), "1", "NORMAL");
+        assert_eq!(pragma("busy_timeout"), "5000");
+    }
+}

@@ -242,6 +242,30 @@ async fn an_approval_writes_the_entry_the_decision_the_audit_and_the_outbox() {
     }
 }
 
+/// A decision rewrites an entry's state and, only when it changes it, its
+/// proposal (a column of its own): the softened tone must survive the
+/// approval that follows, in the entry and in the queued message.
+#[tokio::test]
+async fn a_softened_proposal_reads_back_softer_and_is_queued_at_its_softer_tone() {
+    for t in test_stores().await {
+        let store = t.store.as_ref();
+        seed(store).await;
+        let id = post(store, &[entry("C1", Stage::Second, "980.00")]).await[0].proposal.id.clone();
+        click(store, &id, "Claire", Action::Soften, true).await;
+        let softened = &store.entries_by_id(std::slice::from_ref(&id)).await.unwrap()[0];
+        assert_eq!((softened.proposal.tone, softened.planned_tone), (Tone::Friendly, Tone::Courteous), "{}", t.name);
+        assert_eq!((softened.status, softened.rev, softened.softened.len()), (Status::Pending, 1, 1), "{}", t.name);
+
+        click(store, &id, "Claire", Action::Approve, true).await;
+        let approved = &store.entries(d(DAY)).await.unwrap()[0];
+        assert_eq!((approved.status, approved.rev), (Status::Approved, 2), "{}", t.name);
+        assert_eq!(approved.proposal, softened.proposal, "{}: the approval left the proposal as softened", t.name);
+        let outbox = store.outbox(d(DAY)).await.unwrap();
+        assert_eq!((outbox[0].item.tone, outbox[0].item.proposal.tone), (Tone::Friendly, Tone::Friendly), "{}", t.name);
+        assert_eq!(outbox[0].item.proposal.total_due, dec("980.00"), "{}", t.name);
+    }
+}
+
 #[tokio::test]
 async fn a_veto_cancels_the_queued_message_and_pauses_the_client_unless_paused_longer() {
     for t in test_stores().await {

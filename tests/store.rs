@@ -549,3 +549,43 @@ async fn the_client_index_is_rebuilt_when_clients_are_imported_again() {
         assert!(Arc::ptr_eq(&index, &cache.get(store).await.unwrap()), "{}: unchanged clients, same index", t.name);
     }
 }
+
+/// Migration 0013 moved each digest entry's proposal out of its state
+/// document into a column of its own: an entry written by an earlier
+/// version (the whole entry, proposal included, in `state`) reads back
+/// whole once the database is migrated.
+#[tokio::test]
+async fn an_entry_stored_before_migration_0013_reads_back_whole() {
+    use relance::decision::EntryState;
+    let dir = tempfile::tempdir().unwrap();
+    let earlier = dir.path().join("migrations");
+    std::fs::create_dir(&earlier).unwrap();
+    for file in std::fs::read_dir("migrations/sqlite").unwrap() {
+        let file = file.unwrap();
+        if file.file_name().to_string_lossy().as_ref() < "0013" {
+            std::fs::copy(file.path(), earlier.join(file.file_name())).unwrap();
+        }
+    }
+    let path = dir.path().join("relance.db");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=rwc", path.display())).await.unwrap();
+    sqlx::migrate::Migrator::new(earlier.as_path()).await.unwrap().run(&pool).await.unwrap();
+
+    let day = "2026-03-16";
+    let entry = EntryState::new(common::proposal("C1", day, Stage::First, Tone::Firm, "1200.10"), Some("Sam".into()));
+    let at = "2026-03-16T08:00:00+00:00";
+    let client = "INSERT INTO clients (client_id, name, segment, language, kind, created_at, updated_at) \
+                  VALUES ('C1', 'Client C1', 'standard', 'fr', 'b2b', $1, $1)";
+    sqlx::query(client).bind(at).execute(&pool).await.unwrap();
+    let digest = "INSERT INTO digests (day, posted_at, updated_at, header) VALUES ($1, $2, $2, '{}')";
+    sqlx::query(digest).bind(day).bind(at).execute(&pool).await.unwrap();
+    let old_entry = "INSERT INTO digest_entries (proposal_id, day, position, client_id, status, rev, state, updated_at) \
+                     VALUES ($1, $2, 0, 'C1', 'pending', 0, $3, $4)";
+    let whole = serde_json::to_string(&entry).unwrap();
+    let query = sqlx::query(old_entry).bind(entry.proposal.id.as_str()).bind(day).bind(whole).bind(at);
+    query.execute(&pool).await.unwrap();
+    pool.close().await;
+
+    let store = relance::store::SqliteStore::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    store.migrate().await.unwrap();
+    assert_eq!(store.entries(d(day)).await.unwrap(), vec![entry]);
+}

@@ -19,7 +19,7 @@
 
 use super::backend::Backend;
 use super::board::decisions::{decision_statements, pause_client, pauses};
-use super::board::rows::{from_json, ENTRY_COLUMNS};
+use super::board::rows::{entry_of, ENTRY_COLUMNS};
 use super::board::trail;
 use super::rows::{placeholders, BATCH_ROWS};
 use super::sql::last_import_sql;
@@ -125,7 +125,8 @@ fn entries_with_ids(conn: &Connection, ids: &[ProposalId]) -> Result<HashMap<Pro
         let mut select = conn.prepare_cached(&sql)?;
         let mut rows = select.query(rusqlite::params_from_iter(chunk))?;
         while let Some(row) = rows.next()? {
-            let entry: EntryState = from_json(row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?)?;
+            let text = |i: usize| row.get_ref(i)?.as_str().map_err(rusqlite::Error::from);
+            let entry = entry_of(text(1)?, text(2)?)?;
             found.insert(entry.proposal.id.clone(), entry);
         }
     }

@@ -14,7 +14,7 @@
 
 use super::rows;
 use super::trail;
-use crate::decision::{EntryState, OutboxItem, OutboxOp};
+use crate::decision::{Effect, EntryState, OutboxItem, OutboxOp};
 use crate::domain::{Channel, ClientId};
 use crate::store::audit;
 use crate::store::backend::{Backend, Binds, Conn, Q};
@@ -24,7 +24,7 @@ use crate::store::stmt::{Args, Stmt};
 use crate::store::{Applied, AuditEntry, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Executor;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 impl<DB> SqlStore<DB>
 where
@@ -60,8 +60,12 @@ where
 /// preparing a new shape for each batch size.
 pub(crate) fn decision_statements<DB: Backend>(applied: &[&Applied], now: DateTime<Utc>) -> Result<Vec<Stmt>> {
     let mut stmts = Vec::new();
-    for chunk in last_states(applied).chunks(BATCH_ROWS) {
+    let last = last_states(applied);
+    for chunk in last.chunks(BATCH_ROWS) {
         stmts.push(entries_update::<DB>(chunk, now)?);
+    }
+    for chunk in softened(applied, &last).chunks(BATCH_ROWS) {
+        stmts.push(proposals_update::<DB>(chunk)?);
     }
     for chunk in applied.chunks(BATCH_ROWS) {
         stmts.push(decision_rows::<DB>(chunk)?);
@@ -78,7 +82,8 @@ pub(crate) fn decision_statements<DB: Backend>(applied: &[&Applied], now: DateTi
     Ok(stmts)
 }
 
-/// Rewrites entries (each at most once) with one `UPDATE … FROM (VALUES …)`.
+/// Rewrites entries' states (each at most once) with one `UPDATE … FROM
+/// (VALUES …)`; their proposals are left alone (see [`proposals_update`]).
 fn entries_update<DB: Backend>(entries: &[&EntryState], now: DateTime<Utc>) -> Result<Stmt> {
     // `now` is the first parameter, before the rows' (SQLite numbers `?` in order).
     let sql = format!(
@@ -93,9 +98,25 @@ fn entries_update<DB: Backend>(entries: &[&EntryState], now: DateTime<Utc>) -> R
             .text(entry.proposal.id.as_str())
             .text(entry.status.as_str())
             .int(i64::from(entry.rev))
-            .string(rows::to_json(entry)?);
+            .string(rows::state_json(entry)?);
     }
     Ok(Stmt::new(sql, args).changing(entries.len() as u64, "digest entries decided"))
+}
+
+/// Rewrites the proposals a decision changed. Only Soften does (it lowers
+/// the tone): an approval, a veto or a snooze leaves the proposal's 2 KB or
+/// so alone instead of serialising and writing them again.
+fn proposals_update<DB: Backend>(entries: &[&EntryState]) -> Result<Stmt> {
+    let sql = format!(
+        "UPDATE digest_entries SET proposal = v.column2 FROM (VALUES {}) AS v \
+         WHERE digest_entries.proposal_id = v.column1",
+        values::<DB>(1, entries.len(), &[false, true])
+    );
+    let mut args = Args::default();
+    for entry in entries {
+        args = args.text(entry.proposal.id.as_str()).string(rows::to_json(&entry.proposal)?);
+    }
+    Ok(Stmt::new(sql, args).changing(entries.len() as u64, "digest proposals softened"))
 }
 
 fn decision_rows<DB: Backend>(applied: &[&Applied]) -> Result<Stmt> {
@@ -207,6 +228,16 @@ fn last_states<'a>(applied: &[&'a Applied]) -> Vec<&'a EntryState> {
         }
     }
     order.into_iter().map(|id| last[id]).collect()
+}
+
+/// Of the entries' last states, those whose proposal a decision of the
+/// batch changed (softened).
+fn softened<'a>(applied: &[&Applied], last: &[&'a EntryState]) -> Vec<&'a EntryState> {
+    let ids: HashSet<&str> = (applied.iter())
+        .filter(|a| matches!(a.outcome.effect, Effect::Softened { .. }))
+        .map(|a| a.record.proposal_id.as_str())
+        .collect();
+    last.iter().filter(|e| ids.contains(e.proposal.id.as_str())).copied().collect()
 }
 
 /// The outbox operations of the batch, as the same result applied in order:

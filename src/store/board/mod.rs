@@ -287,9 +287,10 @@ where
         now: DateTime<Utc>,
     ) -> Result<()> {
         let sql = format!(
-            "INSERT INTO digest_entries (proposal_id, day, position, client_id, status, rev, state, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, {}, $8)",
-            DB::json_param(7)
+            "INSERT INTO digest_entries (proposal_id, day, position, client_id, status, rev, state, updated_at, \
+             proposal) VALUES ($1, $2, $3, $4, $5, $6, {}, $8, {})",
+            DB::json_param(7),
+            DB::json_param(9)
         );
         sqlx::query::<DB>(&sql)
             .text(entry.proposal.id.as_str())
@@ -298,8 +299,9 @@ where
             .text(entry.proposal.client_id.as_str())
             .text(entry.status.as_str())
             .int(i64::from(entry.rev))
-            .string(rows::to_json(entry)?)
+            .string(rows::state_json(entry)?)
             .time(now)
+            .string(rows::to_json(&entry.proposal)?)
             .execute(conn)
             .await?;
         Ok(())
@@ -307,14 +309,17 @@ where
 
     async fn update_entry(conn: &mut Conn<DB>, entry: &EntryState, now: DateTime<Utc>) -> Result<()> {
         let sql = format!(
-            "UPDATE digest_entries SET status = $1, rev = $2, state = {}, updated_at = $4 WHERE proposal_id = $5",
-            DB::json_param(3)
+            "UPDATE digest_entries SET status = $1, rev = $2, state = {}, updated_at = $4, proposal = {} \
+             WHERE proposal_id = $6",
+            DB::json_param(3),
+            DB::json_param(5)
         );
         let query = sqlx::query::<DB>(&sql)
             .text(entry.status.as_str())
             .int(i64::from(entry.rev))
-            .string(rows::to_json(entry)?)
+            .string(rows::state_json(entry)?)
             .time(now)
+            .string(rows::to_json(&entry.proposal)?)
             .text(entry.proposal.id.as_str());
         if DB::rows_affected(&query.execute(conn).await?) == 0 {
             return Err(StoreError::NotFound(format!("digest entry {}", entry.proposal.id)));

@@ -2,14 +2,18 @@
 //! header, an outbox item) are read back through serde and re-validated:
 //! a row edited by hand into something invalid is [`StoreError::Corrupt`].
 
-use crate::decision::{Action, EntryState, Stamp};
+use crate::decision::{Action, EntryState, Stamp, Status};
+use crate::domain::Tone;
+use crate::policy::Proposal;
+use chrono::NaiveDate;
+use std::borrow::Cow;
 use crate::domain::{Channel, ProposalId};
 use crate::people::Platform;
 use crate::store::backend::Columns;
 use crate::store::rows::{client_id, corrupt, parse};
 use crate::store::{DecisionRecord, DigestRecord, OutboxRow, OutboxStatus, PostedMessage, Result};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A value as the text of a JSON column.
 pub fn to_json(value: &impl Serialize) -> Result<String> {
@@ -25,11 +29,73 @@ pub fn platform(text: &str) -> Result<Platform> {
     Platform::parse(text).ok_or_else(|| corrupt(format!("unknown platform {text:?}")))
 }
 
-/// `position, state` of `digest_entries`.
-pub const ENTRY_COLUMNS: &str = "position, CAST(state AS TEXT)";
+/// `position, state, proposal` of `digest_entries`.
+pub const ENTRY_COLUMNS: &str = "position, CAST(state AS TEXT), CAST(proposal AS TEXT)";
 
 pub fn entry(row: &impl Columns) -> Result<(i64, EntryState)> {
-    Ok((row.int(0)?, from_json(row.text(1)?)?))
+    Ok((row.int(0)?, entry_of(row.text(1)?, row.text(2)?)?))
+}
+
+/// An entry from its two JSON columns.
+pub fn entry_of(state: &str, proposal: &str) -> Result<EntryState> {
+    let state: StoredState<'static> = from_json(state)?;
+    Ok(state.with(from_json(proposal)?))
+}
+
+/// The text of an entry's `state` column: everything but its proposal.
+pub fn state_json(entry: &EntryState) -> Result<String> {
+    to_json(&StoredState::of(entry))
+}
+
+/// An entry's `state` column: the decisions' part of an [`EntryState`],
+/// without the proposal (its own column, rewritten only when a decision
+/// changes it). Borrowed when written, owned when read; the field names are
+/// [`EntryState`]'s, so the column reads as the same document minus one key.
+#[derive(Serialize, Deserialize)]
+struct StoredState<'a> {
+    planned_tone: Tone,
+    owner: Cow<'a, Option<String>>,
+    status: Status,
+    approvals: Cow<'a, [Stamp]>,
+    softened: Cow<'a, [Stamp]>,
+    closed: Cow<'a, Option<Stamp>>,
+    reason: Cow<'a, Option<String>>,
+    until: Option<NaiveDate>,
+    held_for_fresh_data: bool,
+    rev: u32,
+}
+
+impl<'a> StoredState<'a> {
+    fn of(e: &'a EntryState) -> Self {
+        Self {
+            planned_tone: e.planned_tone,
+            owner: Cow::Borrowed(&e.owner),
+            status: e.status,
+            approvals: Cow::Borrowed(&e.approvals),
+            softened: Cow::Borrowed(&e.softened),
+            closed: Cow::Borrowed(&e.closed),
+            reason: Cow::Borrowed(&e.reason),
+            until: e.until,
+            held_for_fresh_data: e.held_for_fresh_data,
+            rev: e.rev,
+        }
+    }
+
+    fn with(self, proposal: Proposal) -> EntryState {
+        EntryState {
+            proposal,
+            planned_tone: self.planned_tone,
+            owner: self.owner.into_owned(),
+            status: self.status,
+            approvals: self.approvals.into_owned(),
+            softened: self.softened.into_owned(),
+            closed: self.closed.into_owned(),
+            reason: self.reason.into_owned(),
+            until: self.until,
+            held_for_fresh_data: self.held_for_fresh_data,
+            rev: self.rev,
+        }
+    }
 }
 
 pub const DIGEST_SELECT: &str = "SELECT day, posted_at, updated_at, CAST(header AS TEXT), \

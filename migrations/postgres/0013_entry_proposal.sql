@@ -1,10 +1,12 @@
--- A digest entry's proposal in a column of its own, apart from its state
--- (approvals, softening, veto…). Same logical change as
+-- A digest entry's proposal in a table of its own, apart from the entry's
+-- state (approvals, softening, veto…). Same logical change as
 -- migrations/sqlite/0013_entry_proposal.sql, which says why.
-ALTER TABLE digest_entries ADD COLUMN proposal JSONB;
+CREATE TABLE digest_proposals (
+    proposal_id TEXT COLLATE "C" NOT NULL PRIMARY KEY REFERENCES digest_entries (proposal_id),
+    proposal    JSONB NOT NULL
+);
 
-UPDATE digest_entries
-SET proposal = state -> 'proposal',
-    state = state - 'proposal';
+INSERT INTO digest_proposals (proposal_id, proposal)
+SELECT proposal_id, state -> 'proposal' FROM digest_entries;
 
-ALTER TABLE digest_entries ALTER COLUMN proposal SET NOT NULL;
+UPDATE digest_entries SET state = state - 'proposal';

@@ -1,17 +1,19 @@
--- A digest entry's proposal in a column of its own, apart from its state
--- (approvals, softening, veto…). Same logical change as
+-- A digest entry's proposal in a table of its own, apart from the entry's
+-- state (approvals, softening, veto…). Same logical change as
 -- migrations/postgres/0013_entry_proposal.sql.
 --
 -- Why: a click changes the state, a few hundred bytes, and until now
 -- rewrote the whole document, proposal included (about 2 KB of invoices,
--- amounts and reasons), serialised again on the single writer's serial
--- path. Now a decision writes `state` only, and `proposal` only when the
--- decision changes it (Soften lowers its tone).
---
--- The DEFAULT only lets SQLite add a NOT NULL column to existing rows: the
--- UPDATE below fills it, and every insert states it.
-ALTER TABLE digest_entries ADD COLUMN proposal TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(proposal));
+-- amounts and reasons): serialised again on the single writer's serial
+-- path, and about one database page written to the WAL per click. Now a
+-- decision writes the entry's small row only (a dozen to a page), and the
+-- proposal only when the decision changes it (Soften lowers its tone).
+CREATE TABLE digest_proposals (
+    proposal_id TEXT NOT NULL PRIMARY KEY REFERENCES digest_entries (proposal_id),
+    proposal    TEXT NOT NULL CHECK (json_valid(proposal))
+) STRICT;
 
-UPDATE digest_entries
-SET proposal = json_extract(state, '$.proposal'),
-    state = json_remove(state, '$.proposal');
+INSERT INTO digest_proposals (proposal_id, proposal)
+SELECT proposal_id, json_extract(state, '$.proposal') FROM digest_entries;
+
+UPDATE digest_entries SET state = json_remove(state, '$.proposal');

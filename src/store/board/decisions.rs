@@ -108,8 +108,8 @@ fn entries_update<DB: Backend>(entries: &[&EntryState], now: DateTime<Utc>) -> R
 /// so alone instead of serialising and writing them again.
 fn proposals_update<DB: Backend>(entries: &[&EntryState]) -> Result<Stmt> {
     let sql = format!(
-        "UPDATE digest_entries SET proposal = v.column2 FROM (VALUES {}) AS v \
-         WHERE digest_entries.proposal_id = v.column1",
+        "UPDATE digest_proposals SET proposal = v.column2 FROM (VALUES {}) AS v \
+         WHERE digest_proposals.proposal_id = v.column1",
         values::<DB>(1, entries.len(), &[false, true])
     );
     let mut args = Args::default();

@@ -287,10 +287,9 @@ where
         now: DateTime<Utc>,
     ) -> Result<()> {
         let sql = format!(
-            "INSERT INTO digest_entries (proposal_id, day, position, client_id, status, rev, state, updated_at, \
-             proposal) VALUES ($1, $2, $3, $4, $5, $6, {}, $8, {})",
-            DB::json_param(7),
-            DB::json_param(9)
+            "INSERT INTO digest_entries (proposal_id, day, position, client_id, status, rev, state, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, {}, $8)",
+            DB::json_param(7)
         );
         sqlx::query::<DB>(&sql)
             .text(entry.proposal.id.as_str())
@@ -301,29 +300,32 @@ where
             .int(i64::from(entry.rev))
             .string(rows::state_json(entry)?)
             .time(now)
-            .string(rows::to_json(&entry.proposal)?)
-            .execute(conn)
+            .execute(&mut *conn)
             .await?;
+        let sql = format!("INSERT INTO digest_proposals (proposal_id, proposal) VALUES ($1, {})", DB::json_param(2));
+        let query = sqlx::query::<DB>(&sql).text(entry.proposal.id.as_str()).string(rows::to_json(&entry.proposal)?);
+        query.execute(conn).await?;
         Ok(())
     }
 
     async fn update_entry(conn: &mut Conn<DB>, entry: &EntryState, now: DateTime<Utc>) -> Result<()> {
         let sql = format!(
-            "UPDATE digest_entries SET status = $1, rev = $2, state = {}, updated_at = $4, proposal = {} \
-             WHERE proposal_id = $6",
-            DB::json_param(3),
-            DB::json_param(5)
+            "UPDATE digest_entries SET status = $1, rev = $2, state = {}, updated_at = $4 WHERE proposal_id = $5",
+            DB::json_param(3)
         );
         let query = sqlx::query::<DB>(&sql)
             .text(entry.status.as_str())
             .int(i64::from(entry.rev))
             .string(rows::state_json(entry)?)
             .time(now)
-            .string(rows::to_json(&entry.proposal)?)
             .text(entry.proposal.id.as_str());
-        if DB::rows_affected(&query.execute(conn).await?) == 0 {
+        if DB::rows_affected(&query.execute(&mut *conn).await?) == 0 {
             return Err(StoreError::NotFound(format!("digest entry {}", entry.proposal.id)));
         }
+        // A re-posting may bring new amounts (refreshed) or a new proposal (revived).
+        let sql = format!("UPDATE digest_proposals SET proposal = {} WHERE proposal_id = $2", DB::json_param(1));
+        let query = sqlx::query::<DB>(&sql).string(rows::to_json(&entry.proposal)?).text(entry.proposal.id.as_str());
+        query.execute(conn).await?;
         Ok(())
     }
 

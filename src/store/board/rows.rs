@@ -29,8 +29,10 @@ pub fn platform(text: &str) -> Result<Platform> {
     Platform::parse(text).ok_or_else(|| corrupt(format!("unknown platform {text:?}")))
 }
 
-/// `position, state, proposal` of `digest_entries`.
-pub const ENTRY_COLUMNS: &str = "position, CAST(state AS TEXT), CAST(proposal AS TEXT)";
+/// `position, state` of `digest_entries`, and the entry's proposal (a
+/// table of its own, see `migrations/*/0013_entry_proposal.sql`).
+pub const ENTRY_COLUMNS: &str = "position, CAST(state AS TEXT), (SELECT CAST(p.proposal AS TEXT) \
+     FROM digest_proposals p WHERE p.proposal_id = digest_entries.proposal_id)";
 
 pub fn entry(row: &impl Columns) -> Result<(i64, EntryState)> {
     Ok((row.int(0)?, entry_of(row.text(1)?, row.text(2)?)?))
@@ -48,8 +50,8 @@ pub fn state_json(entry: &EntryState) -> Result<String> {
 }
 
 /// An entry's `state` column: the decisions' part of an [`EntryState`],
-/// without the proposal (its own column, rewritten only when a decision
-/// changes it). Borrowed when written, owned when read; the field names are
+/// without the proposal (in `digest_proposals`, rewritten only when a
+/// decision changes it). Borrowed when written, owned when read; the field names are
 /// [`EntryState`]'s, so the column reads as the same document minus one key.
 #[derive(Serialize, Deserialize)]
 struct StoredState<'a> {

@@ -18,10 +18,10 @@
 //! several instances share the work through row locks.
 
 use super::backend::Backend;
-use super::board::decisions::{decision_statements, pause_client, pauses};
+use super::board::decisions::{decision_statements, pause_client, pauses, Pieces};
 use super::board::rows::{entry_of, ENTRY_COLUMNS};
 use super::board::trail;
-use super::rows::{placeholders, BATCH_ROWS};
+use super::rows::placeholders;
 use super::sql::last_import_sql;
 use super::stmt::Stmt;
 use super::{Applied, DayFacts, DecideFn, DecisionWriter, Result, StoreError};
@@ -82,7 +82,7 @@ impl DecisionWriter for SqliteDecisionWriter {
         let mut entries = entries_with_ids(&tx, ids)?;
         let applied = decide(&mut entries, &facts);
         let applied: Vec<&Applied> = applied.iter().filter(|a| a.outcome.effect != Effect::Repeat).collect();
-        for stmt in decision_statements::<Sqlite>(&applied, now)? {
+        for stmt in decision_statements::<Sqlite>(&applied, now, Pieces::Recurring)? {
             run(&tx, &stmt)?;
         }
         for (client, (until, a)) in pauses(&applied) {
@@ -117,7 +117,7 @@ fn entries_with_ids(conn: &Connection, ids: &[ProposalId]) -> Result<HashMap<Pro
     wanted.sort_unstable();
     wanted.dedup();
     let mut found = HashMap::with_capacity(wanted.len());
-    for chunk in wanted.chunks(BATCH_ROWS) {
+    for chunk in Pieces::Recurring.cut(&wanted) {
         let sql = format!(
             "SELECT {ENTRY_COLUMNS} FROM digest_entries WHERE proposal_id IN ({}) ORDER BY proposal_id",
             placeholders(<Sqlite as Backend>::PARAMS, 1, chunk.len())

@@ -65,7 +65,7 @@ pub(crate) enum Pieces {
 }
 
 impl Pieces {
-    pub(crate) fn cut<'a, T>(self, rows: &'a [T]) -> Vec<&'a [T]> {
+    pub(crate) fn cut<T>(self, rows: &[T]) -> Vec<&[T]> {
         match self {
             Pieces::Fewest => rows.chunks(BATCH_ROWS).collect(),
             Pieces::Recurring => {

@@ -12,7 +12,7 @@ use relance::decision::{decide, Action, Click, Context, DecisionRules, Effect, E
 use relance::domain::{Channel, ClientId, ProposalId, Stage, Tone};
 use relance::ledger::Hold;
 use relance::people::{Person, Platform, Role};
-use relance::store::{Applied, DecisionRecord, HoldTarget, OutboxStatus, PostedMessage, Store, StoreError};
+use relance::store::{Applied, DecisionRecord, HoldTarget, OutboxStatus, PostedMessage, Settled, Store, StoreError};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -263,6 +263,33 @@ async fn a_softened_proposal_reads_back_softer_and_is_queued_at_its_softer_tone(
         let outbox = store.outbox(d(DAY)).await.unwrap();
         assert_eq!((outbox[0].item.tone, outbox[0].item.proposal.tone), (Tone::Friendly, Tone::Friendly), "{}", t.name);
         assert_eq!(outbox[0].item.proposal.total_due, dec("980.00"), "{}", t.name);
+    }
+}
+
+/// A queued message refers to its entry's proposal; once sent, its row keeps
+/// its own copy: the entry withdrawn and proposed again with new amounts
+/// does not change what the row says was sent.
+#[tokio::test]
+async fn a_sent_message_keeps_the_proposal_it_was_sent_with() {
+    for t in test_stores().await {
+        let store = t.store.as_ref();
+        seed(store).await;
+        let invoice = common::invoice("F-C1", "C1", "2026-02-14", "100.00");
+        store.import_invoices(&[invoice], &actor(), "invoices.csv").await.unwrap();
+        let id = post(store, &[entry("C1", Stage::First, "100.00")]).await[0].proposal.id.clone();
+        click(store, &id, "Claire", Action::Approve, true).await;
+        let claimed = store.claim_outbox(d(DAY), "sender-1", chrono::Duration::minutes(5), 10).await.unwrap();
+        assert_eq!(claimed.len(), 1, "{}", t.name);
+        assert_eq!(claimed[0].item.proposal.total_due, dec("100.00"), "{}: the entry's proposal", t.name);
+        let sent = Settled::Sent { recipient: "compta@c1.example".into(), message_id: "<m1@relance>".into() };
+        assert!(store.settle_outbox(&claimed[0], "sender-1", &sent).await.unwrap(), "{}", t.name);
+
+        post(store, &[]).await;
+        let revived = post(store, &[entry("C1", Stage::First, "250.00")]).await;
+        assert_eq!(revived[0].proposal.total_due, dec("250.00"), "{}: the entry takes the new amounts", t.name);
+        let outbox = store.outbox(d(DAY)).await.unwrap();
+        assert_eq!(outbox[0].status, OutboxStatus::Sent, "{}", t.name);
+        assert_eq!(outbox[0].item.proposal.total_due, dec("100.00"), "{}: what was sent", t.name);
     }
 }
 

@@ -578,7 +578,8 @@ async fn an_entry_stored_before_migration_0013_reads_back_whole() {
     sqlx::query(client).bind(at).execute(&pool).await.unwrap();
     let digest = "INSERT INTO digests (day, posted_at, updated_at, header) VALUES ($1, $2, $2, '{}')";
     sqlx::query(digest).bind(day).bind(at).execute(&pool).await.unwrap();
-    let old_entry = "INSERT INTO digest_entries (proposal_id, day, position, client_id, status, rev, state, updated_at) \
+    let old_entry =
+        "INSERT INTO digest_entries (proposal_id, day, position, client_id, status, rev, state, updated_at) \
                      VALUES ($1, $2, 0, 'C1', 'pending', 0, $3, $4)";
     let whole = serde_json::to_string(&entry).unwrap();
     let query = sqlx::query(old_entry).bind(entry.proposal.id.as_str()).bind(day).bind(whole).bind(at);

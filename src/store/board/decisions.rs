@@ -207,7 +207,7 @@ fn outbox_queue<DB: Backend>(batch: &[(&OutboxItem, Channel)], now: DateTime<Utc
             .text("queued")
             .time(item.not_before)
             .flag(item.held_for_fresh_data)
-            .string(rows::to_json(item)?)
+            .string(rows::item_json(item, false)?)
             .time(now)
             .time(now);
     }

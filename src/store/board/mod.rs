@@ -22,7 +22,7 @@ use super::StoreError;
 use super::{
     Actor, Applied, DayFacts, DecideFn, DecisionRecord, DigestRecord, Entries, OutboxRow, PostedMessage, Result,
 };
-use crate::decision::{Effect, EntryState, OutboxItem, Stamp};
+use crate::decision::{Effect, EntryState, Stamp};
 use crate::domain::{ClientId, ProposalId};
 use crate::people::Platform;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -187,7 +187,7 @@ where
 
     pub(super) async fn board_outbox(&self, day: NaiveDate) -> Result<Vec<OutboxRow>> {
         let mut conn = self.pool().acquire().await?;
-        let sql = format!("{} WHERE day = $1 ORDER BY id", rows::OUTBOX_SELECT);
+        let sql = format!("{} WHERE day = $1 ORDER BY id", rows::outbox_select());
         let found = sqlx::query::<DB>(&sql).date(day).fetch_all(&mut *conn).await?;
         found.iter().map(rows::outbox).collect()
     }
@@ -339,9 +339,8 @@ where
             DB::json_param(2)
         );
         for row in held {
-            let mut item: OutboxItem = rows::from_json(row.text(1)?)?;
-            item.held_for_fresh_data = false;
-            let query = sqlx::query::<DB>(&update).flag(false).string(rows::to_json(&item)?).time(now).int(row.int(0)?);
+            let item = rows::item_released(row.text(1)?)?;
+            let query = sqlx::query::<DB>(&update).flag(false).string(item).time(now).int(row.int(0)?);
             query.execute(&mut *conn).await?;
         }
         Ok(())

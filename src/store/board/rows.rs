@@ -2,18 +2,18 @@
 //! header, an outbox item) are read back through serde and re-validated:
 //! a row edited by hand into something invalid is [`StoreError::Corrupt`].
 
-use crate::decision::{Action, EntryState, Stamp, Status};
-use crate::domain::Tone;
-use crate::policy::Proposal;
-use chrono::NaiveDate;
-use std::borrow::Cow;
+use crate::decision::{Action, EntryState, OutboxItem, Stamp, Status};
 use crate::domain::{Channel, ProposalId};
+use crate::domain::{ClientId, Stage, Tone};
 use crate::people::Platform;
+use crate::policy::Proposal;
 use crate::store::backend::Columns;
 use crate::store::rows::{client_id, corrupt, parse};
 use crate::store::{DecisionRecord, DigestRecord, OutboxRow, OutboxStatus, PostedMessage, Result};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// A value as the text of a JSON column.
 pub fn to_json(value: &impl Serialize) -> Result<String> {
@@ -151,8 +151,18 @@ pub fn decision(row: &impl Columns) -> Result<DecisionRecord> {
     })
 }
 
-pub const OUTBOX_SELECT: &str = "SELECT status, CAST(item AS TEXT), created_at, updated_at, channel, \
-     CAST(attempts AS BIGINT), recipient, message_id, sent_at, last_error, posted_on, posted_by FROM outbox";
+/// The current proposal of an outbox row's entry, as a column of a query
+/// on `outbox` (see [`item_of`]).
+pub const OUTBOX_PROPOSAL: &str =
+    "(SELECT CAST(p.proposal AS TEXT) FROM digest_proposals p WHERE p.proposal_id = outbox.proposal_id)";
+
+/// The `SELECT … FROM outbox` that [`outbox`] reads.
+pub fn outbox_select() -> String {
+    format!(
+        "SELECT status, CAST(item AS TEXT), created_at, updated_at, channel, CAST(attempts AS BIGINT), \
+         recipient, message_id, sent_at, last_error, posted_on, posted_by, {OUTBOX_PROPOSAL} FROM outbox"
+    )
+}
 
 pub fn outbox(row: &impl Columns) -> Result<OutboxRow> {
     let status = row.text(0)?;
@@ -161,7 +171,7 @@ pub fn outbox(row: &impl Columns) -> Result<OutboxRow> {
     let channel: Channel = channel.parse().map_err(|_| corrupt(format!("unknown outbox channel {channel:?}")))?;
     Ok(OutboxRow {
         channel,
-        item: from_json(row.text(1)?)?,
+        item: item_of(row.text(1)?, row.opt_text(12)?)?,
         status,
         created_at: row.time(2)?,
         updated_at: row.time(3)?,
@@ -173,4 +183,79 @@ pub fn outbox(row: &impl Columns) -> Result<OutboxRow> {
         posted_on: row.opt_date(10)?,
         posted_by: row.opt_text(11)?.map(str::to_string),
     })
+}
+
+/// The text of an outbox row's `item` column. While the message waits, the
+/// row refers to its entry's proposal instead of copying it: an approval
+/// then writes a few hundred bytes, not 2 KB or so a channel, on the single
+/// writer's serial path. That proposal is the one approved, for an approved
+/// entry is never re-proposed, softened or refreshed (only a veto, a snooze
+/// or a withdrawal touches it, and those cancel the row). Once the message
+/// has left or failed, the row keeps its own copy (`with_proposal`), so
+/// what it says was sent holds whatever becomes of the entry.
+pub fn item_json(item: &OutboxItem, with_proposal: bool) -> Result<String> {
+    to_json(&StoredItem::of(item, with_proposal))
+}
+
+/// An outbox item from its `item` column and its entry's current proposal
+/// ([`OUTBOX_PROPOSAL`]): the row's own copy when it has one (settled rows,
+/// and rows written before rows referred to their entry).
+pub fn item_of(item: &str, entry_proposal: Option<&str>) -> Result<OutboxItem> {
+    let stored: StoredItem<'static> = from_json(item)?;
+    let proposal = match (stored.proposal, entry_proposal) {
+        (Some(copy), _) => copy.into_owned(),
+        (None, Some(text)) => from_json(text)?,
+        (None, None) => return Err(corrupt(format!("outbox item of {} without a proposal", stored.proposal_id))),
+    };
+    Ok(OutboxItem {
+        proposal_id: stored.proposal_id.into_owned(),
+        client_id: stored.client_id.into_owned(),
+        day: stored.day,
+        stage: stored.stage,
+        tone: stored.tone,
+        channels: stored.channels.into_owned(),
+        not_before: stored.not_before,
+        held_for_fresh_data: stored.held_for_fresh_data,
+        proposal,
+    })
+}
+
+/// An `item` column's text with `held_for_fresh_data` off, in the form it
+/// had (with or without its own copy of the proposal).
+pub fn item_released(item: &str) -> Result<String> {
+    let mut stored: StoredItem<'static> = from_json(item)?;
+    stored.held_for_fresh_data = false;
+    to_json(&stored)
+}
+
+/// An outbox row's `item` column: [`OutboxItem`]'s fields, the proposal
+/// optional (see [`item_json`]).
+#[derive(Serialize, Deserialize)]
+struct StoredItem<'a> {
+    proposal_id: Cow<'a, ProposalId>,
+    client_id: Cow<'a, ClientId>,
+    day: NaiveDate,
+    stage: Stage,
+    tone: Tone,
+    channels: Cow<'a, [Channel]>,
+    not_before: DateTime<Utc>,
+    held_for_fresh_data: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    proposal: Option<Cow<'a, Proposal>>,
+}
+
+impl<'a> StoredItem<'a> {
+    fn of(item: &'a OutboxItem, with_proposal: bool) -> Self {
+        Self {
+            proposal_id: Cow::Borrowed(&item.proposal_id),
+            client_id: Cow::Borrowed(&item.client_id),
+            day: item.day,
+            stage: item.stage,
+            tone: item.tone,
+            channels: Cow::Borrowed(&item.channels),
+            not_before: item.not_before,
+            held_for_fresh_data: item.held_for_fresh_data,
+            proposal: with_proposal.then_some(Cow::Borrowed(&item.proposal)),
+        }
+    }
 }

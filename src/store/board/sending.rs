@@ -48,8 +48,9 @@ where
             "UPDATE outbox SET status = 'sending', lease_owner = $4, lease_until = $5, \
              attempts = attempts + 1, updated_at = $3 \
              WHERE id IN (SELECT id FROM outbox WHERE {DUE} ORDER BY id LIMIT $6{}) \
-             RETURNING id, channel, CAST(item AS TEXT), CAST(attempts AS BIGINT)",
-            DB::SKIP_LOCKED
+             RETURNING id, channel, CAST(item AS TEXT), CAST(attempts AS BIGINT), {}",
+            DB::SKIP_LOCKED,
+            rows::OUTBOX_PROPOSAL
         );
         let mut tx = self.begin_write().await?;
         let query =
@@ -69,7 +70,7 @@ where
     ) -> Result<bool> {
         let now = self.now();
         let mut tx = self.begin_write().await?;
-        if !Self::settle_row(&mut tx, claimed.id, owner, settled, now).await? {
+        if !Self::settle_row(&mut tx, claimed, owner, settled, now).await? {
             return Ok(false);
         }
         let actor = Actor { name: owner.to_string(), via: "outbox".into() };
@@ -82,35 +83,42 @@ where
         Ok(true)
     }
 
-    /// Moves the row out of `sending`, if `owner` still holds it.
+    /// Moves the row out of `sending`, if `owner` still holds it. A row that
+    /// is done with (sent, failed, cancelled) takes its own copy of the
+    /// proposal it was about (see [`rows::item_json`]).
     async fn settle_row(
         conn: &mut Conn<DB>,
-        id: i64,
+        claimed: &Claimed,
         owner: &str,
         settled: &Settled,
         now: DateTime<Utc>,
     ) -> Result<bool> {
         const CLAIM_HELD: &str = "WHERE id = $1 AND status = 'sending' AND lease_owner = $2";
         const RELEASE: &str = "lease_owner = NULL, lease_until = NULL, updated_at = $3";
+        let item = DB::json_param(6);
         let sql = match settled {
             Settled::Sent { .. } => format!(
                 "UPDATE outbox SET status = 'sent', sent_at = $3, recipient = $4, message_id = $5, \
-                 last_error = NULL, {RELEASE} {CLAIM_HELD}"
+                 last_error = NULL, item = {item}, {RELEASE} {CLAIM_HELD}"
             ),
             Settled::Retry { .. } => format!(
                 "UPDATE outbox SET status = 'queued', next_attempt_at = $4, last_error = $5, {RELEASE} {CLAIM_HELD}"
             ),
             Settled::Failed { .. } | Settled::Cancelled { .. } => {
-                format!("UPDATE outbox SET status = $4, last_error = $5, {RELEASE} {CLAIM_HELD}")
+                format!("UPDATE outbox SET status = $4, last_error = $5, item = {item}, {RELEASE} {CLAIM_HELD}")
             }
         };
-        let query = sqlx::query::<DB>(&sql).int(id).text(owner).time(now);
+        let query = sqlx::query::<DB>(&sql).int(claimed.id).text(owner).time(now);
         let query = match settled {
             Settled::Sent { recipient, message_id } => query.text(recipient).text(message_id),
             Settled::Retry { at, error } => query.time(*at).text(error),
             Settled::Failed { error: text } | Settled::Cancelled { reason: text } => {
                 query.text(settled.status().as_str()).text(text)
             }
+        };
+        let query = match settled {
+            Settled::Retry { .. } => query,
+            _ => query.string(rows::item_json(&claimed.item, true)?),
         };
         let done = query.execute(conn).await?;
         Ok(DB::rows_affected(&done) == 1)
@@ -255,7 +263,7 @@ fn claimed(row: &impl Columns) -> Result<Claimed> {
     let channel: Channel =
         channel.parse().map_err(|_| StoreError::Corrupt(format!("unknown outbox channel {channel:?}")))?;
     let attempts = u32::try_from(row.int(3)?).map_err(|_| StoreError::Corrupt("negative outbox attempts".into()))?;
-    Ok(Claimed { id: row.int(0)?, channel, item: rows::from_json(row.text(2)?)?, attempts })
+    Ok(Claimed { id: row.int(0)?, channel, item: rows::item_of(row.text(2)?, row.opt_text(4)?)?, attempts })
 }
 
 /// `outbox.sent`, `outbox.retry`, `outbox.failed` or `outbox.cancelled`, with

@@ -8,6 +8,12 @@
 -- path, and about one database page written to the WAL per click. Now a
 -- decision writes the entry's small row only (a dozen to a page), and the
 -- proposal only when the decision changes it (Soften lowers its tone).
+-- The outbox's `item` needs no migration: from this version on, a waiting
+-- row leaves the proposal out and refers to its entry's (the one approved:
+-- an approved entry's proposal never changes), and a settled row takes its
+-- own copy; rows written before keep the copy they have
+-- (`src/store/board/rows.rs`, `item_json`).
+
 CREATE TABLE digest_proposals (
     proposal_id TEXT NOT NULL PRIMARY KEY REFERENCES digest_entries (proposal_id),
     proposal    TEXT NOT NULL CHECK (json_valid(proposal))

@@ -208,6 +208,8 @@ pub struct OutboxItem {
     /// Held until a fresh import or a "send anyway".
     pub held_for_fresh_data: bool,
     /// The proposal as approved (tone included), for the sender to render.
+    /// Stored by reference to the entry's while the message waits (see
+    /// `store::board::rows::item_json`).
     pub proposal: Proposal,
 }
 

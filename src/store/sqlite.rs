@@ -10,7 +10,7 @@ use super::sqlite_writer::SqliteDecisionWriter;
 use super::{DecisionWriter, Result, StoreError};
 use rust_decimal::Decimal;
 use sqlx::migrate::Migrator;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteQueryResult, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions, SqliteQueryResult};
 use sqlx::{Row, Sqlite};
 use std::str::FromStr;
 use std::time::Duration;
@@ -24,38 +24,43 @@ impl SqlStore<Sqlite> {
     /// Opens (creating if missing) the database named by a `sqlite://path` URL.
     /// Does not migrate.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .busy_timeout(Duration::from_secs(5))
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            // A multi-row upsert journals the pages it changes, so that it can
-            // be undone alone: in memory, not in a temporary file.
-            .pragma("temp_store", "memory")
-            // Checkpoints run in the background (below), not in whichever
-            // commit crosses the WAL's 1000 pages: that commit is often a
-            // batch of button clicks waiting for their answer.
-            .pragma("wal_autocheckpoint", "0")
-            // Pages are read through a memory map rather than copied by a
-            // `pread` each time they leave the page cache: a batch of button
-            // clicks reads and writes entries, decisions, audit and outbox
-            // b-trees all over the file, inside the single writer.
-            .pragma("mmap_size", MMAP_BYTES.to_string())
-            .pragma("cache_size", CACHE_PRAGMA);
+        let mut options = SqliteConnectOptions::from_str(url)?.create_if_missing(true).busy_timeout(BUSY_TIMEOUT);
+        for (name, value) in PRAGMAS {
+            options = options.pragma(*name, *value);
+        }
         let pool = SqlitePoolOptions::new().max_connections(4).test_before_acquire(false).connect_with(options).await?;
         tokio::spawn(checkpoints(pool.clone()));
         Ok(Self::from_pool(pool))
     }
 }
 
-/// The memory map's size: the whole database file for the ledgers this
-/// product targets (a million invoices is a few hundred MB).
-pub(super) const MMAP_BYTES: u64 = 1 << 30;
+/// How long a connection waits for another's write lock before failing.
+pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The page cache of each connection (negative: in KiB): 16 MB, where
-/// SQLite's default is 2 MB.
-pub(super) const CACHE_PRAGMA: &str = "-16384";
+/// The settings of every connection to the database: the pool's and the
+/// decision writer's (`sqlite_writer.rs`), in the order they are set.
+pub(super) const PRAGMAS: &[(&str, &str)] = &[
+    // Readers never wait for the writer, nor it for them.
+    ("journal_mode", "WAL"),
+    ("synchronous", "NORMAL"),
+    ("foreign_keys", "ON"),
+    // A multi-row upsert journals the pages it changes, so that it can be
+    // undone alone: in memory, not in a temporary file.
+    ("temp_store", "memory"),
+    // Checkpoints run in the background (below), not in whichever commit
+    // crosses the WAL's 1000 pages: that commit is often a batch of button
+    // clicks waiting for their answer.
+    ("wal_autocheckpoint", "0"),
+    // Pages are read through a memory map (1 GiB: the whole file for the
+    // ledgers this product targets, a million invoices being a few hundred
+    // MB) rather than copied by a `pread` each time they leave the page
+    // cache: a batch of button clicks reads and writes entries, decisions,
+    // audit and outbox b-trees all over the file, inside the single writer.
+    ("mmap_size", "1073741824"),
+    // The page cache of each connection (negative: in KiB): 16 MB, where
+    // SQLite's default is 2 MB.
+    ("cache_size", "-16384"),
+];
 
 /// How often the WAL is copied back into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);

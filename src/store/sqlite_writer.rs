@@ -19,10 +19,11 @@
 
 use super::backend::Backend;
 use super::board::decisions::{decision_statements, pause_client, pauses, Pieces};
-use super::board::rows::{entry_of, ENTRY_COLUMNS};
+use super::board::rows::{entry_of, ENTRY_COLUMNS, SENT_ANYWAY_SQL};
 use super::board::trail;
 use super::rows::placeholders;
 use super::sql::last_import_sql;
+use super::sqlite::PRAGMAS;
 use super::stmt::Stmt;
 use super::{Applied, DayFacts, DecideFn, DecisionWriter, Result, StoreError};
 use crate::clock::Clock;
@@ -33,7 +34,6 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use sqlx::Sqlite;
 use std::collections::HashMap;
 use std::path::Path;
-use std::time::Duration;
 
 /// Prepared statements kept by the connection: the batch's statements
 /// differ by their number of rows (a batch of 256 clicks has as many
@@ -51,11 +51,9 @@ impl SqliteDecisionWriter {
     /// constraints aside (below).
     pub fn open(path: &Path, clock: Clock) -> Result<Self> {
         let conn = Connection::open(path)?;
-        conn.busy_timeout(Duration::from_secs(5))?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-             PRAGMA temp_store = memory; PRAGMA wal_autocheckpoint = 0;",
-        )?;
+        conn.busy_timeout(super::sqlite::BUSY_TIMEOUT)?;
+        let pragmas: String = PRAGMAS.iter().map(|(name, value)| format!("PRAGMA {name} = {value};")).collect();
+        conn.execute_batch(&pragmas)?;
         // CHECK constraints are not re-evaluated on this connection: each
         // click writes about 4.5 KB of JSON that serde has just produced
         // from typed values, and `json_valid` parsing it again was a fifth of
@@ -64,8 +62,6 @@ impl SqliteDecisionWriter {
         // CHECK on, on both backends, in the same tests; NOT NULL, UNIQUE,
         // foreign keys and STRICT types still hold here.
         conn.pragma_update(None, "ignore_check_constraints", true)?;
-        conn.pragma_update(None, "mmap_size", super::sqlite::MMAP_BYTES)?;
-        conn.pragma_update(None, "cache_size", super::sqlite::CACHE_PRAGMA)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(Self { conn, clock })
     }
@@ -103,7 +99,7 @@ fn run(conn: &Connection, stmt: &Stmt) -> Result<u64> {
 
 /// Whether the day's digest was "sent anyway", and the ledger's last import.
 fn day_facts(conn: &Connection, day: NaiveDate) -> Result<DayFacts> {
-    let mut digest = conn.prepare_cached("SELECT send_anyway_actor FROM digests WHERE day = ?")?;
+    let mut digest = conn.prepare_cached(SENT_ANYWAY_SQL)?;
     let actor: Option<Option<String>> =
         digest.query_row([day.format("%F").to_string()], |row| row.get(0)).optional()?;
     let mut import = conn.prepare_cached(&last_import_sql())?;
@@ -164,7 +160,8 @@ mod tests {
         };
         assert_eq!(pragma("journal_mode"), "wal");
         assert_eq!(pragma("foreign_keys"), "1");
-        assert_eq!(pragma("cache_size"), super::super::sqlite::CACHE_PRAGMA);
+        assert_eq!(pragma("cache_size"), "-16384");
+        assert_eq!(pragma("mmap_size"), "1073741824");
         assert_eq!(pragma("synchronous"), "1", "NORMAL");
         assert_eq!(pragma("busy_timeout"), "5000");
         assert_eq!(pragma("ignore_check_constraints"), "1", "see `open`");

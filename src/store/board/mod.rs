@@ -241,8 +241,7 @@ where
 
     /// Whether the day's digest was "sent anyway", and the ledger's last import.
     async fn day_facts(conn: &mut Conn<DB>, day: NaiveDate) -> Result<DayFacts> {
-        let sql = "SELECT send_anyway_actor FROM digests WHERE day = $1";
-        let row = sqlx::query::<DB>(sql).date(day).fetch_optional(&mut *conn).await?;
+        let row = sqlx::query::<DB>(rows::SENT_ANYWAY_SQL).date(day).fetch_optional(&mut *conn).await?;
         let sent_anyway = row.map(|r| r.opt_text(0).map(|a| a.is_some())).transpose()?.unwrap_or(false);
         Ok(DayFacts { sent_anyway, last_import_at: Self::last_import(conn).await? })
     }

@@ -100,6 +100,9 @@ impl<'a> StoredState<'a> {
     }
 }
 
+/// Who said "send anyway" on the digest of the day `$1` (NULL: nobody).
+pub const SENT_ANYWAY_SQL: &str = "SELECT send_anyway_actor FROM digests WHERE day = $1";
+
 pub const DIGEST_SELECT: &str = "SELECT day, posted_at, updated_at, CAST(header AS TEXT), \
      send_anyway_actor, send_anyway_via, send_anyway_at FROM digests";
 

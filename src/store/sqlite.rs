@@ -132,3 +132,36 @@ impl Backend for Sqlite {
         Ok(Some(Box::new(SqliteDecisionWriter::open(&path, *store.clock())?)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every pooled connection runs with [`PRAGMAS`] (the decision writer's
+    /// own test checks its connection against the same values).
+    #[tokio::test]
+    async fn pooled_connections_have_the_settings_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store =
+            SqliteStore::connect(&format!("sqlite://{}", dir.path().join("relance.db").display())).await.unwrap();
+        let mut conn = store.pool().acquire().await.unwrap();
+        let mut read = Vec::new();
+        for (name, _) in PRAGMAS {
+            let row = sqlx::query(&format!("PRAGMA {name}")).fetch_one(&mut *conn).await.unwrap();
+            let value = row.try_get::<String, _>(0).or_else(|_| row.try_get::<i64, _>(0).map(|n| n.to_string()));
+            read.push((*name, value.unwrap()));
+        }
+        let expected = [
+            ("journal_mode", "wal"),
+            ("synchronous", "1"),
+            ("foreign_keys", "1"),
+            ("temp_store", "2"),
+            ("wal_autocheckpoint", "0"),
+            ("mmap_size", "1073741824"),
+            ("cache_size", "-16384"),
+        ];
+        assert_eq!(read, expected.map(|(n, v)| (n, v.to_string())));
+        let timeout: i64 = sqlx::query_scalar("PRAGMA busy_timeout").fetch_one(&mut *conn).await.unwrap();
+        assert_eq!(timeout, BUSY_TIMEOUT.as_millis() as i64);
+    }
+}

@@ -551,9 +551,10 @@ async fn the_client_index_is_rebuilt_when_clients_are_imported_again() {
 }
 
 /// Migration 0013 moved each digest entry's proposal out of its state
-/// document into a column of its own: an entry written by an earlier
-/// version (the whole entry, proposal included, in `state`) reads back
-/// whole once the database is migrated.
+/// document into a table of its own, and outbox items stopped copying it:
+/// an entry and a queued message written by an earlier version (the whole
+/// entry in `state`, the proposal in the item) read back whole once the
+/// database is migrated.
 #[tokio::test]
 async fn an_entry_stored_before_migration_0013_reads_back_whole() {
     use relance::decision::EntryState;
@@ -584,9 +585,20 @@ async fn an_entry_stored_before_migration_0013_reads_back_whole() {
     let whole = serde_json::to_string(&entry).unwrap();
     let query = sqlx::query(old_entry).bind(entry.proposal.id.as_str()).bind(day).bind(whole).bind(at);
     query.execute(&pool).await.unwrap();
+    // Its message queued then, the outbox item holding its own copy of the proposal.
+    let not_before = "2026-03-16T08:00:00Z".parse().unwrap();
+    let item = relance::decision::OutboxItem::of(&entry.proposal, not_before, false);
+    let old_row = "INSERT INTO outbox (proposal_id, channel, day, client_id, stage, tone, status, not_before, \
+                   held_for_fresh_data, item, created_at, updated_at) \
+                   VALUES ($1, 'email', $2, 'C1', 'first', 'firm', 'queued', $3, 0, $4, $3, $3)";
+    let whole = serde_json::to_string(&item).unwrap();
+    let query = sqlx::query(old_row).bind(entry.proposal.id.as_str()).bind(day).bind(at).bind(whole);
+    query.execute(&pool).await.unwrap();
     pool.close().await;
 
     let store = relance::store::SqliteStore::connect(&format!("sqlite://{}", path.display())).await.unwrap();
     store.migrate().await.unwrap();
     assert_eq!(store.entries(d(day)).await.unwrap(), vec![entry]);
+    let outbox = store.outbox(d(day)).await.unwrap();
+    assert_eq!(outbox.iter().map(|row| &row.item).collect::<Vec<_>>(), [&item], "the item as written then");
 }

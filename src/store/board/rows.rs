@@ -3,8 +3,7 @@
 //! a row edited by hand into something invalid is [`StoreError::Corrupt`].
 
 use crate::decision::{Action, EntryState, OutboxItem, Stamp, Status};
-use crate::domain::{Channel, ProposalId};
-use crate::domain::{ClientId, Stage, Tone};
+use crate::domain::{Channel, ClientId, ProposalId, Stage, Tone};
 use crate::people::Platform;
 use crate::policy::Proposal;
 use crate::store::backend::Columns;
@@ -51,8 +50,9 @@ pub fn state_json(entry: &EntryState) -> Result<String> {
 
 /// An entry's `state` column: the decisions' part of an [`EntryState`],
 /// without the proposal (in `digest_proposals`, rewritten only when a
-/// decision changes it). Borrowed when written, owned when read; the field names are
-/// [`EntryState`]'s, so the column reads as the same document minus one key.
+/// decision changes it). Borrowed when written, owned when read; the field
+/// names are [`EntryState`]'s, so the column reads as the same document
+/// minus one key.
 #[derive(Serialize, Deserialize)]
 struct StoredState<'a> {
     planned_tone: Tone,

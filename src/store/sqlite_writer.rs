@@ -54,10 +54,11 @@ impl SqliteDecisionWriter {
         conn.busy_timeout(super::sqlite::BUSY_TIMEOUT)?;
         let pragmas: String = PRAGMAS.iter().map(|(name, value)| format!("PRAGMA {name} = {value};")).collect();
         conn.execute_batch(&pragmas)?;
-        // CHECK constraints are not re-evaluated on this connection: each
-        // click writes about 4.5 KB of JSON that serde has just produced
-        // from typed values, and `json_valid` parsing it again was a fifth of
-        // the serial path (bench: p50 28–32 → 20–27 ms, alternated pairs).
+        // CHECK constraints are not re-evaluated on this connection: every
+        // JSON value it writes is one serde has just produced from typed
+        // values, and `json_valid` parsing it again was a fifth of the serial
+        // path when a click wrote about 4.5 KB of it (bench: p50 28–32 →
+        // 20–27 ms, alternated pairs; since 0013 a click writes far less).
         // The statements are the very ones the sqlx store runs with every
         // CHECK on, on both backends, in the same tests; NOT NULL, UNIQUE,
         // foreign keys and STRICT types still hold here.
